@@ -1,0 +1,11 @@
+"""HTTP routes for the bot and the widget: parse, authorize, call a service, answer JSON."""
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from kiko_livechat.api.health import health
+
+
+def build_api() -> Starlette:
+    """The Starlette app that Reflex mounts its own app under (our routes win)."""
+    return Starlette(routes=[Route("/api/health", health, methods=["GET"])])

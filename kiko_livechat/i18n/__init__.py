@@ -1,0 +1,42 @@
+"""Translations and locale-aware formatting. Catalogs are flat JSON files, one per language."""
+
+import json
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_decimal
+
+from kiko_livechat.i18n.locales import FALLBACK_LOCALE, SUPPORTED_LOCALES, negotiate
+
+__all__ = ["SUPPORTED_LOCALES", "catalog", "format_datetime", "format_number", "negotiate", "translate"]
+
+_CATALOG_DIR = Path(__file__).parent / "catalogs"
+
+
+@cache
+def catalog(locale: str) -> dict[str, str]:
+    """Every key of one language; unknown locales get the fallback language."""
+    if locale not in SUPPORTED_LOCALES:
+        locale = FALLBACK_LOCALE
+    return json.loads((_CATALOG_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+
+
+def translate(locale: str, key: str, **params: object) -> str:
+    """The text of `key` in `locale` with `{param}` placeholders filled.
+
+    A missing key shows as the key itself (the catalog test keeps that from shipping).
+    """
+    text = catalog(locale).get(key, key)
+    return text.format(**params) if params else text
+
+
+def format_datetime(value: datetime, locale: str, timezone: str = "Europe/Berlin") -> str:
+    """A date and time the way people of `locale` write it, in `timezone`."""
+    return _babel_datetime(value.astimezone(ZoneInfo(timezone)), format="medium", locale=locale)
+
+
+def format_number(value: float, locale: str) -> str:
+    return format_decimal(value, locale=locale)

@@ -1,0 +1,64 @@
+"""All tables; importing this package registers every table on SQLModel.metadata."""
+
+from kiko_livechat.models.accounts import (
+    Account,
+    AccountUser,
+    ApiAccessToken,
+    AuthSession,
+    Availability,
+    LoginThrottle,
+    NotificationPreference,
+    Plan,
+    Role,
+    User,
+)
+from kiko_livechat.models.contacts import Contact, ContactInbox
+from kiko_livechat.models.conversations import (
+    Attachment,
+    CannedResponse,
+    Conversation,
+    ConversationLabel,
+    ConversationStatus,
+    Label,
+    Message,
+    MessageType,
+    Priority,
+    SenderType,
+)
+from kiko_livechat.models.inboxes import ChannelType, Inbox, InboxMember
+from kiko_livechat.models.integrations import Webhook
+from kiko_livechat.models.reporting import ReportingEvent, ReportingEventName
+from kiko_livechat.models.teams import Team, TeamMember
+
+__all__ = [
+    "Account",
+    "AccountUser",
+    "ApiAccessToken",
+    "Attachment",
+    "AuthSession",
+    "Availability",
+    "CannedResponse",
+    "ChannelType",
+    "Contact",
+    "ContactInbox",
+    "Conversation",
+    "ConversationLabel",
+    "ConversationStatus",
+    "Inbox",
+    "InboxMember",
+    "Label",
+    "LoginThrottle",
+    "Message",
+    "MessageType",
+    "NotificationPreference",
+    "Plan",
+    "Priority",
+    "ReportingEvent",
+    "ReportingEventName",
+    "Role",
+    "SenderType",
+    "Team",
+    "TeamMember",
+    "User",
+    "Webhook",
+]

@@ -1,0 +1,137 @@
+"""Customer accounts, people, memberships, sessions and access tokens."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from kiko_livechat.models.base import (
+    UTCDateTime,
+    account_fk,
+    created_at_field,
+    time_field,
+)
+
+
+class Plan(StrEnum):
+    TRIAL = "trial"
+    STARTER = "starter"
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    AGENT = "agent"
+
+
+class Availability(StrEnum):
+    ONLINE = "online"
+    BUSY = "busy"
+    OFFLINE = "offline"
+
+
+class Account(SQLModel, table=True):
+    """One Kiko customer; everything else belongs to exactly one account."""
+
+    __tablename__ = "accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    locale: str = Field(default="de", max_length=10)
+    plan: str = Field(default=Plan.TRIAL, max_length=20)
+    trial_ends_at: datetime | None = time_field()
+    livechat_active: bool = Field(default=False)
+    # Last per-account conversation number handed out (conversations.display_id).
+    conversation_seq: int = Field(default=0)
+    created_at: datetime = created_at_field()
+
+
+class User(SQLModel, table=True):
+    """A person who logs in: an agent, an administrator or the operator."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Stored lower-cased; unique across the installation, one login for all accounts.
+    email: str = Field(max_length=254, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=100)
+    password_hash: str = Field(max_length=255)
+    # None: follow the account's language.
+    locale: str | None = Field(default=None, max_length=10)
+    availability: str = Field(default=Availability.OFFLINE, max_length=10)
+    is_super_admin: bool = Field(default=False)
+    is_active: bool = Field(default=True)
+    last_seen_at: datetime | None = time_field()
+    created_at: datetime = created_at_field()
+
+
+class AccountUser(SQLModel, table=True):
+    """Membership of a user in an account, with the role there."""
+
+    __tablename__ = "account_users"
+    __table_args__ = (sa.UniqueConstraint("account_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    user_id: int = Field(foreign_key="users.id", nullable=False, index=True, ondelete="CASCADE")
+    role: str = Field(default=Role.AGENT, max_length=20)
+    is_active: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+
+
+class AuthSession(SQLModel, table=True):
+    """A server-side login session; the browser holds only an opaque token whose hash is here."""
+
+    __tablename__ = "auth_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    user_id: int = Field(foreign_key="users.id", nullable=False, index=True, ondelete="CASCADE")
+    account_id: int = account_fk()
+    created_at: datetime = created_at_field()
+    last_used_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    revoked_at: datetime | None = time_field()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per e-mail key, shared by every worker through the database."""
+
+    __tablename__ = "login_throttles"
+
+    key: str = Field(primary_key=True, max_length=254)
+    failures: int = Field(default=0)
+    first_failure_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    locked_until: datetime | None = time_field()
+
+
+class ApiAccessToken(SQLModel, table=True):
+    """A bearer token for the HTTP API: an inbox's bot token or a user's personal token."""
+
+    __tablename__ = "api_access_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    owner_type: str = Field(max_length=10)  # "inbox" or "user"
+    owner_id: int = Field(index=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = created_at_field()
+    last_used_at: datetime | None = time_field()
+    revoked_at: datetime | None = time_field()
+
+
+class NotificationPreference(SQLModel, table=True):
+    """How one user of one account wants to be alerted."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (sa.UniqueConstraint("account_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    user_id: int = Field(foreign_key="users.id", nullable=False, index=True, ondelete="CASCADE")
+    email_events: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    sound_events: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    sound_tone: str = Field(default="bell", max_length=30)
+    sound_when_visible: bool = Field(default=True)
+    repeat_unread: bool = Field(default=False)
+    desktop_enabled: bool = Field(default=False)

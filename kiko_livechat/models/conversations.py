@@ -1,0 +1,158 @@
+"""Conversations, their messages, attachments and labels."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from kiko_livechat.models.base import (
+    UTCDateTime,
+    account_fk,
+    created_at_field,
+    time_field,
+)
+
+
+class ConversationStatus(StrEnum):
+    OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    SNOOZED = "snoozed"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class MessageType(StrEnum):
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+    ACTIVITY = "activity"
+
+
+class SenderType(StrEnum):
+    CONTACT = "contact"
+    AGENT = "agent"
+    BOT = "bot"
+    SYSTEM = "system"
+
+
+class Conversation(SQLModel, table=True):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        sa.UniqueConstraint("account_id", "display_id"),
+        # The inbox list: per status, newest activity first, optionally per inbox/assignee/team.
+        sa.Index("ix_conversations_list", "account_id", "status", "last_activity_at"),
+        sa.Index("ix_conversations_inbox", "account_id", "inbox_id", "status", "last_activity_at"),
+        sa.Index("ix_conversations_assignee", "account_id", "assignee_id", "status", "last_activity_at"),
+        sa.Index("ix_conversations_team", "account_id", "team_id", "status", "last_activity_at"),
+        sa.Index("ix_conversations_waiting", "account_id", "status", "waiting_since"),
+        # Reports by creation time; the contact's earlier conversations.
+        sa.Index("ix_conversations_created", "account_id", "created_at"),
+        sa.Index("ix_conversations_contact", "contact_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    # Number shown to people and used in API paths; counts per account from 1.
+    display_id: int
+    # Seed of the readable alias ("Blue Owl 4821"), rendered in the viewer's language.
+    alias_key: str = Field(max_length=30)
+    inbox_id: int = Field(foreign_key="inboxes.id", nullable=False, ondelete="CASCADE")
+    contact_id: int = Field(foreign_key="contacts.id", nullable=False, ondelete="CASCADE")
+    contact_inbox_id: int | None = Field(default=None, foreign_key="contact_inboxes.id", ondelete="SET NULL")
+    assignee_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    team_id: int | None = Field(default=None, foreign_key="teams.id", ondelete="SET NULL")
+    status: str = Field(default=ConversationStatus.OPEN, max_length=10)
+    priority: str | None = Field(default=None, max_length=10)
+    snoozed_until: datetime | None = time_field()
+    last_activity_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    # Since when the visitor waits for a human answer; None while nobody waits.
+    waiting_since: datetime | None = time_field()
+    # When the bot handed over; first response time is counted from here.
+    handed_off_at: datetime | None = time_field()
+    first_reply_at: datetime | None = time_field()
+    agent_last_seen_at: datetime | None = time_field()
+    contact_last_seen_at: datetime | None = time_field()
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (
+        # History in order and catch-up "everything after message id N".
+        sa.Index("ix_messages_conversation", "conversation_id", "id"),
+        sa.Index("ix_messages_account_created", "account_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    conversation_id: int = Field(foreign_key="conversations.id", nullable=False, ondelete="CASCADE")
+    message_type: str = Field(max_length=10)
+    sender_type: str = Field(max_length=10)
+    # users.id for agents, contacts.id for contacts, None for bot and system lines.
+    sender_id: int | None = None
+    private: bool = Field(default=False)
+    content: str = Field(default="", sa_type=sa.Text)
+    content_type: str = Field(default="text", max_length=30)
+    content_attributes: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    # Client-chosen id so a resent message is recognised instead of stored twice.
+    echo_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = created_at_field()
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    message_id: int = Field(foreign_key="messages.id", nullable=False, index=True, ondelete="CASCADE")
+    file_type: str = Field(max_length=20)
+    content_type: str = Field(max_length=100)
+    file_name: str = Field(max_length=255)
+    byte_size: int
+    # Key in the app's own storage; files are served only through an authorized route.
+    storage_key: str = Field(max_length=255)
+    created_at: datetime = created_at_field()
+
+
+class Label(SQLModel, table=True):
+    __tablename__ = "labels"
+    __table_args__ = (sa.UniqueConstraint("account_id", "title"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    title: str = Field(max_length=50)
+    description: str = Field(default="", max_length=500)
+    color: str = Field(default="#1f6feb", max_length=7)
+    show_on_sidebar: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+
+
+class ConversationLabel(SQLModel, table=True):
+    __tablename__ = "conversation_labels"
+    __table_args__ = (
+        sa.UniqueConstraint("conversation_id", "label_id"),
+        sa.Index("ix_conversation_labels_label", "label_id", "conversation_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    conversation_id: int = Field(foreign_key="conversations.id", nullable=False, ondelete="CASCADE")
+    label_id: int = Field(foreign_key="labels.id", nullable=False, ondelete="CASCADE")
+
+
+class CannedResponse(SQLModel, table=True):
+    __tablename__ = "canned_responses"
+    __table_args__ = (sa.UniqueConstraint("account_id", "short_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    short_code: str = Field(max_length=50)
+    content: str = Field(sa_type=sa.Text)
+    created_at: datetime = created_at_field()

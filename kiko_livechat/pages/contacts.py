@@ -1,0 +1,77 @@
+"""/app/contacts: the account's contacts, paginated."""
+
+import reflex as rx
+
+from kiko_livechat import routes
+from kiko_livechat.components.layout import dashboard
+from kiko_livechat.components.text import tr
+from kiko_livechat.i18n.locales import PRODUCT_NAME
+from kiko_livechat.state.overview import ContactsState
+from kiko_livechat.state.session import SessionState
+
+
+def _row(contact: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.cond(contact["name"] != "", contact["name"], tr("contacts.anonymous"))),
+        rx.table.cell(contact["email"]),
+        rx.table.cell(contact["phone"]),
+        rx.table.cell(contact["created"]),
+    )
+
+
+def contacts_page() -> rx.Component:
+    return dashboard(
+        "contacts.title",
+        routes.CONTACTS,
+        rx.cond(
+            ContactsState.total > 0,
+            rx.vstack(
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(tr(k))
+                                    for k in ("contacts.name", "contacts.email", "contacts.phone", "contacts.created")
+                                ]
+                            )
+                        ),
+                        rx.table.body(rx.foreach(ContactsState.rows, _row)),
+                        variant="surface",
+                        width="100%",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.button(
+                        tr("pagination.previous"),
+                        on_click=ContactsState.previous_page,
+                        disabled=ContactsState.page <= 1,
+                        variant="soft",
+                    ),
+                    rx.text(tr("pagination.page"), " ", ContactsState.page, size="2"),
+                    rx.button(
+                        tr("pagination.next"),
+                        on_click=ContactsState.next_page,
+                        disabled=~ContactsState.has_next,
+                        variant="soft",
+                    ),
+                    align="center",
+                    spacing="3",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.callout(tr("contacts.empty"), icon="info"),
+        ),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(
+        contacts_page,
+        route=routes.CONTACTS,
+        title=PRODUCT_NAME,
+        on_load=[SessionState.require_login, ContactsState.load],
+    )

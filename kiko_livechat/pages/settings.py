@@ -1,0 +1,132 @@
+"""/app/settings: profile, password and (for administrators) the account."""
+
+import reflex as rx
+
+from kiko_livechat import routes
+from kiko_livechat.components.forms import card_section, field, form_error, form_notice
+from kiko_livechat.components.layout import dashboard
+from kiko_livechat.components.text import tr
+from kiko_livechat.i18n import SUPPORTED_LOCALES
+from kiko_livechat.i18n.locales import PRODUCT_NAME
+from kiko_livechat.state.session import SessionState
+from kiko_livechat.state.settings import (
+    ACCOUNT_DEFAULT_LOCALE,
+    AccountFormState,
+    PasswordFormState,
+    ProfileFormState,
+)
+
+
+def _settings_form(form_state, save_key: str, save_id: str, *fields: rx.Component, keep_values: bool = True):
+    """A form with its notice, its form-level error, the fields and a save button."""
+    return rx.form(
+        rx.vstack(
+            form_notice(form_state.notice),
+            form_error(form_state.errors.get("", "")),
+            *fields,
+            rx.button(tr(save_key), type="submit", id=save_id),
+            spacing="4",
+            align="start",
+        ),
+        on_submit=form_state.save,
+        reset_on_submit=not keep_values,
+    )
+
+
+def _name_field(form_state, label_key: str, value: rx.Var, field_id: str) -> rx.Component:
+    # `key` re-mounts the input when the stored value changes, so it shows what was saved.
+    control = rx.input(name="name", default_value=value, key=value, max_length=100, id=field_id)
+    return field(label_key, control, form_state.errors.get("name", ""))
+
+
+def _locale_field(form_state, label_key: str, value: rx.Var, field_id: str, account_default: bool) -> rx.Component:
+    items = [rx.select.item(tr(f"language.{code}"), value=code) for code in SUPPORTED_LOCALES]
+    if account_default:
+        items.insert(0, rx.select.item(tr("settings.profile.language_account_default"), value=ACCOUNT_DEFAULT_LOCALE))
+    control = rx.select.root(
+        rx.select.trigger(id=field_id),
+        rx.select.content(*items),
+        name="locale",
+        default_value=value,
+        key=value,
+    )
+    return field(label_key, control, form_state.errors.get("locale", ""))
+
+
+def _profile_form() -> rx.Component:
+    own_locale = rx.cond(SessionState.locale_choice == "", ACCOUNT_DEFAULT_LOCALE, SessionState.locale_choice)
+    return card_section(
+        "settings.profile.title",
+        _settings_form(
+            ProfileFormState,
+            "settings.profile.save",
+            "profile-save",
+            _name_field(ProfileFormState, "settings.profile.name", SessionState.user_name, "profile-name"),
+            field(
+                "settings.profile.email",
+                rx.input(value=SessionState.user_email, read_only=True, variant="soft"),
+                "",
+            ),
+            _locale_field(ProfileFormState, "settings.profile.language", own_locale, "profile-locale", True),
+        ),
+    )
+
+
+def _password_form() -> rx.Component:
+    def secret(label_key: str, name: str, hint_key: str | None = None) -> rx.Component:
+        autocomplete = "current-password" if name == "current_password" else "new-password"
+        control = rx.input(name=name, id=name, type="password", auto_complete=autocomplete, max_length=1024)
+        return field(label_key, control, PasswordFormState.errors.get(name, ""), hint_key=hint_key)
+
+    return card_section(
+        "settings.password.title",
+        _settings_form(
+            PasswordFormState,
+            "settings.password.save",
+            "password-save",
+            secret("settings.password.current", "current_password"),
+            secret("settings.password.new", "new_password", hint_key="settings.password.hint"),
+            secret("settings.password.confirm", "confirm_password"),
+        ),
+    )
+
+
+def _account_form() -> rx.Component:
+    return card_section(
+        "settings.account.title",
+        rx.cond(
+            SessionState.is_admin,
+            _settings_form(
+                AccountFormState,
+                "settings.account.save",
+                "account-save",
+                _name_field(AccountFormState, "settings.account.name", SessionState.account_name, "account-name"),
+                _locale_field(
+                    AccountFormState, "settings.account.language", SessionState.account_locale, "account-locale", False
+                ),
+            ),
+            rx.vstack(
+                rx.text(SessionState.account_name, weight="medium"),
+                rx.text(tr("settings.account.admin_only"), size="2", color_scheme="gray"),
+            ),
+        ),
+    )
+
+
+def settings_page() -> rx.Component:
+    return dashboard(
+        "settings.title",
+        routes.SETTINGS,
+        rx.grid(
+            _profile_form(),
+            _account_form(),
+            _password_form(),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="5",
+            width="100%",
+        ),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(settings_page, route=routes.SETTINGS, title=PRODUCT_NAME, on_load=SessionState.require_login)

@@ -1,0 +1,24 @@
+"""Who is acting: the logged-in user in the account of their session."""
+
+from dataclasses import dataclass
+
+from kiko_livechat.models import Role
+from kiko_livechat.services.errors import PermissionDenied
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    account_id: int
+    role: str
+    session_id: int
+    is_super_admin: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    def require_admin(self) -> None:
+        """Refuse unless the actor administers their current account."""
+        if not self.is_admin:
+            raise PermissionDenied("error.admin_only")

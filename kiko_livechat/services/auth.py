@@ -1,0 +1,221 @@
+"""Login, sessions, logout and password change."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from kiko_livechat.models import Account, AccountUser, AuthSession, LoginThrottle, User
+from kiko_livechat.models.base import utcnow
+from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.errors import AuthFailed, NotFound, ValidationFailed
+from kiko_livechat.services.passwords import (
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from kiko_livechat.services.scoping import valid_id
+from kiko_livechat.services.tokens import hash_token, new_token
+from kiko_livechat.services.validation import clean_new_password
+from kiko_livechat.settings import get_settings
+
+# Writing last_used_at on every request would turn each read into a write.
+_TOUCH_INTERVAL = timedelta(minutes=5)
+_EMAIL_MAX = 254
+_PASSWORD_MAX = 1024
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str
+    actor: Actor
+
+
+def login(session: Session, *, email: object, password: object, now: datetime | None = None) -> LoginResult:
+    """Check the credentials and open a session in the user's first active account.
+
+    Wrong password and unknown e-mail get the same answer. After too many failures for one
+    e-mail the login is locked for a while, without even checking the password.
+    """
+    now = now or utcnow()
+    settings = get_settings()
+    email_text = email.strip().lower() if isinstance(email, str) else ""
+    password_text = password if isinstance(password, str) else ""
+    if not email_text:
+        raise ValidationFailed("error.required", field="email")
+    if not password_text:
+        raise ValidationFailed("error.required", field="password")
+    if len(email_text) > _EMAIL_MAX or len(password_text) > _PASSWORD_MAX:
+        raise AuthFailed("auth.invalid_credentials")
+
+    throttle = session.get(LoginThrottle, email_text)
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
+        raise AuthFailed("auth.throttled", minutes=minutes)
+
+    user = session.exec(select(User).where(User.email == email_text)).first()
+    if not verify_password(password_text, user.password_hash if user else None) or not user.is_active:
+        _record_failure(session, email_text, throttle, now, settings)
+        session.commit()
+        raise AuthFailed("auth.invalid_credentials")
+
+    membership = session.exec(
+        select(AccountUser).where(AccountUser.user_id == user.id, AccountUser.is_active).order_by(AccountUser.id)
+    ).first()
+    if membership is None:
+        _record_failure(session, email_text, throttle, now, settings)
+        session.commit()
+        raise AuthFailed("auth.invalid_credentials")
+
+    if throttle is not None:
+        session.delete(throttle)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password_text)
+    user.last_seen_at = now
+    token, auth_session = _open_session(session, user.id, membership.account_id, now)
+    session.add(user)
+    session.commit()
+    return LoginResult(token=token, actor=_actor(auth_session, membership, user))
+
+
+def resolve_session(session: Session, *, token: object, now: datetime | None = None) -> Actor:
+    """The actor behind a session token, or AuthFailed if it is unknown, ended or its user is gone.
+
+    Checked on every call, so logout, deactivation and password change take effect at once.
+    """
+    now = now or utcnow()
+    if not isinstance(token, str) or not token or len(token) > 200:
+        raise AuthFailed("auth.session_invalid")
+    settings = get_settings()
+    row = session.exec(
+        select(AuthSession, User, AccountUser)
+        .join(User, User.id == AuthSession.user_id)
+        .join(
+            AccountUser,
+            (AccountUser.user_id == AuthSession.user_id) & (AccountUser.account_id == AuthSession.account_id),
+        )
+        .where(AuthSession.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        raise AuthFailed("auth.session_invalid")
+    auth_session, user, membership = row
+    idle_limit = auth_session.last_used_at + timedelta(days=settings.session_idle_days)
+    if (
+        auth_session.revoked_at is not None
+        or auth_session.expires_at <= now
+        or idle_limit <= now
+        or not user.is_active
+        or not membership.is_active
+    ):
+        raise AuthFailed("auth.session_invalid")
+    if now - auth_session.last_used_at > _TOUCH_INTERVAL:
+        auth_session.last_used_at = now
+        user.last_seen_at = now
+        session.add(auth_session)
+        session.add(user)
+        session.commit()
+    return _actor(auth_session, membership, user)
+
+
+def logout(session: Session, *, token: object, now: datetime | None = None) -> None:
+    """End the session of `token`; unknown tokens are ignored (logging out twice is fine)."""
+    if not isinstance(token, str) or not token:
+        return
+    auth_session = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+    if auth_session is not None and auth_session.revoked_at is None:
+        auth_session.revoked_at = now or utcnow()
+        session.add(auth_session)
+        session.commit()
+
+
+def revoke_user_sessions(session: Session, *, user_id: int, now: datetime | None = None) -> int:
+    """End every open session of a user (password change, deactivation). Returns how many."""
+    now = now or utcnow()
+    open_sessions = session.exec(
+        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    ).all()
+    for auth_session in open_sessions:
+        auth_session.revoked_at = now
+        session.add(auth_session)
+    return len(open_sessions)
+
+
+def change_password(
+    session: Session, *, actor: Actor, current_password: object, new_password: object, now: datetime | None = None
+) -> str:
+    """Set a new password, end every session of the user and return a fresh token for this one."""
+    now = now or utcnow()
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise AuthFailed("auth.session_invalid")
+    current = current_password if isinstance(current_password, str) else ""
+    if not current:
+        raise ValidationFailed("error.required", field="current_password")
+    new = clean_new_password(new_password)
+    if not verify_password(current, user.password_hash):
+        raise ValidationFailed("auth.current_password_wrong", field="current_password")
+    user.password_hash = hash_password(new)
+    session.add(user)
+    revoke_user_sessions(session, user_id=user.id, now=now)
+    token, _ = _open_session(session, user.id, actor.account_id, now)
+    session.commit()
+    return token
+
+
+def switch_account(session: Session, *, actor: Actor, account_id: object, token: str) -> Actor:
+    """Move the current session to another account the user is an active member of."""
+    if not valid_id(account_id):
+        raise NotFound()
+    membership = session.exec(
+        select(AccountUser).where(
+            AccountUser.user_id == actor.user_id, AccountUser.account_id == account_id, AccountUser.is_active
+        )
+    ).first()
+    if membership is None or session.get(Account, account_id) is None:
+        raise NotFound()
+    auth_session = session.get(AuthSession, actor.session_id)
+    if auth_session is None or auth_session.token_hash != hash_token(token):
+        raise AuthFailed("auth.session_invalid")
+    auth_session.account_id = account_id
+    session.add(auth_session)
+    session.commit()
+    return _actor(auth_session, membership, session.get(User, actor.user_id))
+
+
+def _open_session(session: Session, user_id: int, account_id: int, now: datetime) -> tuple[str, AuthSession]:
+    token, token_hash = new_token()
+    auth_session = AuthSession(
+        token_hash=token_hash,
+        user_id=user_id,
+        account_id=account_id,
+        created_at=now,
+        last_used_at=now,
+        expires_at=now + timedelta(days=get_settings().session_lifetime_days),
+    )
+    session.add(auth_session)
+    session.flush()
+    return token, auth_session
+
+
+def _record_failure(session: Session, key: str, throttle: LoginThrottle | None, now: datetime, settings) -> None:
+    window = timedelta(minutes=settings.login_lockout_minutes)
+    if throttle is None:
+        throttle = LoginThrottle(key=key, failures=0, first_failure_at=now)
+    elif throttle.first_failure_at + window <= now:
+        throttle.failures = 0
+        throttle.first_failure_at = now
+        throttle.locked_until = None
+    throttle.failures += 1
+    if throttle.failures >= settings.login_max_failures:
+        throttle.locked_until = now + window
+    session.add(throttle)
+
+
+def _actor(auth_session: AuthSession, membership: AccountUser, user: User) -> Actor:
+    return Actor(
+        user_id=user.id,
+        account_id=membership.account_id,
+        role=membership.role,
+        session_id=auth_session.id,
+        is_super_admin=user.is_super_admin,
+    )

@@ -1,0 +1,43 @@
+"""Runtime settings: the only module that reads environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything configurable, from `KIKO_*` environment variables or `.env`."""
+
+    model_config = SettingsConfigDict(env_prefix="KIKO_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'kiko.db'}"
+    redis_url: str | None = None
+    port: int = 3000
+    # Public URL of the app, used in links the app writes (e-mails, embed snippets).
+    # Empty: http://localhost:<port>.
+    base_url: str = ""
+
+    session_lifetime_days: int = 14
+    # A session unused this long ends even before its lifetime is over.
+    session_idle_days: int = 3
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+
+    default_locale: str = "de"
+    demo_logins_file: Path = PROJECT_ROOT / ".kiko" / "demo-logins.txt"
+
+    @model_validator(mode="after")
+    def _default_base_url(self) -> "Settings":
+        if not self.base_url:
+            self.base_url = f"http://localhost:{self.port}"
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Reflex states: display data plus handlers that each call a service."""

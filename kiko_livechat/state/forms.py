@@ -1,0 +1,37 @@
+"""Translated form errors and notices, kept as codes so a language switch re-translates them."""
+
+import reflex as rx
+
+from kiko_livechat.i18n import translate
+from kiko_livechat.services.errors import ServiceError
+
+
+class FormFeedback(rx.State, mixin=True):
+    """Per-form errors by field ("" for the whole form) and a success notice."""
+
+    _errors: dict[str, tuple[str, dict]] = {}
+    _notice: str = ""
+
+    @rx.var
+    def errors(self) -> dict[str, str]:
+        return {field: translate(self.locale, code, **params) for field, (code, params) in self._errors.items()}
+
+    @rx.var
+    def notice(self) -> str:
+        return translate(self.locale, self._notice) if self._notice else ""
+
+    def _clear_feedback(self) -> None:
+        self._errors = {}
+        self._notice = ""
+
+    def _fail(self, error: ServiceError) -> None:
+        self._errors = {error.field or "": (error.code, dict(error.params))}
+        self._notice = ""
+
+    def _fail_code(self, code: str, field: str = "") -> None:
+        self._errors = {field: (code, {})}
+        self._notice = ""
+
+    def _succeed(self, notice_code: str) -> None:
+        self._errors = {}
+        self._notice = notice_code

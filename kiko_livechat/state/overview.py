@@ -1,0 +1,101 @@
+"""Dashboard sections: the inbox overview, the contact list and the status report."""
+
+import reflex as rx
+
+from kiko_livechat.i18n import format_datetime, format_number
+from kiko_livechat.services import overview
+from kiko_livechat.state.session import SessionState, signed_in_only
+
+
+class InboxOverviewState(SessionState):
+    _summaries: list[dict] = []
+
+    @rx.var
+    def inboxes(self) -> list[dict[str, str]]:
+        """Visible inboxes with their counts written for the tab's language."""
+        return [
+            {**s, "open": format_number(s["open"], self.locale), "pending": format_number(s["pending"], self.locale)}
+            for s in self._summaries
+        ]
+
+    @rx.var
+    def open_total(self) -> str:
+        return format_number(sum(s["open"] for s in self._summaries), self.locale)
+
+    @rx.var
+    def pending_total(self) -> str:
+        return format_number(sum(s["pending"] for s in self._summaries), self.locale)
+
+    @rx.event
+    @signed_in_only
+    async def load(self):
+        with self._as_actor() as (db, actor):
+            summaries = overview.inbox_summaries(db, actor=actor)
+        self._summaries = [
+            {
+                "id": str(s.inbox_id),
+                "name": s.name,
+                "channel": s.channel_type,
+                "open": s.open_count,
+                "pending": s.pending_count,
+            }
+            for s in summaries
+        ]
+
+
+class ContactsState(SessionState):
+    page: int = 1
+    total: int = 0
+    has_next: bool = False
+    _rows: list[dict] = []
+
+    @rx.var
+    def rows(self) -> list[dict[str, str]]:
+        """Contacts with dates in the tab's language."""
+        return [{**row, "created": format_datetime(row["created_at"], self.locale)} for row in self._rows]
+
+    @rx.event
+    @signed_in_only
+    async def load(self):
+        await self._load_page(1)
+
+    @rx.event
+    @signed_in_only
+    async def next_page(self):
+        await self._load_page(self.page + 1)
+
+    @rx.event
+    @signed_in_only
+    async def previous_page(self):
+        await self._load_page(max(1, self.page - 1))
+
+    async def _load_page(self, page: int) -> None:
+        with self._as_actor() as (db, actor):
+            result = overview.list_contacts(db, actor=actor, page=page)
+        self.page = result.page
+        self.total = result.total
+        self.has_next = result.has_next
+        self._rows = [
+            {
+                "id": str(r.contact_id),
+                "name": r.name,
+                "email": r.email,
+                "phone": r.phone_number,
+                "created_at": r.created_at,
+            }
+            for r in result.rows
+        ]
+
+
+class ReportsState(SessionState):
+    _counts: dict[str, int] = {}
+
+    @rx.var
+    def counts(self) -> list[dict[str, str]]:
+        return [{"status": status, "count": format_number(n, self.locale)} for status, n in self._counts.items()]
+
+    @rx.event
+    @signed_in_only
+    async def load(self):
+        with self._as_actor() as (db, actor):
+            self._counts = overview.status_counts(db, actor=actor)

@@ -1,0 +1,128 @@
+"""The signed-in user of this browser tab; every handler re-checks the session on the server."""
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import reflex as rx
+from sqlmodel import Session
+
+from kiko_livechat.db import session_scope
+from kiko_livechat.routes import APP_HOME, LOGIN
+from kiko_livechat.services import auth, profile
+from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.errors import AuthFailed, ServiceError
+from kiko_livechat.services.profile import ProfileView
+from kiko_livechat.state.i18n import AppState
+
+
+class SessionState(AppState):
+    """Who is signed in. The token is opaque; the server looks it up on every call."""
+
+    token: str = rx.LocalStorage("", name="kiko_session", sync=True)
+    signed_in: bool = False
+    user_name: str = ""
+    user_email: str = ""
+    account_name: str = ""
+    account_id: int = 0
+    account_locale: str = ""
+    locale_choice: str = ""
+    role: str = ""
+    availability: str = "offline"
+    is_admin: bool = False
+    memberships: list[dict[str, str]] = []
+
+    @contextmanager
+    def _as_actor(self) -> Iterator[tuple[Session, Actor]]:
+        """A database session and the actor of this tab's token; AuthFailed if there is none."""
+        with session_scope() as db:
+            yield db, auth.resolve_session(db, token=self.token)
+
+    def _apply_profile(self, view: ProfileView) -> None:
+        self.signed_in = True
+        self.user_name = view.name
+        self.user_email = view.email
+        self.account_name = view.account_name
+        self.account_id = view.account_id
+        self.account_locale = view.account_locale
+        self.locale_choice = view.locale_choice or ""
+        self.role = view.role
+        self.availability = view.availability
+        self.is_admin = view.role == "administrator"
+        self.memberships = [
+            {"account_id": str(m.account_id), "name": m.account_name, "role": m.role} for m in view.memberships
+        ]
+        self.locale = view.locale
+
+    def _sign_out_locally(self):
+        """Forget everything about the user in this tab and go to the login page."""
+        self.token = ""
+        self.signed_in = False
+        self.user_name = self.user_email = self.account_name = self.role = ""
+        self.account_id = 0
+        self.is_admin = False
+        self.memberships = []
+        return rx.redirect(LOGIN)
+
+    @rx.event
+    def require_login(self):
+        """on_load of every dashboard page: load the profile or send the visitor to the login."""
+        try:
+            with self._as_actor() as (db, actor):
+                view = profile.get_profile(db, actor=actor)
+        except AuthFailed:
+            return self._sign_out_locally()
+        self._apply_profile(view)
+
+    @rx.event
+    def redirect_if_signed_in(self):
+        """on_load of the login page: a valid session goes straight to the dashboard."""
+        try:
+            with self._as_actor():
+                pass
+        except AuthFailed:
+            self.signed_in = False
+            return None
+        return rx.redirect(APP_HOME)
+
+    @rx.event
+    def logout(self):
+        with session_scope() as db:
+            auth.logout(db, token=self.token)
+        return self._sign_out_locally()
+
+    @rx.event
+    def set_language(self, locale: str):
+        """The language switch in the top bar: stored in the user's profile, applied at once."""
+        return self._update_profile(lambda db, actor: profile.set_locale(db, actor=actor, locale=locale))
+
+    @rx.event
+    def set_availability(self, availability: str):
+        return self._update_profile(
+            lambda db, actor: profile.set_availability(db, actor=actor, availability=availability)
+        )
+
+    def _update_profile(self, change: Callable[[Session, Actor], ProfileView]):
+        try:
+            with self._as_actor() as (db, actor):
+                view = change(db, actor)
+        except AuthFailed:
+            return self._sign_out_locally()
+        except ServiceError:  # a refused value changes nothing; the controls keep the stored one
+            return None
+        self._apply_profile(view)
+        return None
+
+
+def signed_in_only(handler):
+    """Decorator for handlers of dashboard states: a lost session sends the tab to the login."""
+
+    @functools.wraps(handler)
+    async def wrapper(self, *args, **kwargs):
+        try:
+            return await handler(self, *args, **kwargs)
+        except AuthFailed:
+            session_state = await self.get_state(SessionState)
+            return session_state._sign_out_locally()
+
+    return wrapper

@@ -1,0 +1,83 @@
+"""Settings page: the user's profile and password, the account's name and language."""
+
+import reflex as rx
+
+from kiko_livechat.services import auth, profile
+from kiko_livechat.services.errors import AuthFailed, ServiceError
+from kiko_livechat.state.forms import FormFeedback
+from kiko_livechat.state.session import SessionState, signed_in_only
+
+# A select item needs a non-empty value; this one stands for "follow the account's language".
+ACCOUNT_DEFAULT_LOCALE = "account"
+
+
+class ProfileFormState(FormFeedback, SessionState):
+    @rx.event
+    @signed_in_only
+    async def save(self, form_data: dict):
+        self._clear_feedback()
+        session_state = await self.get_state(SessionState)
+        try:
+            with self._as_actor() as (db, actor):
+                locale = form_data.get("locale", "")
+                view = profile.update_profile(
+                    db,
+                    actor=actor,
+                    name=form_data.get("name"),
+                    locale="" if locale == ACCOUNT_DEFAULT_LOCALE else locale,
+                )
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+            return
+        session_state._apply_profile(view)
+        self._succeed("settings.saved")
+
+
+class AccountFormState(FormFeedback, SessionState):
+    @rx.event
+    @signed_in_only
+    async def save(self, form_data: dict):
+        self._clear_feedback()
+        session_state = await self.get_state(SessionState)
+        try:
+            with self._as_actor() as (db, actor):
+                view = profile.update_account(
+                    db, actor=actor, name=form_data.get("name"), locale=form_data.get("locale")
+                )
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+            return
+        session_state._apply_profile(view)
+        self._succeed("settings.saved")
+
+
+class PasswordFormState(FormFeedback, SessionState):
+    @rx.event
+    @signed_in_only
+    async def save(self, form_data: dict):
+        self._clear_feedback()
+        if form_data.get("new_password") != form_data.get("confirm_password"):
+            self._fail_code("error.password_mismatch", "confirm_password")
+            return
+        session_state = await self.get_state(SessionState)
+        try:
+            with self._as_actor() as (db, actor):
+                token = auth.change_password(
+                    db,
+                    actor=actor,
+                    current_password=form_data.get("current_password"),
+                    new_password=form_data.get("new_password"),
+                )
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+            return
+        # The old token is revoked with all others; this tab continues on the new one.
+        session_state.token = token
+        self._succeed("settings.password.changed")
+        return rx.set_value("current_password", "")

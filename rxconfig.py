@@ -1,0 +1,18 @@
+"""Reflex configuration. Database and secrets come from kiko_livechat.settings (KIKO_* variables)."""
+
+import reflex as rx
+
+from kiko_livechat.settings import get_settings
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="kiko_livechat",
+    db_url=_settings.database_url,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium")),
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

@@ -1,0 +1,41 @@
+"""Shared fixtures: `engine` / `db` run each database test on SQLite and on PostgreSQL."""
+
+import pytest
+from sqlmodel import Session
+
+from tests import databases
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine():
+    engine = databases.migrated_engine(databases.new_sqlite_url())
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_engine():
+    reason = databases.postgres_unavailable_reason()
+    if reason:
+        if databases.IN_CI:
+            pytest.fail(f"CI=true requires PostgreSQL: {reason}")
+        pytest.skip(reason)
+    url = databases.create_postgres_database()
+    engine = databases.migrated_engine(url)
+    yield engine
+    engine.dispose()
+    databases.drop_postgres_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request):
+    """A migrated, emptied database of each kind."""
+    engine = request.getfixturevalue(f"{request.param}_engine")
+    databases.empty_all_tables(engine)
+    return engine
+
+
+@pytest.fixture
+def db(engine):
+    with Session(engine, expire_on_commit=False) as session:
+        yield session

@@ -1,0 +1,129 @@
+"""A real Kiko Livechat (reflex run --env prod) on a free port with its own SQLite database,
+driven by Debian's chromium through Playwright."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from sqlmodel import Session
+
+from kiko_livechat.db import make_engine
+from kiko_livechat.models import Role
+from kiko_livechat.services import provisioning
+from kiko_livechat.settings import PROJECT_ROOT
+from tests import databases
+
+CHROMIUM = "/usr/bin/chromium"
+SECOND_ACCOUNT = {"account": "Beta Handel AG", "email": "boss@beta-handel.example.com", "password": "beta password 1"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if databases.IN_CI:
+            pytest.fail("CI=true requires Debian chromium at /usr/bin/chromium")
+        pytest.skip("Debian chromium is not installed (scripts/setup.sh --with-browser installs it)")
+    workdir = tmp_path_factory.mktemp("app")
+    url = f"sqlite:///{workdir / 'kiko.db'}"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "KIKO_DATABASE_URL": url,
+        "KIKO_PORT": str(port),
+        "KIKO_BASE_URL": f"http://127.0.0.1:{port}",
+        "KIKO_DEMO_LOGINS_FILE": str(workdir / "logins.json"),
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "PATH": f"{PROJECT_ROOT / '.tools/node_modules/.bin'}:{PROJECT_ROOT / '.venv/bin'}:{os.environ['PATH']}",
+    }
+    databases.migrate(url)
+    subprocess.run(["python", "-m", "kiko_livechat.seed"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+    demo = json.loads((workdir / "logins.json").read_text())
+    engine = make_engine(url)
+    with Session(engine) as db:
+        acc = provisioning.create_account(db, name=SECOND_ACCOUNT["account"], locale="de")
+        provisioning.create_user(
+            db,
+            account_id=acc.id,
+            email=SECOND_ACCOUNT["email"],
+            name="Bea Boss",
+            password=SECOND_ACCOUNT["password"],
+            role=Role.ADMINISTRATOR,
+        )
+        provisioning.create_inbox(db, account_id=acc.id, name="Beta Shop", channel_type="web_widget")
+        db.commit()
+    engine.dispose()
+    log = open(workdir / "app.log", "w")
+    process = subprocess.Popen(
+        ["reflex", "run", "--env", "prod", "--single-port", "--frontend-port", str(port), "--backend-port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base}/api/health", process, 600)
+        _wait_for(f"{base}/login", process, 600)
+        yield {"base": base, "demo": demo, "second": SECOND_ACCOUNT, "db_url": url}
+    except Exception:
+        print((workdir / "app.log").read_text()[-5000:])
+        raise
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    artifacts = PROJECT_ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / f"{request.node.name}.png"))
+    context.close()

@@ -1,0 +1,23 @@
+"""Steps a person takes in the browser."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def login(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("#login-submit").click()
+    page.wait_for_url(f"{base}/app/inbox")
+
+
+def choose_language(page: Page, label: str) -> None:
+    """Pick a language in the top bar's language select."""
+    page.get_by_role("combobox", name=re.compile("Sprache|Language")).click()
+    page.get_by_role("option", name=label).click()
+
+
+def expect_heading(page: Page, text: str) -> None:
+    expect(page.get_by_role("heading", name=text, exact=True)).to_be_visible()

@@ -1,0 +1,122 @@
+"""Account isolation: whatever ids a user of account A sends, nothing of account B is reached.
+
+Every public service function with an id parameter must appear in ID_TAKING below; the guard
+test fails when one is added without a case here.
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from sqlmodel import SQLModel
+
+import kiko_livechat.models as models
+import kiko_livechat.services as services_pkg
+from kiko_livechat.models import Role
+from kiko_livechat.services import auth, overview, provisioning, scoping
+from kiko_livechat.services.errors import NotFound
+from tests import factories
+
+ID_TAKING = {
+    "scoping.get_in_account": "every tenant table, below",
+    "provisioning.get_inbox": "test_inbox_of_another_account_is_not_found",
+    "provisioning.create_user": "test_provisioning_refuses_unknown_accounts",
+    "provisioning.create_inbox": "test_provisioning_refuses_unknown_accounts / foreign agents",
+    "auth.switch_account": "test_switch_account_into_a_foreign_account_is_not_found",
+    "auth.revoke_user_sessions": "operator-level (deactivation); takes no actor",
+}
+
+TENANT_MODELS = [
+    m
+    for m in vars(models).values()
+    if isinstance(m, type)
+    and issubclass(m, SQLModel)
+    and hasattr(m, "__table__")
+    and "account_id" in m.__table__.c
+    and m.__tablename__ != "accounts"
+]
+
+
+def _id_taking_functions():
+    for info in pkgutil.iter_modules(services_pkg.__path__):
+        module = importlib.import_module(f"kiko_livechat.services.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            if any(p.endswith("_id") for p in inspect.signature(fn).parameters):
+                yield f"{info.name}.{name}"
+
+
+def test_every_id_taking_service_function_is_in_the_matrix():
+    assert set(_id_taking_functions()) <= set(ID_TAKING), "add the new function to ID_TAKING with a test"
+
+
+@pytest.fixture
+def two_accounts(db):
+    a, b = factories.account(db, name="A"), factories.account(db, name="B")
+    admin_a = factories.actor(db, a.id, role=Role.ADMINISTRATOR)
+    admin_b = factories.actor(db, b.id, role=Role.ADMINISTRATOR)
+    inbox_b = factories.inbox(db, b.id, agent_ids=[admin_b.user_id])
+    contact_b = factories.contact(db, b.id)
+    factories.conversation(db, b.id, inbox_b.id, contact_b.id)
+    return a, b, admin_a, admin_b
+
+
+def test_tenant_rows_of_another_account_are_not_found(db, two_accounts):
+    a, b, admin_a, _ = two_accounts
+    checked = 0
+    for model in TENANT_MODELS:
+        for row in db.exec(model.__table__.select().where(model.__table__.c.account_id == b.id)).all():
+            with pytest.raises(NotFound):
+                scoping.get_in_account(db, model, account_id=a.id, obj_id=row.id)
+            checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("bad_id", [None, "1", 1.0, True, -1, 0, 10**12])
+def test_malformed_ids_are_not_found(db, two_accounts, bad_id):
+    a, *_ = two_accounts
+    with pytest.raises(NotFound):
+        scoping.get_in_account(db, models.Inbox, account_id=a.id, obj_id=bad_id)
+
+
+def test_inbox_of_another_account_is_not_found(db, two_accounts):
+    a, b, *_ = two_accounts
+    inbox_b = db.exec(models.Inbox.__table__.select().where(models.Inbox.account_id == b.id)).first()
+    assert provisioning.get_inbox(db, account_id=b.id, inbox_id=inbox_b.id).id == inbox_b.id
+    with pytest.raises(NotFound):
+        provisioning.get_inbox(db, account_id=a.id, inbox_id=inbox_b.id)
+
+
+def test_switch_account_into_a_foreign_account_is_not_found(db, two_accounts):
+    a, b, admin_a, _ = two_accounts
+    session_token = factories.login(db, factories.user(db, a.id)).token
+    actor = auth.resolve_session(db, token=session_token)
+    for target in (b.id, 999999, 10**12, "1", None):
+        with pytest.raises(NotFound):
+            auth.switch_account(db, actor=actor, account_id=target, token=session_token)
+    assert auth.resolve_session(db, token=session_token).account_id == a.id
+
+
+def test_provisioning_refuses_unknown_accounts(db, two_accounts):
+    a, b, admin_a, admin_b = two_accounts
+    with pytest.raises(NotFound):
+        provisioning.create_user(db, account_id=999999, email="x@example.org", name="X", password="long enough pw")
+    db.rollback()
+    with pytest.raises(NotFound):  # an agent of B cannot be put into an inbox of A
+        provisioning.create_inbox(
+            db, account_id=a.id, name="Sneaky", channel_type="web_widget", agent_ids=(admin_b.user_id,)
+        )
+    db.rollback()
+    assert db.exec(models.Inbox.__table__.select().where(models.Inbox.name == "Sneaky")).first() is None
+
+
+def test_read_models_show_only_the_own_account(db, two_accounts):
+    a, b, admin_a, admin_b = two_accounts
+    assert overview.inbox_summaries(db, actor=admin_a) == []
+    assert overview.list_contacts(db, actor=admin_a).total == 0
+    assert sum(overview.status_counts(db, actor=admin_a).values()) == 0
+    assert len(overview.inbox_summaries(db, actor=admin_b)) == 1
+    assert overview.list_contacts(db, actor=admin_b).total == 1
+    assert overview.status_counts(db, actor=admin_b)["open"] == 1

@@ -1,0 +1,13 @@
+"""Dates and numbers follow the locale."""
+
+from datetime import UTC, datetime
+
+from kiko_livechat.i18n import format_datetime, format_number
+
+
+def test_dates_and_numbers_are_formatted_per_locale():
+    moment = datetime(2026, 11, 25, 13, 5, tzinfo=UTC)
+    assert format_datetime(moment, "de") == "25.11.2026, 14:05:00"
+    assert format_datetime(moment, "en").startswith("Nov 25, 2026")
+    assert format_number(1234.5, "de") == "1.234,5"
+    assert format_number(1234.5, "en") == "1,234.5"
