@@ -2,10 +2,10 @@
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import kiko_livechat.models  # noqa: F401  (registers every table)
+from alembic import context
 from kiko_livechat.db import make_engine
 from kiko_livechat.settings import get_settings
 

@@ -12,7 +12,7 @@ import sys
 from sqlmodel import Session, select
 
 from kiko_livechat.db import get_engine, session_scope
-from kiko_livechat.models import Account, ChannelType, Plan, Role
+from kiko_livechat.models import Account, ChannelType, Plan, Role, Team, TeamMember
 from kiko_livechat.services import provisioning
 from kiko_livechat.settings import get_settings
 
@@ -52,7 +52,17 @@ def seed_demo(session: Session) -> dict | None:
     api = provisioning.create_inbox(
         session, account_id=account.id, name="Kiko Bot", channel_type=ChannelType.API, agent_ids=tuple(user_ids)
     )
+    # Ben and Clara form the first-level support team.
+    team = Team(account_id=account.id, name="Support", description="Erste Hilfe für Website-Besucher")
+    session.add(team)
+    session.flush()
+    for user_id in user_ids[1:]:
+        session.add(TeamMember(account_id=account.id, team_id=team.id, user_id=user_id))
+    operator_password = secrets.token_urlsafe(9)
+    operator_email = f"operator@{DEMO_DOMAIN}"
+    provisioning.create_operator(session, email=operator_email, name="Kiko Operator", password=operator_password)
     return {
+        "operator": {"email": operator_email, "password": operator_password},
         "account": DEMO_ACCOUNT,
         "account_id": account.id,
         "logins": logins,
@@ -67,6 +77,8 @@ def describe(demo: dict, base_url: str) -> str:
     lines += [f"  {p['role']:<13} {p['email']:<32} password: {p['password']}" for p in demo["logins"]]
     lines.append(f"  API inbox {demo['api_inbox_id']} bot token (header api_access_token): {demo['api_token']}")
     lines.append(f"  Web widget inbox token: {demo['web_inbox_token']}")
+    operator = demo["operator"]
+    lines.append(f"Operator console {base_url}/admin  {operator['email']}  password: {operator['password']}")
     return "\n".join(lines)
 
 

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
 
+    invitation_valid_days: int = 7
+    # Each open dashboard tab reports every `presence_heartbeat_seconds`; an agent with no tab
+    # reporting for `presence_grace_seconds` counts as offline. Browsers slow timers of hidden
+    # tabs to one per minute, so the grace period must stay well above 60 s in production.
+    presence_heartbeat_seconds: int = 25
+    presence_grace_seconds: int = 150
+
     default_locale: str = "de"
     demo_logins_file: Path = PROJECT_ROOT / ".kiko" / "demo-logins.txt"
 

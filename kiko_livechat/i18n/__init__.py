@@ -1,4 +1,8 @@
-"""Translations and locale-aware formatting. Catalogs are flat JSON files, one per language."""
+"""Translations and locale-aware formatting.
+
+Each language is a folder of flat JSON files, one per area of the product (core, admin, ...);
+they are merged, and a key defined twice is an error rather than a silent override.
+"""
 
 import json
 from datetime import datetime
@@ -21,7 +25,14 @@ def catalog(locale: str) -> dict[str, str]:
     """Every key of one language; unknown locales get the fallback language."""
     if locale not in SUPPORTED_LOCALES:
         locale = FALLBACK_LOCALE
-    return json.loads((_CATALOG_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in sorted((_CATALOG_DIR / locale).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        twice = merged.keys() & part.keys()
+        if twice:
+            raise ValueError(f"{path}: keys already defined in another file: {sorted(twice)}")
+        merged.update(part)
+    return merged
 
 
 def translate(locale: str, key: str, **params: object) -> str:

@@ -6,10 +6,12 @@ from kiko_livechat.models.accounts import (
     ApiAccessToken,
     AuthSession,
     Availability,
+    Invitation,
     LoginThrottle,
     NotificationPreference,
     Plan,
     Role,
+    SessionKind,
     User,
 )
 from kiko_livechat.models.contacts import Contact, ContactInbox
@@ -46,6 +48,7 @@ __all__ = [
     "ConversationStatus",
     "Inbox",
     "InboxMember",
+    "Invitation",
     "Label",
     "LoginThrottle",
     "Message",
@@ -57,6 +60,7 @@ __all__ = [
     "ReportingEventName",
     "Role",
     "SenderType",
+    "SessionKind",
     "Team",
     "TeamMember",
     "User",

@@ -79,6 +79,13 @@ class AccountUser(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+class SessionKind(StrEnum):
+    # The agents' dashboard, always inside one account.
+    AGENT = "agent"
+    # The operator's console (/admin): a login space of its own, outside every account.
+    OPERATOR = "operator"
+
+
 class AuthSession(SQLModel, table=True):
     """A server-side login session; the browser holds only an opaque token whose hash is here."""
 
@@ -87,10 +94,31 @@ class AuthSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     user_id: int = Field(foreign_key="users.id", nullable=False, index=True, ondelete="CASCADE")
-    account_id: int = account_fk()
+    kind: str = Field(default=SessionKind.AGENT, max_length=10)
+    # None for operator sessions.
+    account_id: int | None = Field(default=None, foreign_key="accounts.id", index=True, ondelete="CASCADE")
     created_at: datetime = created_at_field()
     last_used_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    revoked_at: datetime | None = time_field()
+
+
+class Invitation(SQLModel, table=True):
+    """An administrator's invitation to join an account; the link carries a token whose hash is here."""
+
+    __tablename__ = "invitations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    email: str = Field(max_length=254, index=True)
+    name: str = Field(max_length=100)
+    role: str = Field(default=Role.AGENT, max_length=20)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    invited_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    # Single use: set when accepted; a revoked or replaced invitation gets revoked_at.
+    accepted_at: datetime | None = time_field()
     revoked_at: datetime | None = time_field()
 
 

@@ -16,6 +16,7 @@ class ChannelType(StrEnum):
 
 class Inbox(SQLModel, table=True):
     __tablename__ = "inboxes"
+    __table_args__ = (sa.UniqueConstraint("account_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = account_fk()

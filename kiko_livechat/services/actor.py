@@ -22,3 +22,11 @@ class Actor:
         """Refuse unless the actor administers their current account."""
         if not self.is_admin:
             raise PermissionDenied("error.admin_only")
+
+
+@dataclass(frozen=True)
+class OperatorActor:
+    """The operator (super admin) in the accounts console; acts across accounts, in none."""
+
+    user_id: int
+    session_id: int

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from kiko_livechat.models import Account, AccountUser, AuthSession, LoginThrottle, User
+from kiko_livechat.models import Account, AccountUser, AuthSession, LoginThrottle, SessionKind, User
 from kiko_livechat.models.base import utcnow
-from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.actor import Actor, OperatorActor
 from kiko_livechat.services.errors import AuthFailed, NotFound, ValidationFailed
 from kiko_livechat.services.passwords import (
     hash_password,
@@ -32,13 +32,51 @@ class LoginResult:
 
 
 def login(session: Session, *, email: object, password: object, now: datetime | None = None) -> LoginResult:
-    """Check the credentials and open a session in the user's first active account.
+    """Check the credentials and open a dashboard session in the user's first active account.
 
     Wrong password and unknown e-mail get the same answer. After too many failures for one
     e-mail the login is locked for a while, without even checking the password.
     """
     now = now or utcnow()
-    settings = get_settings()
+    user, throttle = _check_credentials(session, email, password, now)
+    membership = session.exec(
+        select(AccountUser).where(AccountUser.user_id == user.id, AccountUser.is_active).order_by(AccountUser.id)
+    ).first()
+    if membership is None:
+        _refuse(session, user.email, throttle, now)
+    token, auth_session = _succeed(session, user, throttle, password, now, membership.account_id, SessionKind.AGENT)
+    return LoginResult(token=token, actor=_actor(auth_session, membership, user))
+
+
+def sign_in_member(session: Session, *, user: User, membership: AccountUser, now: datetime) -> LoginResult:
+    """Open a dashboard session for a user who just proved who they are (accepted invitation)."""
+    user.last_seen_at = now
+    session.add(user)
+    token, auth_session = _open_session(session, user.id, membership.account_id, now, SessionKind.AGENT)
+    session.commit()
+    return LoginResult(token=token, actor=_actor(auth_session, membership, user))
+
+
+@dataclass(frozen=True)
+class OperatorLoginResult:
+    token: str
+    operator: OperatorActor
+
+
+def operator_login(
+    session: Session, *, email: object, password: object, now: datetime | None = None
+) -> OperatorLoginResult:
+    """Open an operator-console session; only super admins get one, with the same answers as login."""
+    now = now or utcnow()
+    user, throttle = _check_credentials(session, email, password, now)
+    if not user.is_super_admin:
+        _refuse(session, user.email, throttle, now)
+    token, auth_session = _succeed(session, user, throttle, password, now, None, SessionKind.OPERATOR)
+    return OperatorLoginResult(token=token, operator=OperatorActor(user_id=user.id, session_id=auth_session.id))
+
+
+def _check_credentials(session: Session, email: object, password: object, now: datetime):
+    """The active user with these credentials and their throttle row, or AuthFailed (failure recorded)."""
     email_text = email.strip().lower() if isinstance(email, str) else ""
     password_text = password if isinstance(password, str) else ""
     if not email_text:
@@ -55,27 +93,26 @@ def login(session: Session, *, email: object, password: object, now: datetime | 
 
     user = session.exec(select(User).where(User.email == email_text)).first()
     if not verify_password(password_text, user.password_hash if user else None) or not user.is_active:
-        _record_failure(session, email_text, throttle, now, settings)
-        session.commit()
-        raise AuthFailed("auth.invalid_credentials")
+        _refuse(session, email_text, throttle, now)
+    return user, throttle
 
-    membership = session.exec(
-        select(AccountUser).where(AccountUser.user_id == user.id, AccountUser.is_active).order_by(AccountUser.id)
-    ).first()
-    if membership is None:
-        _record_failure(session, email_text, throttle, now, settings)
-        session.commit()
-        raise AuthFailed("auth.invalid_credentials")
 
+def _refuse(session: Session, email: str, throttle: LoginThrottle | None, now: datetime):
+    _record_failure(session, email, throttle, now, get_settings())
+    session.commit()
+    raise AuthFailed("auth.invalid_credentials")
+
+
+def _succeed(session, user, throttle, password: str, now: datetime, account_id: int | None, kind: SessionKind):
     if throttle is not None:
         session.delete(throttle)
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password_text)
+        user.password_hash = hash_password(password)
     user.last_seen_at = now
-    token, auth_session = _open_session(session, user.id, membership.account_id, now)
+    token, auth_session = _open_session(session, user.id, account_id, now, kind)
     session.add(user)
     session.commit()
-    return LoginResult(token=token, actor=_actor(auth_session, membership, user))
+    return token, auth_session
 
 
 def resolve_session(session: Session, *, token: object, now: datetime | None = None) -> Actor:
@@ -94,7 +131,7 @@ def resolve_session(session: Session, *, token: object, now: datetime | None = N
             AccountUser,
             (AccountUser.user_id == AuthSession.user_id) & (AccountUser.account_id == AuthSession.account_id),
         )
-        .where(AuthSession.token_hash == hash_token(token))
+        .where(AuthSession.token_hash == hash_token(token), AuthSession.kind == SessionKind.AGENT)
     ).first()
     if row is None:
         raise AuthFailed("auth.session_invalid")
@@ -117,6 +154,35 @@ def resolve_session(session: Session, *, token: object, now: datetime | None = N
     return _actor(auth_session, membership, user)
 
 
+def resolve_operator(session: Session, *, token: object, now: datetime | None = None) -> OperatorActor:
+    """The super admin behind an operator-console token, or AuthFailed. Dashboard tokens do not count."""
+    now = now or utcnow()
+    if not isinstance(token, str) or not token or len(token) > 200:
+        raise AuthFailed("auth.session_invalid")
+    row = session.exec(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_hash == hash_token(token), AuthSession.kind == SessionKind.OPERATOR)
+    ).first()
+    if row is None:
+        raise AuthFailed("auth.session_invalid")
+    auth_session, user = row
+    idle_limit = auth_session.last_used_at + timedelta(days=get_settings().session_idle_days)
+    if (
+        auth_session.revoked_at is not None
+        or auth_session.expires_at <= now
+        or idle_limit <= now
+        or not user.is_active
+        or not user.is_super_admin
+    ):
+        raise AuthFailed("auth.session_invalid")
+    if now - auth_session.last_used_at > _TOUCH_INTERVAL:
+        auth_session.last_used_at = now
+        session.add(auth_session)
+        session.commit()
+    return OperatorActor(user_id=user.id, session_id=auth_session.id)
+
+
 def logout(session: Session, *, token: object, now: datetime | None = None) -> None:
     """End the session of `token`; unknown tokens are ignored (logging out twice is fine)."""
     if not isinstance(token, str) or not token:
@@ -128,12 +194,16 @@ def logout(session: Session, *, token: object, now: datetime | None = None) -> N
         session.commit()
 
 
-def revoke_user_sessions(session: Session, *, user_id: int, now: datetime | None = None) -> int:
-    """End every open session of a user (password change, deactivation). Returns how many."""
+def revoke_user_sessions(
+    session: Session, *, user_id: int, account_id: int | None = None, now: datetime | None = None
+) -> int:
+    """End every open session of a user (password change), or only those in one account
+    (deactivation there). Returns how many."""
     now = now or utcnow()
-    open_sessions = session.exec(
-        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-    ).all()
+    query = select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    if account_id is not None:
+        query = query.where(AuthSession.account_id == account_id)
+    open_sessions = session.exec(query).all()
     for auth_session in open_sessions:
         auth_session.revoked_at = now
         session.add(auth_session)
@@ -157,7 +227,7 @@ def change_password(
     user.password_hash = hash_password(new)
     session.add(user)
     revoke_user_sessions(session, user_id=user.id, now=now)
-    token, _ = _open_session(session, user.id, actor.account_id, now)
+    token, _ = _open_session(session, user.id, actor.account_id, now, SessionKind.AGENT)
     session.commit()
     return token
 
@@ -182,11 +252,14 @@ def switch_account(session: Session, *, actor: Actor, account_id: object, token:
     return _actor(auth_session, membership, session.get(User, actor.user_id))
 
 
-def _open_session(session: Session, user_id: int, account_id: int, now: datetime) -> tuple[str, AuthSession]:
+def _open_session(
+    session: Session, user_id: int, account_id: int | None, now: datetime, kind: SessionKind
+) -> tuple[str, AuthSession]:
     token, token_hash = new_token()
     auth_session = AuthSession(
         token_hash=token_hash,
         user_id=user_id,
+        kind=kind,
         account_id=account_id,
         created_at=now,
         last_used_at=now,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from kiko_livechat.models import Account, AccountUser, Availability, User
+from kiko_livechat.services import entitlement
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import AuthFailed
 from kiko_livechat.services.validation import choice, clean_locale, clean_name
@@ -32,6 +33,8 @@ class ProfileView:
     role: str
     is_super_admin: bool
     memberships: tuple[MembershipView, ...]
+    # Why the account takes no new conversations (entitlement.INACTIVE / TRIAL_EXPIRED), or None.
+    account_blocked: str | None = None
 
 
 def get_profile(session: Session, *, actor: Actor) -> ProfileView:
@@ -61,6 +64,7 @@ def get_profile(session: Session, *, actor: Actor) -> ProfileView:
         memberships=tuple(
             MembershipView(account_id=acc.id, account_name=acc.name, role=member.role) for member, acc in memberships
         ),
+        account_blocked=entitlement.block_reason(account),
     )
 
 

@@ -2,9 +2,9 @@
 
 from typing import TypeVar
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, func, select
 
-from kiko_livechat.services.errors import NotFound
+from kiko_livechat.services.errors import NotFound, ValidationFailed
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -28,3 +28,14 @@ def get_in_account(session: Session, model: type[M], *, account_id: int, obj_id:
     if row is None or row.account_id != account_id:
         raise NotFound()
     return row
+
+
+def require_unique_name(
+    session: Session, model: type[M], *, account_id: int, name: str, except_id: int | None = None
+) -> None:
+    """Names identify things for people: refuse one the account already uses (case does not count)."""
+    query = select(model.id).where(model.account_id == account_id, func.lower(model.name) == name.lower())
+    if except_id is not None:
+        query = query.where(model.id != except_id)
+    if session.exec(query).first() is not None:
+        raise ValidationFailed("error.name_taken", field="name")

@@ -1,5 +1,8 @@
 """Input checks shared by services; each raises ValidationFailed with a catalog key."""
 
+import re
+from urllib.parse import urlsplit
+
 from email_validator import EmailNotValidError, validate_email
 
 from kiko_livechat.i18n.locales import SUPPORTED_LOCALES
@@ -55,3 +58,74 @@ def choice(value: object, allowed: type, *, field: str) -> str:
     if value not in {member.value for member in allowed}:
         raise ValidationFailed("error.invalid_choice", field=field)
     return str(value)
+
+
+def clean_text(value: object, *, field: str, max_length: int) -> str:
+    """Optional free text (greeting, description): trimmed, may be empty, at most `max_length`."""
+    text = value.strip() if isinstance(value, str) else ""
+    if len(text) > max_length:
+        raise ValidationFailed("error.too_long", field=field, max=max_length)
+    return text
+
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def clean_color(value: object, *, field: str = "widget_color") -> str:
+    """A colour as #rrggbb."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _COLOR.match(text):
+        raise ValidationFailed("error.color_invalid", field=field)
+    return text.lower()
+
+
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+DOMAINS_MAX = 20
+
+
+def clean_domains(value: object, *, field: str = "allowed_domains") -> list[str]:
+    """Website hosts allowed to embed the chat, from text with one per line or comma-separated.
+
+    Accepts `shop.example.com`, `*.example.com` (any subdomain), `localhost:8080`, and pasted
+    addresses like `https://shop.example.com/path` (reduced to their host).
+    """
+    if isinstance(value, str):
+        items = re.split(r"[\s,]+", value)
+    elif isinstance(value, list | tuple):
+        items = [item for item in value if isinstance(item, str)]
+    else:
+        items = []
+    hosts: list[str] = []
+    for item in (i.strip().lower() for i in items):
+        if not item:
+            continue
+        if "://" in item:
+            item = urlsplit(item).netloc
+        item = item.split("/")[0]
+        host, _, port = item.partition(":")
+        labels = host.removeprefix("*.").split(".")
+        if not all(_HOST_LABEL.match(label) for label in labels) or (port and not port.isdigit()):
+            raise ValidationFailed("error.domain_invalid", field=field, domain=item)
+        if item not in hosts:
+            hosts.append(item)
+    if len(hosts) > DOMAINS_MAX:
+        raise ValidationFailed("error.too_many", field=field, max=DOMAINS_MAX)
+    return hosts
+
+
+URL_MAX = 2000
+
+
+def clean_url(value: object, *, field: str, required: bool = False) -> str | None:
+    """An http(s) address with a host; None when empty and not required."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        if required:
+            raise ValidationFailed("error.required", field=field)
+        return None
+    if len(text) > URL_MAX:
+        raise ValidationFailed("error.too_long", field=field, max=URL_MAX)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationFailed("error.url_invalid", field=field)
+    return text

@@ -1,6 +1,7 @@
 """Every user-visible text comes from complete catalogs."""
 
 import ast
+import json
 import re
 import string
 from pathlib import Path
@@ -37,6 +38,14 @@ def test_all_catalogs_have_the_same_keys_and_placeholders():
         for key, text in reference.items():
             assert _placeholders(other[key]) == _placeholders(text), f"{locale}:{key}"
             assert other[key].strip(), f"{locale}:{key} is empty"
+
+
+def test_each_key_lives_in_the_same_area_file_in_every_language():
+    folder = PACKAGE / "i18n" / "catalogs"
+    reference = {path.name: set(json.loads(path.read_text())) for path in (folder / "en").glob("*.json")}
+    for locale in SUPPORTED_LOCALES:
+        files = {path.name: set(json.loads(path.read_text())) for path in (folder / locale).glob("*.json")}
+        assert files == reference, locale
 
 
 def _string_constants():
