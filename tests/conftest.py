@@ -1,6 +1,13 @@
 """Shared fixtures: `engine` / `db` run each database test on SQLite and on PostgreSQL."""
 
-import pytest
+import os
+
+# Cheap argon2 for the many test logins; set before any settings are read. The browser tests'
+# app process gets the production cost (tests/e2e/conftest.py).
+os.environ.setdefault("KIKO_PASSWORD_MEMORY_KIB", "1024")
+os.environ.setdefault("KIKO_PASSWORD_TIME_COST", "1")
+
+import pytest  # noqa: E402
 from sqlmodel import Session
 
 from tests import databases
