@@ -1,9 +1,12 @@
 """App assembly: pages, the HTTP API and lifespan tasks."""
 
+import importlib
+import pkgutil
+
 import reflex as rx
 
+import kiko_livechat.pages
 from kiko_livechat.api import build_api
-from kiko_livechat.pages import contacts, inbox, index, login, reports, settings
 
 app = rx.App(
     api_transformer=build_api(),
@@ -14,5 +17,6 @@ app = rx.App(
     ],
 )
 
-for page in (index, login, inbox, contacts, reports, settings):
-    page.register(app)
+# Every module in pages/ is one route (or a few) and registers itself.
+for _module in pkgutil.iter_modules(kiko_livechat.pages.__path__):
+    importlib.import_module(f"kiko_livechat.pages.{_module.name}").register(app)

@@ -6,3 +6,18 @@ INBOX = "/app/inbox"
 CONTACTS = "/app/contacts"
 REPORTS = "/app/reports"
 SETTINGS = "/app/settings"
+SETTINGS_AGENTS = "/app/settings/agents"
+SETTINGS_TEAMS = "/app/settings/teams"
+SETTINGS_INBOXES = "/app/settings/inboxes"
+# One inbox's settings; the page reads the `inbox_id` route argument.
+SETTINGS_INBOX = "/app/settings/inboxes/[inbox_id]"
+# Accepting an invitation; the link carries the invitation token as `invite_code`.
+INVITE = "/invite/[invite_code]"
+# The operator's console, a login space of its own.
+ADMIN = "/admin"
+ADMIN_LOGIN = "/admin/login"
+
+
+def inbox_settings(inbox_id: object) -> str:
+    """The settings page of one inbox (works with an int or a Var)."""
+    return "/app/settings/inboxes/" + str(inbox_id) if isinstance(inbox_id, int) else SETTINGS_INBOXES + "/" + inbox_id

@@ -5,6 +5,7 @@ import reflex as rx
 from kiko_livechat import routes
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n import SUPPORTED_LOCALES
+from kiko_livechat.settings import get_settings
 from kiko_livechat.state.session import SessionState
 
 NAV_ITEMS = (
@@ -153,15 +154,76 @@ def topbar(title_key: str, active: str) -> rx.Component:
     )
 
 
+# Settings sections: (label, route, administrators only).
+SETTINGS_SECTIONS = (
+    ("settings.nav.profile", routes.SETTINGS, False),
+    ("settings.nav.agents", routes.SETTINGS_AGENTS, True),
+    ("settings.nav.teams", routes.SETTINGS_TEAMS, False),
+    ("settings.nav.inboxes", routes.SETTINGS_INBOXES, True),
+)
+
+
+def settings_nav(active: str) -> rx.Component:
+    """Tabs between the settings sections; sections for administrators are hidden from agents
+    (and refused by their services anyway)."""
+
+    def tab(label_key: str, href: str, admin_only: bool) -> rx.Component:
+        link = rx.link(
+            tr(label_key),
+            href=href,
+            underline="none",
+            weight=rx.cond(href == active, "bold", "regular"),
+            color=rx.cond(href == active, rx.color("accent", 11), rx.color("gray", 11)),
+            border_bottom=rx.cond(href == active, f"2px solid {rx.color('accent', 9)}", "2px solid transparent"),
+            padding="6px 2px",
+            aria_current=rx.cond(href == active, "page", "false"),
+        )
+        return rx.cond(SessionState.is_admin, link) if admin_only else link
+
+    return rx.hstack(
+        *[tab(*section) for section in SETTINGS_SECTIONS],
+        spacing="5",
+        wrap="wrap",
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        width="100%",
+    )
+
+
+def account_notice() -> rx.Component:
+    """Why the account takes no new conversations (live chat off, trial over), for everyone in it."""
+    return rx.cond(
+        SessionState.account_blocked != "",
+        rx.callout(
+            tr("account.blocked." + SessionState.account_blocked),
+            icon="circle_alert",
+            color_scheme="amber",
+            role="status",
+            id="account-notice",
+            width="100%",
+        ),
+    )
+
+
+def presence_heartbeat() -> rx.Component:
+    """An invisible timer: while this tab is open, it tells the server the agent is here."""
+    return rx.moment(
+        interval=get_settings().presence_heartbeat_seconds * 1000,
+        on_change=SessionState.heartbeat,
+        display="none",
+    )
+
+
 def dashboard(title_key: str, active: str, *content: rx.Component) -> rx.Component:
     """A dashboard page; content appears only once the session was confirmed by the server."""
     return rx.hstack(
+        presence_heartbeat(),
         sidebar(active),
         rx.vstack(
             topbar(title_key, active),
             rx.cond(
                 SessionState.signed_in,
                 rx.vstack(
+                    account_notice(),
                     *content,
                     spacing="5",
                     padding=["16px", "24px", "32px"],

@@ -4,7 +4,7 @@ import reflex as rx
 
 from kiko_livechat import routes
 from kiko_livechat.components.forms import card_section, field, form_error, form_notice
-from kiko_livechat.components.layout import dashboard
+from kiko_livechat.components.layout import dashboard, settings_nav
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -117,6 +117,7 @@ def settings_page() -> rx.Component:
     return dashboard(
         "settings.title",
         routes.SETTINGS,
+        settings_nav(routes.SETTINGS),
         rx.grid(
             _profile_form(),
             _account_form(),

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from kiko_livechat.db import session_scope
 from kiko_livechat.routes import APP_HOME, LOGIN
-from kiko_livechat.services import auth, profile
+from kiko_livechat.services import auth, presence, profile
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import AuthFailed, ServiceError
 from kiko_livechat.services.profile import ProfileView
@@ -31,6 +31,8 @@ class SessionState(AppState):
     availability: str = "offline"
     is_admin: bool = False
     memberships: list[dict[str, str]] = []
+    # Why the account takes no new conversations ("inactive", "trial_expired") or "".
+    account_blocked: str = ""
 
     @contextmanager
     def _as_actor(self) -> Iterator[tuple[Session, Actor]]:
@@ -52,6 +54,7 @@ class SessionState(AppState):
         self.memberships = [
             {"account_id": str(m.account_id), "name": m.account_name, "role": m.role} for m in view.memberships
         ]
+        self.account_blocked = view.account_blocked or ""
         self.locale = view.locale
 
     def _sign_out_locally(self):
@@ -90,6 +93,16 @@ class SessionState(AppState):
         with session_scope() as db:
             auth.logout(db, token=self.token)
         return self._sign_out_locally()
+
+    @rx.event
+    def heartbeat(self, _tick: str = ""):
+        """Sent by every open dashboard tab at an interval: the agent is still there (presence)."""
+        try:
+            with self._as_actor() as (db, actor):
+                presence.heartbeat(db, actor=actor)
+        except AuthFailed:
+            return self._sign_out_locally()
+        return None
 
     @rx.event
     def set_language(self, locale: str):

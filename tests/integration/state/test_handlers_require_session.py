@@ -1,22 +1,26 @@
 """Any client can call any handler by name over the websocket: each one checks the session itself."""
 
+import importlib
 import inspect
 import json
+import pkgutil
 
 import pytest
 import sqlalchemy as sa
 from reflex.state import State
 from sqlmodel import SQLModel
 
-import kiko_livechat.state.login  # noqa: F401  (registers every state class)
-import kiko_livechat.state.overview  # noqa: F401
-import kiko_livechat.state.settings  # noqa: F401
+import kiko_livechat.state
 from kiko_livechat import db as db_module
 from kiko_livechat.models import Account, Role
 from kiko_livechat.settings import get_settings
 from kiko_livechat.state.session import SessionState
 from kiko_livechat.state.settings import AccountFormState
 from tests import factories
+
+# Import every state module, so every state class is registered and checked.
+for _module in pkgutil.iter_modules(kiko_livechat.state.__path__):
+    importlib.import_module(f"kiko_livechat.state.{_module.name}")
 
 # Handlers that by design work without a session (they touch no account data).
 PUBLIC_HANDLERS = {"apply_lang_pref", "choose_language", "logout", "redirect_if_signed_in", "login"}
