@@ -61,6 +61,9 @@ def live_app(tmp_path_factory):
         "KIKO_PORT": str(port),
         "KIKO_BASE_URL": f"http://127.0.0.1:{port}",
         "KIKO_DEMO_LOGINS_FILE": str(workdir / "logins.json"),
+        # Short presence timings so "all tabs closed -> offline" can be watched within a test.
+        "KIKO_PRESENCE_HEARTBEAT_SECONDS": "2",
+        "KIKO_PRESENCE_GRACE_SECONDS": "8",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "PATH": f"{PROJECT_ROOT / '.tools/node_modules/.bin'}:{PROJECT_ROOT / '.venv/bin'}:{os.environ['PATH']}",

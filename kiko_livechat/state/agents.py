@@ -1,0 +1,199 @@
+"""Settings > Agents: the account's people, invitations, roles, deactivation (administrators)."""
+
+import reflex as rx
+
+from kiko_livechat.i18n import format_datetime
+from kiko_livechat.services import agents, invitations
+from kiko_livechat.services.errors import AuthFailed, PermissionDenied, ServiceError
+from kiko_livechat.state.forms import FormFeedback
+from kiko_livechat.state.session import SessionState, signed_in_only
+
+# The choice in the deactivation dialog that releases the conversations instead of moving them.
+UNASSIGN = "unassign"
+
+
+def _as_id(value: object) -> int | None:
+    """A row id sent back by the browser (a string); None for anything else."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+class AgentsState(FormFeedback, SessionState):
+    """The list and the per-row actions; errors of row actions show above the list."""
+
+    allowed: bool = True
+    _agents: list[dict] = []
+    _invitations: list[dict] = []
+
+    @rx.var
+    def agents(self) -> list[dict[str, str]]:
+        return [
+            {**row, "last_seen": format_datetime(row["last_seen_at"], self.locale) if row["last_seen_at"] else ""}
+            for row in self._agents
+        ]
+
+    @rx.var
+    def invitations(self) -> list[dict[str, str]]:
+        return [{**row, "expires": format_datetime(row["expires_at"], self.locale)} for row in self._invitations]
+
+    @rx.var
+    def successors(self) -> list[dict[str, str]]:
+        """Active members who can take over someone's conversations."""
+        return [{"id": row["id"], "name": row["name"]} for row in self._agents if row["active"]]
+
+    @rx.event
+    @signed_in_only
+    async def load(self):
+        self._clear_feedback()
+        self._reload()
+
+    def _reload(self) -> None:
+        try:
+            with self._as_actor() as (db, actor):
+                people = agents.list_agents(db, actor=actor)
+                pending = invitations.list_invitations(db, actor=actor)
+        except PermissionDenied:
+            self.allowed = False
+            return
+        self.allowed = True
+        self._agents = [
+            {
+                "id": str(p.user_id),
+                "name": p.name,
+                "email": p.email,
+                "role": p.role,
+                "availability": p.availability,
+                "last_seen_at": p.last_seen_at,
+                "active": p.is_active,
+                "is_self": p.user_id == actor.user_id,
+            }
+            for p in people
+        ]
+        self._invitations = [
+            {"id": str(i.invitation_id), "email": i.email, "name": i.name, "role": i.role, "expires_at": i.expires_at}
+            for i in pending
+        ]
+
+    async def _act(self, change) -> None:
+        """Run one row action, then show the fresh list (or the translated refusal)."""
+        self._clear_feedback()
+        try:
+            with self._as_actor() as (db, actor):
+                change(db, actor)
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+        self._reload()
+
+    @rx.event
+    @signed_in_only
+    async def change_role(self, user_id: str, role: str):
+        await self._act(lambda db, actor: agents.change_role(db, actor=actor, user_id=_as_id(user_id), role=role))
+
+    @rx.event
+    @signed_in_only
+    async def reactivate(self, user_id: str):
+        await self._act(lambda db, actor: agents.reactivate_agent(db, actor=actor, user_id=_as_id(user_id)))
+
+    @rx.event
+    @signed_in_only
+    async def revoke_invitation(self, invitation_id: str):
+        await self._act(
+            lambda db, actor: invitations.revoke_invitation(db, actor=actor, invitation_id=_as_id(invitation_id))
+        )
+
+
+class InviteFormState(FormFeedback, SessionState):
+    """The invitation form; the link is shown to copy until e-mail sending exists."""
+
+    link: str = ""
+
+    @rx.event
+    @signed_in_only
+    async def invite(self, form_data: dict):
+        self._clear_feedback()
+        self.link = ""
+        try:
+            with self._as_actor() as (db, actor):
+                created = invitations.invite_agent(
+                    db,
+                    actor=actor,
+                    email=form_data.get("email"),
+                    name=form_data.get("name"),
+                    role=form_data.get("role") or "agent",
+                )
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+            return None
+        self.link = created.link
+        self._succeed("agents.invite.created")
+        listing = await self.get_state(AgentsState)
+        listing._reload()
+        return rx.set_value("invite-email", "")
+
+
+class DeactivateState(FormFeedback, SessionState):
+    """The deactivation dialog: whose conversations go where, decided before anything changes."""
+
+    open: bool = False
+    user_id: str = ""
+    user_name: str = ""
+    conversations: list[dict[str, str]] = []
+
+    @rx.event
+    @signed_in_only
+    async def start(self, user_id: str):
+        self._clear_feedback()
+        with self._as_actor() as (db, actor):
+            try:
+                assigned = agents.open_conversations(db, actor=actor, user_id=_as_id(user_id))
+            except ServiceError as error:
+                self._fail(error)
+                return
+        listing = await self.get_state(AgentsState)
+        self.user_name = next((row["name"] for row in listing._agents if row["id"] == user_id), "")
+        self.user_id = user_id
+        self.conversations = [
+            {
+                "display_id": str(c.display_id),
+                "contact": c.contact_name,
+                "inbox": c.inbox_name,
+                "status": c.status,
+            }
+            for c in assigned
+        ]
+        self.open = True
+
+    @rx.event
+    @signed_in_only
+    async def cancel(self):
+        with self._as_actor():  # every handler of a dashboard state checks the session
+            pass
+        self.open = False
+        self._clear_feedback()
+
+    @rx.event
+    @signed_in_only
+    async def confirm(self, form_data: dict):
+        self._clear_feedback()
+        choice = form_data.get("reassign_to") or ""
+        try:
+            with self._as_actor() as (db, actor):
+                agents.deactivate_agent(
+                    db,
+                    actor=actor,
+                    user_id=_as_id(self.user_id),
+                    reassign_to_id=_as_id(choice),
+                    unassign=choice == UNASSIGN,
+                )
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+            return
+        self.open = False
+        listing = await self.get_state(AgentsState)
+        listing._clear_feedback()
+        listing._reload()
