@@ -4,32 +4,14 @@ Prints p50/p99 of `resolve_session` next to a bare indexed SELECT (the floor) an
 argon2id login, on SQLite and, where reachable, PostgreSQL.   Usage: python -m bench.auth_bench
 """
 
-import statistics
-import time
-
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from bench.timing import percentiles, timed
 from kiko_livechat.services import auth
 from tests import databases, factories
 
 ROUNDS = 2000
-
-
-def _percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p50 = statistics.median(ordered) * 1000
-    p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
-    return f"p50 {p50:.3f} ms  p99 {p99:.3f} ms"
-
-
-def _time(fn, rounds: int) -> list[float]:
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def run(label: str, url: str) -> None:
@@ -38,13 +20,13 @@ def run(label: str, url: str) -> None:
         acc = factories.account(db)
         user = factories.user(db, acc.id)
         token = factories.login(db, user).token
-        floor = _time(lambda: db.execute(sa.text("SELECT id FROM auth_sessions WHERE token_hash = 'x'")).all(), ROUNDS)
-        resolve = _time(lambda: auth.resolve_session(db, token=token), ROUNDS)
-        login = _time(lambda: auth.login(db, email=user.email, password=factories.PASSWORD), 20)
+        floor = timed(lambda: db.execute(sa.text("SELECT id FROM auth_sessions WHERE token_hash = 'x'")).all(), ROUNDS)
+        resolve = timed(lambda: auth.resolve_session(db, token=token), ROUNDS)
+        login = timed(lambda: auth.login(db, email=user.email, password=factories.PASSWORD), 20)
     engine.dispose()
-    print(f"{label:<11} bare SELECT (floor)   {_percentiles(floor)}")
-    print(f"{label:<11} resolve_session       {_percentiles(resolve)}")
-    print(f"{label:<11} login (argon2id)      {_percentiles(login)}")
+    print(f"{label:<11} bare SELECT (floor)   {percentiles(floor)}")
+    print(f"{label:<11} resolve_session       {percentiles(resolve)}")
+    print(f"{label:<11} login (argon2id)      {percentiles(login)}")
 
 
 def main() -> None:

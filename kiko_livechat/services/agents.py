@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from kiko_livechat.models import AccountUser, Contact, Conversation, ConversationStatus, Inbox, Role, User
+from kiko_livechat.models import AccountUser, Availability, Contact, Conversation, ConversationStatus, Inbox, Role, User
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
@@ -44,23 +44,32 @@ def list_agents(session: Session, *, actor: Actor, now: datetime | None = None) 
     """Everyone in the actor's account, active ones first (administrators only)."""
     actor.require_admin()
     now = now or utcnow()
+    # Plain columns, not ORM objects: a large account lists hundreds of people.
     rows = session.exec(
-        select(AccountUser, User)
+        select(
+            User.id,
+            User.name,
+            User.email,
+            AccountUser.role,
+            User.availability,
+            User.last_seen_at,
+            AccountUser.is_active,
+        )
         .join(User, User.id == AccountUser.user_id)
         .where(AccountUser.account_id == actor.account_id)
         .order_by(AccountUser.is_active.desc(), User.name, User.id)
     ).all()
     return [
         AgentView(
-            user_id=user.id,
-            name=user.name,
-            email=user.email,
-            role=member.role,
-            availability=effective_availability(user, now) if member.is_active else "offline",
-            last_seen_at=user.last_seen_at,
-            is_active=member.is_active,
+            user_id=user_id,
+            name=name,
+            email=email,
+            role=role,
+            availability=effective_availability(chosen, last_seen_at, now) if active else Availability.OFFLINE,
+            last_seen_at=last_seen_at,
+            is_active=active,
         )
-        for member, user in rows
+        for user_id, name, email, role, chosen, last_seen_at, active in rows
     ]
 
 

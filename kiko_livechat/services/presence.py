@@ -11,13 +11,13 @@ from kiko_livechat.services.actor import Actor
 from kiko_livechat.settings import get_settings
 
 
-def effective_availability(user: User, now: datetime | None = None) -> str:
-    """The chosen availability while a tab reports, else offline."""
+def effective_availability(chosen: str, last_seen_at: datetime | None, now: datetime | None = None) -> str:
+    """The `chosen` availability while a tab reports, else offline."""
     now = now or utcnow()
     grace = timedelta(seconds=get_settings().presence_grace_seconds)
-    if user.last_seen_at is None or user.last_seen_at + grace <= now:
+    if last_seen_at is None or last_seen_at + grace <= now:
         return Availability.OFFLINE
-    return user.availability
+    return chosen
 
 
 def heartbeat(session: Session, *, actor: Actor, now: datetime | None = None) -> None:
