@@ -1,0 +1,68 @@
+"""Input checks for the administration forms."""
+
+import pytest
+
+from kiko_livechat.services.errors import ValidationFailed
+from kiko_livechat.services.validation import DOMAINS_MAX, clean_color, clean_domains, clean_url
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("", []),
+        ("shop.example.com", ["shop.example.com"]),
+        ("https://Shop.Example.com/cart?x=1", ["shop.example.com"]),
+        (
+            "*.example.org, localhost:8080\nshop.example.com shop.example.com",
+            [
+                "*.example.org",
+                "localhost:8080",
+                "shop.example.com",
+            ],
+        ),
+        (["a.example", "b.example"], ["a.example", "b.example"]),
+    ],
+)
+def test_domains_are_reduced_to_hosts(text, expected):
+    assert clean_domains(text) == expected
+
+
+@pytest.mark.parametrize("text", ["exa mple..com", "-bad.com", "bad-.com", "a_b.com", "host:port", "*.*.com"])
+def test_bad_domains_are_named(text):
+    with pytest.raises(ValidationFailed) as refused:
+        clean_domains(text)
+    assert refused.value.code == "error.domain_invalid" and refused.value.field == "allowed_domains"
+
+
+def test_too_many_domains():
+    with pytest.raises(ValidationFailed) as refused:
+        clean_domains(" ".join(f"d{i}.example" for i in range(DOMAINS_MAX + 1)))
+    assert refused.value.code == "error.too_many"
+
+
+@pytest.mark.parametrize("value,ok", [("#1F6FEB", "#1f6feb"), ("1f6feb", None), ("#12345", None), ("red", None)])
+def test_colours(value, ok):
+    if ok:
+        assert clean_color(value) == ok
+    else:
+        with pytest.raises(ValidationFailed):
+            clean_color(value)
+
+
+@pytest.mark.parametrize(
+    "value,result",
+    [
+        ("", None),
+        ("https://bot.example.com/hook", "https://bot.example.com/hook"),
+        ("javascript:alert(1)", "error"),
+        ("ftp://x.example", "error"),
+        ("https://", "error"),
+        ("x" * 2001, "error"),
+    ],
+)
+def test_urls(value, result):
+    if result == "error":
+        with pytest.raises(ValidationFailed):
+            clean_url(value, field="webhook_url")
+    else:
+        assert clean_url(value, field="webhook_url") == result
