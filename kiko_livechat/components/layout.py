@@ -110,6 +110,21 @@ def _user_menu() -> rx.Component:
                 rx.text(SessionState.account_name, " · ", tr_role(), size="1", color_scheme="gray"),
                 padding="4px 12px 8px",
             ),
+            rx.cond(
+                SessionState.memberships.length() > 1,
+                rx.fragment(
+                    rx.menu.separator(),
+                    rx.text(tr("topbar.switch_account"), size="1", color_scheme="gray", padding="4px 12px"),
+                    rx.foreach(
+                        SessionState.memberships,
+                        lambda m: rx.menu.item(
+                            m["name"],
+                            on_click=SessionState.switch_account(m["account_id"]),
+                            disabled=m["account_id"] == SessionState.account_id.to_string(),
+                        ),
+                    ),
+                ),
+            ),
             rx.menu.separator(),
             rx.menu.item(tr("nav.settings"), on_click=rx.redirect(routes.SETTINGS)),
             rx.menu.item(tr("topbar.logout"), on_click=SessionState.logout, color_scheme="red", id="logout"),

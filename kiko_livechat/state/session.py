@@ -105,6 +105,21 @@ class SessionState(AppState):
         return None
 
     @rx.event
+    def switch_account(self, account_id: str):
+        """Move this tab's session to another account the user belongs to (user menu)."""
+        target = int(account_id) if isinstance(account_id, str) and account_id.isdigit() else None
+        try:
+            with self._as_actor() as (db, actor):
+                moved = auth.switch_account(db, actor=actor, account_id=target, token=self.token)
+                view = profile.get_profile(db, actor=moved)
+        except AuthFailed:
+            return self._sign_out_locally()
+        except ServiceError:  # not a member there (any more): stay where we are
+            return None
+        self._apply_profile(view)
+        return rx.redirect(APP_HOME)
+
+    @rx.event
     def set_language(self, locale: str):
         """The language switch in the top bar: stored in the user's profile, applied at once."""
         return self._update_profile(lambda db, actor: profile.set_locale(db, actor=actor, locale=locale))

@@ -2,21 +2,16 @@
 
 import importlib
 import inspect
-import json
 import pkgutil
 
 import pytest
-import sqlalchemy as sa
-from reflex.state import State
-from sqlmodel import SQLModel
 
 import kiko_livechat.state
-from kiko_livechat import db as db_module
 from kiko_livechat.models import Account, Role
-from kiko_livechat.settings import get_settings
 from kiko_livechat.state.session import SessionState
 from kiko_livechat.state.settings import AccountFormState
 from tests import factories
+from tests.integration.state.states import snapshot, state_for
 
 # Import every state module, so every state class is registered and checked.
 for _module in pkgutil.iter_modules(kiko_livechat.state.__path__):
@@ -31,17 +26,6 @@ HOSTILE_FORM = {
     "new_password": "0123456789abc",
     "confirm_password": "0123456789abc",
 }
-
-
-@pytest.fixture
-def app_db(engine, monkeypatch):
-    """Point the app's own engine (used by the states) at the test database."""
-    monkeypatch.setenv("KIKO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    db_module.get_engine.cache_clear()
-    yield engine
-    get_settings.cache_clear()
-    db_module.get_engine.cache_clear()
 
 
 def _session_states():
@@ -59,27 +43,9 @@ def _handlers():
                 yield pytest.param(cls, name, id=f"{cls.__name__}.{name}")
 
 
-def _state(cls, token: str):
-    root = State()
-    session = root.get_substate(SessionState.get_full_name().split(".")[1:])
-    session.token = token
-    return root.get_substate(cls.get_full_name().split(".")[1:])
-
-
 def _arguments(fn) -> list:
     params = list(inspect.signature(fn).parameters.values())[1:]
     return [dict(HOSTILE_FORM) if p.annotation is dict else "en" for p in params]
-
-
-def _snapshot(engine) -> str:
-    with engine.connect() as connection:
-        return json.dumps(
-            {
-                t.name: [list(map(str, r)) for r in connection.execute(sa.select(t).order_by(*t.primary_key))]
-                for t in SQLModel.metadata.sorted_tables
-                if t.name != "login_throttles"
-            }
-        )
 
 
 def test_there_are_handlers_to_check():
@@ -94,14 +60,14 @@ async def test_handler_without_a_valid_session_changes_nothing_and_goes_to_login
     with Session(app_db) as db:
         acc = factories.account(db, name="Opfer GmbH")
         factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
-    before = _snapshot(app_db)
-    state = _state(cls, token)
+    before = snapshot(app_db)
+    state = state_for(cls, token)
     handler = getattr(state, name)
     result = handler(*_arguments(cls.event_handlers[name].fn))
     if inspect.isawaitable(result):
         result = await result
     assert "/login" in repr(result), f"{cls.__name__}.{name} did not send the tab to the login: {result!r}"
-    assert _snapshot(app_db) == before
+    assert snapshot(app_db) == before
     session = state if isinstance(state, SessionState) else None
     assert session is None or not session.signed_in
 
@@ -113,10 +79,10 @@ async def test_a_valid_session_saves_and_the_role_is_checked_on_the_server(app_d
         acc = factories.account(db, name="Alpha GmbH")
         admin = factories.login(db, factories.user(db, acc.id, role=Role.ADMINISTRATOR)).token
         agent = factories.login(db, factories.user(db, acc.id, role=Role.AGENT)).token
-    refused = _state(AccountFormState, agent)
+    refused = state_for(AccountFormState, agent)
     await refused.save({"name": "Agent was here", "locale": "en"})
     assert refused.errors == {"": "Nur Administratoren dürfen das."}
-    saved = _state(AccountFormState, admin)
+    saved = state_for(AccountFormState, admin)
     await saved.save({"name": "Alpha AG", "locale": "en"})
     assert saved.notice == "Saved."  # the account language changed to English with it
     with Session(app_db) as db:
