@@ -4,10 +4,9 @@ import reflex as rx
 
 from kiko_livechat import routes
 from kiko_livechat.components.forms import field, form_error
-from kiko_livechat.components.layout import language_select
+from kiko_livechat.components.public import PASSWORD_INPUT_MAX, public_card_page
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
-from kiko_livechat.services.validation import PASSWORD_MAX
 from kiko_livechat.state.i18n import AppState
 from kiko_livechat.state.invitation import InvitationState
 
@@ -18,7 +17,7 @@ def _secret(label_key: str, name: str, hint_key: str | None = None) -> rx.Compon
         id=f"invite-{name.replace('_', '-')}",
         type="password",
         auto_complete="current-password" if hint_key is None and name == "password" else "new-password",
-        max_length=PASSWORD_MAX,
+        max_length=PASSWORD_INPUT_MAX,
         size="3",
     )
     return field(label_key, control, InvitationState.errors.get(name, ""), hint_key=hint_key)
@@ -78,36 +77,12 @@ def _invalid() -> rx.Component:
 
 
 def invitation_page() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.hstack(
-                rx.hstack(
-                    rx.icon("messages-square", size=26, color=rx.color("accent", 10)),
-                    rx.heading(tr("app.name"), size="5"),
-                    align="center",
-                    spacing="2",
-                ),
-                rx.spacer(),
-                language_select(AppState.locale, AppState.choose_language),
-                width="100%",
-                align="center",
-            ),
-            rx.card(
-                rx.cond(
-                    InvitationState.loaded,
-                    rx.cond(InvitationState.valid, _form(), _invalid()),
-                    rx.center(rx.spinner(size="3"), padding="32px"),
-                ),
-                size="4",
-                width="100%",
-            ),
-            spacing="5",
-            width="100%",
-            max_width="440px",
-            padding="24px",
-        ),
-        min_height="100vh",
-        background=rx.color("gray", 2),
+    return public_card_page(
+        rx.cond(
+            InvitationState.loaded,
+            rx.cond(InvitationState.valid, _form(), _invalid()),
+            rx.center(rx.spinner(size="3"), padding="32px"),
+        )
     )
 
 

@@ -103,12 +103,19 @@ def live_app(tmp_path_factory):
         print((workdir / "app.log").read_text()[-5000:])
         raise
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        _stop(process)
         log.close()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End the app and everything it started (it may have exited on its own already)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")
