@@ -33,6 +33,8 @@ def login_page() -> rx.Component:
             ),
             on_submit=LoginState.login,
             reset_on_submit=False,
+            # Our translated errors instead of the browser's own e-mail tooltip.
+            no_validate=True,
         ),
         below=rx.text(tr("app.tagline"), size="2", color_scheme="gray", text_align="center", width="100%"),
     )

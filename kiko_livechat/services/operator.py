@@ -13,7 +13,7 @@ from kiko_livechat.models import Account, AccountUser, Plan, Role
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import entitlement, invitations, provisioning
 from kiko_livechat.services.actor import OperatorActor
-from kiko_livechat.services.errors import NotFound
+from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.scoping import valid_id
 from kiko_livechat.services.validation import choice
 
@@ -75,7 +75,10 @@ def create_customer_account(
     admin_name: object,
     now: datetime | None = None,
 ) -> invitations.CreatedInvitation:
-    """A new account and the invitation of its first administrator (the link to pass on)."""
+    """A new account and the invitation of its first administrator (the link to pass on).
+
+    Errors about the administrator name the fields `admin_name` / `admin_email`.
+    """
     now = now or utcnow()
     account = provisioning.create_account(session, name=name, locale=locale, plan=plan, now=now)
     try:
@@ -88,9 +91,9 @@ def create_customer_account(
             invited_by_id=operator.user_id,
             now=now,
         )
-    except Exception:
+    except ValidationFailed as error:
         session.rollback()
-        raise
+        raise ValidationFailed(error.code, field=f"admin_{error.field}", **error.params) from error
     session.commit()
     return created
 

@@ -5,16 +5,11 @@ import reflex as rx
 from kiko_livechat.i18n import format_datetime
 from kiko_livechat.services import agents, invitations
 from kiko_livechat.services.errors import AuthFailed, PermissionDenied, ServiceError
-from kiko_livechat.state.forms import FormFeedback
+from kiko_livechat.state.forms import FormFeedback, as_id
 from kiko_livechat.state.session import SessionState, signed_in_only
 
 # The choice in the deactivation dialog that releases the conversations instead of moving them.
 UNASSIGN = "unassign"
-
-
-def _as_id(value: object) -> int | None:
-    """A row id sent back by the browser (a string); None for anything else."""
-    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 class AgentsState(FormFeedback, SessionState):
@@ -88,18 +83,18 @@ class AgentsState(FormFeedback, SessionState):
     @rx.event
     @signed_in_only
     async def change_role(self, user_id: str, role: str):
-        await self._act(lambda db, actor: agents.change_role(db, actor=actor, user_id=_as_id(user_id), role=role))
+        await self._act(lambda db, actor: agents.change_role(db, actor=actor, user_id=as_id(user_id), role=role))
 
     @rx.event
     @signed_in_only
     async def reactivate(self, user_id: str):
-        await self._act(lambda db, actor: agents.reactivate_agent(db, actor=actor, user_id=_as_id(user_id)))
+        await self._act(lambda db, actor: agents.reactivate_agent(db, actor=actor, user_id=as_id(user_id)))
 
     @rx.event
     @signed_in_only
     async def revoke_invitation(self, invitation_id: str):
         await self._act(
-            lambda db, actor: invitations.revoke_invitation(db, actor=actor, invitation_id=_as_id(invitation_id))
+            lambda db, actor: invitations.revoke_invitation(db, actor=actor, invitation_id=as_id(invitation_id))
         )
 
 
@@ -148,7 +143,7 @@ class DeactivateState(FormFeedback, SessionState):
         self._clear_feedback()
         with self._as_actor() as (db, actor):
             try:
-                assigned = agents.open_conversations(db, actor=actor, user_id=_as_id(user_id))
+                assigned = agents.open_conversations(db, actor=actor, user_id=as_id(user_id))
             except ServiceError as error:
                 self._fail(error)
                 return
@@ -184,8 +179,8 @@ class DeactivateState(FormFeedback, SessionState):
                 agents.deactivate_agent(
                     db,
                     actor=actor,
-                    user_id=_as_id(self.user_id),
-                    reassign_to_id=_as_id(choice),
+                    user_id=as_id(self.user_id),
+                    reassign_to_id=as_id(choice),
                     unassign=choice == UNASSIGN,
                 )
         except AuthFailed:

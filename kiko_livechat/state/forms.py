@@ -6,6 +6,17 @@ from kiko_livechat.i18n import translate
 from kiko_livechat.services.errors import ServiceError
 
 
+def as_id(value: object) -> int | None:
+    """A row id sent back by the browser (a string of digits); None for anything else,
+    which the services answer with "not found"."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def form_flag(form_data: dict, name: str) -> bool:
+    """A checkbox or switch of a submitted form: it sends "on" when checked and nothing otherwise."""
+    return form_data.get(name) in ("on", True)
+
+
 class FormFeedback(rx.State, mixin=True):
     """Per-form errors by field ("" for the whole form) and a success notice."""
 

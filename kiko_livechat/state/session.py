@@ -13,6 +13,7 @@ from kiko_livechat.services import auth, presence, profile
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import AuthFailed, ServiceError
 from kiko_livechat.services.profile import ProfileView
+from kiko_livechat.state.forms import as_id
 from kiko_livechat.state.i18n import AppState
 
 
@@ -107,10 +108,9 @@ class SessionState(AppState):
     @rx.event
     def switch_account(self, account_id: str):
         """Move this tab's session to another account the user belongs to (user menu)."""
-        target = int(account_id) if isinstance(account_id, str) and account_id.isdigit() else None
         try:
             with self._as_actor() as (db, actor):
-                moved = auth.switch_account(db, actor=actor, account_id=target, token=self.token)
+                moved = auth.switch_account(db, actor=actor, account_id=as_id(account_id), token=self.token)
                 view = profile.get_profile(db, actor=moved)
         except AuthFailed:
             return self._sign_out_locally()

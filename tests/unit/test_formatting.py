@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from kiko_livechat.i18n import format_datetime, format_number
+from kiko_livechat.i18n import format_date, format_datetime, format_number
 
 
 def test_dates_and_numbers_are_formatted_per_locale():
@@ -11,3 +11,9 @@ def test_dates_and_numbers_are_formatted_per_locale():
     assert format_datetime(moment, "en").startswith("Nov 25, 2026")
     assert format_number(1234.5, "de") == "1.234,5"
     assert format_number(1234.5, "en") == "1,234.5"
+
+
+def test_dates_are_the_calendar_day_in_berlin():
+    late_evening_utc = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+    assert format_date(late_evening_utc, "de") == "26.11.2026"
+    assert format_date(late_evening_utc, "en") == "Nov 26, 2026"

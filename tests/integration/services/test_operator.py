@@ -55,19 +55,20 @@ def test_create_an_account_with_its_first_administrator(db, op):
 
 def test_bad_account_input_saves_nothing(db, op):
     before = len(operator.list_accounts(db, operator=op.operator))
-    for kwargs in (
-        {"name": "", "admin_email": "a@b.example"},
-        {"name": "Delta", "admin_email": "not-mail"},
-        {"name": "Delta", "admin_email": "a@b.example", "plan": "gold"},
+    for kwargs, field in (
+        ({"name": "", "admin_email": "a@b.example"}, "name"),
+        ({"name": "Delta", "admin_email": "not-mail"}, "admin_email"),
+        ({"name": "Delta", "admin_email": "a@b.example", "admin_name": ""}, "admin_name"),
+        ({"name": "Delta", "admin_email": "a@b.example", "plan": "gold"}, "plan"),
     ):
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(ValidationFailed) as refused:
             operator.create_customer_account(
                 db,
                 operator=op.operator,
                 locale="de",
-                admin_name="D",
-                **{"plan": "trial", **kwargs},
+                **{"plan": "trial", "admin_name": "D", **kwargs},
             )
+        assert refused.value.field == field
         db.rollback()
     assert len(operator.list_accounts(db, operator=op.operator)) == before
 

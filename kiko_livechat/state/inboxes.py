@@ -1,0 +1,237 @@
+"""Settings > Inboxes: the list, creating web widget and API inboxes, one inbox's settings
+(administrators only; agents get a note, the services refuse them anyway)."""
+
+import dataclasses
+
+import reflex as rx
+
+from kiko_livechat import routes
+from kiko_livechat.services import inboxes
+from kiko_livechat.services.errors import AuthFailed, PermissionDenied, ServiceError
+from kiko_livechat.services.inboxes import InboxView
+from kiko_livechat.state.forms import FormFeedback, as_id, form_flag
+from kiko_livechat.state.session import SessionState, signed_in_only
+from kiko_livechat.state.teams import Person, active_people
+
+# Each agent checkbox of an inbox form is named AGENT_FIELD + the agent's id (a form's data is
+# a dict, so checkboxes sharing one name would keep only the last checked one).
+AGENT_FIELD = "agent_"
+# The form fields a web widget inbox has and an API inbox has not, and the other way round.
+WEB_DEFAULTS = {"greeting": "", "widget_color": "#1f6feb", "allowed_domains": ""}
+
+
+def checked_agents(form_data: dict) -> list[str]:
+    """The ids of the agents ticked in an inbox form (strings; the service checks each one)."""
+    return [
+        key.removeprefix(AGENT_FIELD) for key in form_data if key.startswith(AGENT_FIELD) and form_flag(form_data, key)
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class InboxRow:
+    id: str
+    name: str
+    channel: str
+    agents: str
+
+
+@dataclasses.dataclass(frozen=True)
+class AgentChoice:
+    id: str
+    name: str
+    selected: bool
+
+
+class InboxesState(SessionState):
+    """The account's inboxes and the active agents the create forms offer."""
+
+    allowed: bool = True
+    inboxes: list[InboxRow] = []
+    people: list[Person] = []
+
+    @rx.event
+    @signed_in_only
+    async def load(self):
+        self._reload()
+        # A bot token shown after creating an inbox is gone once the page is left or reloaded.
+        created = await self.get_state(ApiInboxFormState)
+        created._forget_created()
+
+    def _reload(self) -> None:
+        try:
+            with self._as_actor() as (db, actor):
+                views = inboxes.list_inboxes(db, actor=actor)
+                people = active_people(db, actor)
+        except PermissionDenied:
+            self.allowed = False
+            self.inboxes, self.people = [], []
+            return
+        self.allowed = True
+        self.people = people
+        self.inboxes = [
+            InboxRow(id=str(v.inbox_id), name=v.name, channel=v.channel_type, agents=", ".join(v.agent_names))
+            for v in views
+        ]
+
+
+class WebInboxFormState(FormFeedback, SessionState):
+    """Creating a web widget inbox; success opens its settings page, which shows the snippet."""
+
+    @rx.event
+    @signed_in_only
+    async def create(self, form_data: dict):
+        self._clear_feedback()
+        try:
+            with self._as_actor() as (db, actor):
+                view = inboxes.create_web_inbox(
+                    db,
+                    actor=actor,
+                    name=form_data.get("name"),
+                    greeting=form_data.get("greeting", ""),
+                    widget_color=form_data.get("widget_color", WEB_DEFAULTS["widget_color"]),
+                    allowed_domains=form_data.get("allowed_domains", ""),
+                    agent_ids=checked_agents(form_data),
+                )
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+            return None
+        return rx.redirect(routes.inbox_settings(view.inbox_id))
+
+
+class ApiInboxFormState(FormFeedback, SessionState):
+    """Creating an API inbox for the bot; its token is shown here once, then never again."""
+
+    created_ref: str = ""
+    created_name: str = ""
+    bot_token: str = ""
+    # Counts created inboxes; the form is keyed on it, so it re-mounts empty after each one.
+    created_count: int = 0
+
+    def _forget_created(self) -> None:
+        self.created_ref = self.created_name = self.bot_token = ""
+        self._clear_feedback()
+
+    @rx.event
+    @signed_in_only
+    async def create(self, form_data: dict):
+        self._forget_created()
+        try:
+            with self._as_actor() as (db, actor):
+                created = inboxes.create_api_inbox(
+                    db,
+                    actor=actor,
+                    name=form_data.get("name"),
+                    webhook_url=form_data.get("webhook_url", ""),
+                    agent_ids=checked_agents(form_data),
+                )
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+            return None
+        self.created_ref = str(created.inbox.inbox_id)
+        self.created_name = created.inbox.name
+        self.bot_token = created.api_token
+        self.created_count += 1
+        listing = await self.get_state(InboxesState)
+        listing._reload()
+        return None
+
+
+class InboxSettingsState(FormFeedback, SessionState):
+    """One inbox's settings page (/app/settings/inboxes/<id>)."""
+
+    allowed: bool = True
+    loaded: bool = False
+    found: bool = False
+    inbox_ref: str = ""
+    inbox_name: str = ""
+    channel: str = ""
+    greeting: str = ""
+    widget_color: str = ""
+    allowed_domains: str = ""
+    webhook_url: str = ""
+    auto_assign: bool = True
+    snippet: str = ""
+    agents: list[AgentChoice] = []
+    # Bumped whenever stored values are shown; the form is keyed on it, so it re-mounts with them.
+    shown_count: int = 0
+    # A newly generated bot token: shown once, right after "generate new token".
+    bot_token: str = ""
+
+    @rx.event
+    @signed_in_only
+    async def load(self):
+        self._clear_feedback()
+        self.bot_token = ""
+        with self._as_actor() as (db, actor):
+            try:
+                view = inboxes.get_inbox_settings(db, actor=actor, inbox_id=as_id(self._route_inbox()))
+                people = active_people(db, actor)
+            except PermissionDenied:
+                self.allowed, self.found, self.loaded = False, False, True
+                return
+            except ServiceError:  # no such inbox in this account
+                self.allowed, self.found, self.loaded = True, False, True
+                return
+        self.allowed = self.found = self.loaded = True
+        self._show(view, people)
+
+    def _route_inbox(self) -> str:
+        return self.router.page.params.get("inbox_id", "")
+
+    def _show(self, view: InboxView, people: list[Person]) -> None:
+        self.inbox_ref = str(view.inbox_id)
+        self.inbox_name = view.name
+        self.channel = view.channel_type
+        self.greeting = view.greeting
+        self.widget_color = view.widget_color
+        self.allowed_domains = "\n".join(view.allowed_domains)
+        self.webhook_url = view.webhook_url
+        self.auto_assign = view.enable_auto_assignment
+        self.snippet = inboxes.embed_snippet(view.public_token)
+        self.agents = [AgentChoice(id=p.id, name=p.name, selected=int(p.id) in view.agent_ids) for p in people]
+        self.shown_count += 1
+
+    @rx.event
+    @signed_in_only
+    async def save(self, form_data: dict):
+        self._clear_feedback()
+        # A web widget inbox's form has no webhook field, an API inbox's form none of the widget's.
+        web = {key: form_data.get(key, default) for key, default in WEB_DEFAULTS.items()}
+        try:
+            with self._as_actor() as (db, actor):
+                view = inboxes.update_inbox(
+                    db,
+                    actor=actor,
+                    inbox_id=as_id(self.inbox_ref),
+                    name=form_data.get("name"),
+                    webhook_url=form_data.get("webhook_url", ""),
+                    enable_auto_assignment=form_flag(form_data, "enable_auto_assignment"),
+                    agent_ids=checked_agents(form_data),
+                    **web,
+                )
+                people = active_people(db, actor)
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+            return
+        self._show(view, people)
+        self._succeed("settings.saved")
+
+    @rx.event
+    @signed_in_only
+    async def regenerate_token(self):
+        """A new bot token; the old one stops working at once. Shown here this one time."""
+        self._clear_feedback()
+        self.bot_token = ""
+        try:
+            with self._as_actor() as (db, actor):
+                self.bot_token = inboxes.regenerate_api_token(db, actor=actor, inbox_id=as_id(self.inbox_ref))
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
