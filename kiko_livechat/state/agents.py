@@ -4,7 +4,7 @@ import reflex as rx
 
 from kiko_livechat.i18n import format_datetime
 from kiko_livechat.services import agents, invitations
-from kiko_livechat.services.errors import AuthFailed, PermissionDenied, ServiceError
+from kiko_livechat.services.errors import PermissionDenied, ServiceError
 from kiko_livechat.state.forms import FormFeedback, as_id
 from kiko_livechat.state.session import SessionState, signed_in_only
 
@@ -71,13 +71,8 @@ class AgentsState(FormFeedback, SessionState):
     async def _act(self, change) -> None:
         """Run one row action, then show the fresh list (or the translated refusal)."""
         self._clear_feedback()
-        try:
-            with self._as_actor() as (db, actor):
-                change(db, actor)
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting(), self._as_actor() as (db, actor):
+            change(db, actor)
         self._reload()
 
     @rx.event
@@ -108,19 +103,15 @@ class InviteFormState(FormFeedback, SessionState):
     async def invite(self, form_data: dict):
         self._clear_feedback()
         self.link = ""
-        try:
-            with self._as_actor() as (db, actor):
-                created = invitations.invite_agent(
-                    db,
-                    actor=actor,
-                    email=form_data.get("email"),
-                    name=form_data.get("name"),
-                    role=form_data.get("role") or "agent",
-                )
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            created = invitations.invite_agent(
+                db,
+                actor=actor,
+                email=form_data.get("email"),
+                name=form_data.get("name"),
+                role=form_data.get("role") or "agent",
+            )
+        if outcome.refused:
             return None
         self.link = created.link
         self._succeed("agents.invite.created")
@@ -174,19 +165,15 @@ class DeactivateState(FormFeedback, SessionState):
     async def confirm(self, form_data: dict):
         self._clear_feedback()
         choice = form_data.get("reassign_to") or ""
-        try:
-            with self._as_actor() as (db, actor):
-                agents.deactivate_agent(
-                    db,
-                    actor=actor,
-                    user_id=as_id(self.user_id),
-                    reassign_to_id=as_id(choice),
-                    unassign=choice == UNASSIGN,
-                )
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            agents.deactivate_agent(
+                db,
+                actor=actor,
+                user_id=as_id(self.user_id),
+                reassign_to_id=as_id(choice),
+                unassign=choice == UNASSIGN,
+            )
+        if outcome.refused:
             return
         self.open = False
         listing = await self.get_state(AgentsState)

@@ -1,9 +1,18 @@
 """Translated form errors and notices, kept as codes so a language switch re-translates them."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 import reflex as rx
 
 from kiko_livechat.i18n import translate
-from kiko_livechat.services.errors import ServiceError
+from kiko_livechat.services.errors import AuthFailed, ServiceError
+
+
+@dataclass
+class Outcome:
+    refused: bool = False
 
 
 def as_id(value: object) -> int | None:
@@ -42,6 +51,19 @@ class FormFeedback(rx.State, mixin=True):
     def _fail_code(self, code: str, field: str = "") -> None:
         self._errors = {field: (code, {})}
         self._notice = ""
+
+    @contextmanager
+    def _reporting(self) -> Iterator[Outcome]:
+        """Around a service call: a refusal (ServiceError) is shown on the form and swallowed,
+        the caller checks `outcome.refused`; a lost session (AuthFailed) goes on up."""
+        outcome = Outcome()
+        try:
+            yield outcome
+        except AuthFailed:
+            raise
+        except ServiceError as error:
+            self._fail(error)
+            outcome.refused = True
 
     def _succeed(self, notice_code: str) -> None:
         self._errors = {}

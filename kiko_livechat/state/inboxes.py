@@ -7,7 +7,7 @@ import reflex as rx
 
 from kiko_livechat import routes
 from kiko_livechat.services import inboxes
-from kiko_livechat.services.errors import AuthFailed, PermissionDenied, ServiceError
+from kiko_livechat.services.errors import PermissionDenied, ServiceError
 from kiko_livechat.services.inboxes import InboxView
 from kiko_livechat.state.forms import FormFeedback, as_id, form_flag
 from kiko_livechat.state.session import SessionState, signed_in_only
@@ -81,21 +81,17 @@ class WebInboxFormState(FormFeedback, SessionState):
     @signed_in_only
     async def create(self, form_data: dict):
         self._clear_feedback()
-        try:
-            with self._as_actor() as (db, actor):
-                view = inboxes.create_web_inbox(
-                    db,
-                    actor=actor,
-                    name=form_data.get("name"),
-                    greeting=form_data.get("greeting", ""),
-                    widget_color=form_data.get("widget_color", WEB_DEFAULTS["widget_color"]),
-                    allowed_domains=form_data.get("allowed_domains", ""),
-                    agent_ids=checked_agents(form_data),
-                )
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            view = inboxes.create_web_inbox(
+                db,
+                actor=actor,
+                name=form_data.get("name"),
+                greeting=form_data.get("greeting", ""),
+                widget_color=form_data.get("widget_color", WEB_DEFAULTS["widget_color"]),
+                allowed_domains=form_data.get("allowed_domains", ""),
+                agent_ids=checked_agents(form_data),
+            )
+        if outcome.refused:
             return None
         return rx.redirect(routes.inbox_settings(view.inbox_id))
 
@@ -117,19 +113,15 @@ class ApiInboxFormState(FormFeedback, SessionState):
     @signed_in_only
     async def create(self, form_data: dict):
         self._forget_created()
-        try:
-            with self._as_actor() as (db, actor):
-                created = inboxes.create_api_inbox(
-                    db,
-                    actor=actor,
-                    name=form_data.get("name"),
-                    webhook_url=form_data.get("webhook_url", ""),
-                    agent_ids=checked_agents(form_data),
-                )
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            created = inboxes.create_api_inbox(
+                db,
+                actor=actor,
+                name=form_data.get("name"),
+                webhook_url=form_data.get("webhook_url", ""),
+                agent_ids=checked_agents(form_data),
+            )
+        if outcome.refused:
             return None
         self.created_ref = str(created.inbox.inbox_id)
         self.created_name = created.inbox.name
@@ -201,23 +193,19 @@ class InboxSettingsState(FormFeedback, SessionState):
         self._clear_feedback()
         # A web widget inbox's form has no webhook field, an API inbox's form none of the widget's.
         web = {key: form_data.get(key, default) for key, default in WEB_DEFAULTS.items()}
-        try:
-            with self._as_actor() as (db, actor):
-                view = inboxes.update_inbox(
-                    db,
-                    actor=actor,
-                    inbox_id=as_id(self.inbox_ref),
-                    name=form_data.get("name"),
-                    webhook_url=form_data.get("webhook_url", ""),
-                    enable_auto_assignment=form_flag(form_data, "enable_auto_assignment"),
-                    agent_ids=checked_agents(form_data),
-                    **web,
-                )
-                people = active_people(db, actor)
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            view = inboxes.update_inbox(
+                db,
+                actor=actor,
+                inbox_id=as_id(self.inbox_ref),
+                name=form_data.get("name"),
+                webhook_url=form_data.get("webhook_url", ""),
+                enable_auto_assignment=form_flag(form_data, "enable_auto_assignment"),
+                agent_ids=checked_agents(form_data),
+                **web,
+            )
+            people = active_people(db, actor)
+        if outcome.refused:
             return
         self._show(view, people)
         self._succeed("settings.saved")
@@ -228,10 +216,5 @@ class InboxSettingsState(FormFeedback, SessionState):
         """A new bot token; the old one stops working at once. Shown here this one time."""
         self._clear_feedback()
         self.bot_token = ""
-        try:
-            with self._as_actor() as (db, actor):
-                self.bot_token = inboxes.regenerate_api_token(db, actor=actor, inbox_id=as_id(self.inbox_ref))
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting(), self._as_actor() as (db, actor):
+            self.bot_token = inboxes.regenerate_api_token(db, actor=actor, inbox_id=as_id(self.inbox_ref))

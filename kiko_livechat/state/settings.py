@@ -3,7 +3,6 @@
 import reflex as rx
 
 from kiko_livechat.services import auth, profile
-from kiko_livechat.services.errors import AuthFailed, ServiceError
 from kiko_livechat.state.forms import FormFeedback
 from kiko_livechat.state.session import SessionState, signed_in_only
 
@@ -17,19 +16,15 @@ class ProfileFormState(FormFeedback, SessionState):
     async def save(self, form_data: dict):
         self._clear_feedback()
         session_state = await self.get_state(SessionState)
-        try:
-            with self._as_actor() as (db, actor):
-                locale = form_data.get("locale", "")
-                view = profile.update_profile(
-                    db,
-                    actor=actor,
-                    name=form_data.get("name"),
-                    locale="" if locale == ACCOUNT_DEFAULT_LOCALE else locale,
-                )
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            locale = form_data.get("locale", "")
+            view = profile.update_profile(
+                db,
+                actor=actor,
+                name=form_data.get("name"),
+                locale="" if locale == ACCOUNT_DEFAULT_LOCALE else locale,
+            )
+        if outcome.refused:
             return
         session_state._apply_profile(view)
         self._succeed("settings.saved")
@@ -41,15 +36,9 @@ class AccountFormState(FormFeedback, SessionState):
     async def save(self, form_data: dict):
         self._clear_feedback()
         session_state = await self.get_state(SessionState)
-        try:
-            with self._as_actor() as (db, actor):
-                view = profile.update_account(
-                    db, actor=actor, name=form_data.get("name"), locale=form_data.get("locale")
-                )
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            view = profile.update_account(db, actor=actor, name=form_data.get("name"), locale=form_data.get("locale"))
+        if outcome.refused:
             return
         session_state._apply_profile(view)
         self._succeed("settings.saved")
@@ -64,18 +53,14 @@ class PasswordFormState(FormFeedback, SessionState):
             self._fail_code("error.password_mismatch", "confirm_password")
             return
         session_state = await self.get_state(SessionState)
-        try:
-            with self._as_actor() as (db, actor):
-                token = auth.change_password(
-                    db,
-                    actor=actor,
-                    current_password=form_data.get("current_password"),
-                    new_password=form_data.get("new_password"),
-                )
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            token = auth.change_password(
+                db,
+                actor=actor,
+                current_password=form_data.get("current_password"),
+                new_password=form_data.get("new_password"),
+            )
+        if outcome.refused:
             return
         # The old token is revoked with all others; this tab continues on the new one.
         session_state.token = token

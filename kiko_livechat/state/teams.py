@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from kiko_livechat.services import agents, teams
 from kiko_livechat.services.actor import Actor
-from kiko_livechat.services.errors import AuthFailed, ServiceError, ValidationFailed
+from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.teams import TeamView
 from kiko_livechat.state.forms import FormFeedback, as_id, form_flag
 from kiko_livechat.state.session import SessionState, signed_in_only
@@ -74,14 +74,11 @@ class TeamsState(FormFeedback, SessionState):
     async def _act(self, team_ref: object, change: Callable[[Session, Actor], object]) -> None:
         """Run one action on a team, then show the fresh list (or the translated refusal in its card)."""
         self._clear_feedback()
-        try:
-            with self._as_actor() as (db, actor):
-                change(db, actor)
-        except AuthFailed:
-            raise
-        except ServiceError as error:
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            change(db, actor)
+        if outcome.refused:
             # A card has no fields: whatever the refusal is about, it is shown as the card's message.
-            self._fail(ServiceError(error.code, **error.params))
+            self._errors = {"": self._errors.popitem()[1]}
             self.failed_team = team_ref if isinstance(team_ref, str) else ""
         self._reload()
 
@@ -124,19 +121,15 @@ class TeamCreateState(FormFeedback, SessionState):
     @signed_in_only
     async def create(self, form_data: dict):
         self._clear_feedback()
-        try:
-            with self._as_actor() as (db, actor):
-                teams.create_team(
-                    db,
-                    actor=actor,
-                    name=form_data.get("name"),
-                    description=form_data.get("description", ""),
-                    allow_auto_assign=form_flag(form_data, "allow_auto_assign"),
-                )
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            teams.create_team(
+                db,
+                actor=actor,
+                name=form_data.get("name"),
+                description=form_data.get("description", ""),
+                allow_auto_assign=form_flag(form_data, "allow_auto_assign"),
+            )
+        if outcome.refused:
             return None
         self._succeed("teams.created")
         self.created_count += 1
@@ -186,20 +179,16 @@ class TeamEditState(FormFeedback, SessionState):
     @signed_in_only
     async def save(self, form_data: dict):
         self._clear_feedback()
-        try:
-            with self._as_actor() as (db, actor):
-                teams.update_team(
-                    db,
-                    actor=actor,
-                    team_id=as_id(self.team_ref),
-                    name=form_data.get("name"),
-                    description=form_data.get("description", ""),
-                    allow_auto_assign=form_flag(form_data, "allow_auto_assign"),
-                )
-        except AuthFailed:
-            raise
-        except ServiceError as error:
-            self._fail(error)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            teams.update_team(
+                db,
+                actor=actor,
+                team_id=as_id(self.team_ref),
+                name=form_data.get("name"),
+                description=form_data.get("description", ""),
+                allow_auto_assign=form_flag(form_data, "allow_auto_assign"),
+            )
+        if outcome.refused:
             return
         self.open = False
         listing = await self.get_state(TeamsState)
