@@ -76,3 +76,17 @@ def empty_all_tables(engine: sa.Engine) -> None:
         else:
             for name in reversed(tables):
                 connection.execute(sa.text(f"DELETE FROM {name}"))
+
+
+REDIS_URL = os.environ.get("KIKO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_unavailable_reason() -> str | None:
+    """None when the Redis of this machine answers, else why not."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        return f"Redis at {REDIS_URL} unreachable: {exc}"
+    return None

@@ -88,3 +88,7 @@ def membership(db: Session, account_id: int, user_id: int) -> AccountUser:
     return db.exec(
         select(AccountUser).where(AccountUser.account_id == account_id, AccountUser.user_id == user_id)
     ).one()
+
+
+def visitor_token() -> str:
+    return f"visitor-token-{next(_counter):08d}-abcdef"

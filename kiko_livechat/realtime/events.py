@@ -1,0 +1,41 @@
+"""What happened, as other clients need to hear it. Events carry ids, not content: a receiver
+reads the content from the database (by message id), so nothing can be lost or doubled."""
+
+import json
+from dataclasses import asdict, dataclass, field
+
+MESSAGE_CREATED = "message.created"
+CONVERSATION_CREATED = "conversation.created"
+CONVERSATION_UPDATED = "conversation.updated"
+TYPING = "typing"
+
+
+@dataclass(frozen=True)
+class ChatEvent:
+    kind: str
+    account_id: int
+    inbox_id: int
+    conversation_id: int
+    message_id: int | None = None
+    # A private note (or anything about one) never reaches a visitor.
+    private: bool = False
+    # For TYPING: {"who": "agent" | "visitor", "on": bool, "name": str}.
+    detail: dict = field(default_factory=dict)
+
+    @classmethod
+    def about(cls, kind: str, conversation, **extra) -> "ChatEvent":
+        """An event about `conversation` (anything with id, account_id and inbox_id)."""
+        return cls(
+            kind=kind,
+            account_id=conversation.account_id,
+            inbox_id=conversation.inbox_id,
+            conversation_id=conversation.id,
+            **extra,
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "ChatEvent":
+        return cls(**json.loads(text))

@@ -1,0 +1,28 @@
+"""Events leave a service only when its transaction commits: `emit` parks them on the database
+session, and they are published after COMMIT (and dropped on ROLLBACK)."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kiko_livechat.realtime.bus import get_bus
+from kiko_livechat.realtime.events import ChatEvent
+
+_KEY = "kiko_pending_events"
+
+
+def emit(session: Session, event: ChatEvent) -> None:
+    """Publish `event` once the session's current transaction has committed."""
+    session.info.setdefault(_KEY, []).append(event)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _publish(session: Session) -> None:
+    events = session.info.pop(_KEY, [])
+    bus = get_bus() if events else None
+    for event in events:
+        bus.publish(event)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _drop(session: Session, _previous_transaction) -> None:
+    session.info.pop(_KEY, None)

@@ -1,0 +1,40 @@
+"""The one place that decides which connected client hears which event.
+
+Agents hear everything of the inboxes they may see in their own account; a visitor hears only
+their own conversation, never private notes and never what agents do behind the scenes.
+"""
+
+from dataclasses import dataclass
+
+from kiko_livechat.realtime.events import CONVERSATION_UPDATED, MESSAGE_CREATED, TYPING, ChatEvent
+
+AGENT = "agent"
+VISITOR = "visitor"
+# What a visitor's page reacts to: new messages, a status change (e.g. resolved), the agent typing.
+_VISITOR_KINDS = {MESSAGE_CREATED, CONVERSATION_UPDATED, TYPING}
+
+
+@dataclass(frozen=True)
+class Client:
+    kind: str
+    account_id: int
+    # Agents: the inboxes they may see. Visitors: their conversation's inbox.
+    inbox_ids: frozenset[int]
+    # Visitors: their own conversation (None before the first message).
+    conversation_id: int | None = None
+    user_id: int | None = None
+
+
+def receives(client: Client, event: ChatEvent) -> bool:
+    if client.account_id != event.account_id or event.inbox_id not in client.inbox_ids:
+        return False
+    if client.kind == AGENT:
+        # An agent's own typing is not echoed back to them.
+        return not (event.kind == TYPING and event.detail.get("user_id") == client.user_id)
+    return (
+        client.kind == VISITOR
+        and event.conversation_id == client.conversation_id
+        and not event.private
+        and event.kind in _VISITOR_KINDS
+        and not (event.kind == TYPING and event.detail.get("who") == VISITOR)
+    )

@@ -1,0 +1,430 @@
+"""Conversations as agents work them: the list, one conversation, replies and notes, status,
+assignment, read markers. Agents see the inboxes they work; administrators see all."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, func, select, update
+
+from kiko_livechat.i18n.aliases import new_alias_key
+from kiko_livechat.models import (
+    Account,
+    AccountUser,
+    Contact,
+    ContactInbox,
+    Conversation,
+    ConversationStatus,
+    Inbox,
+    Message,
+    MessageType,
+    SenderType,
+    Team,
+    User,
+)
+from kiko_livechat.models.base import utcnow
+from kiko_livechat.realtime import events
+from kiko_livechat.realtime.bus import get_bus
+from kiko_livechat.realtime.outbox import emit
+from kiko_livechat.services import status_machine
+from kiko_livechat.services.activity import record_activity
+from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.errors import NotFound
+from kiko_livechat.services.messages import MessageView, clean_content, clean_echo_id, find_echo, messages_after, view
+from kiko_livechat.services.overview import visible_inbox_ids
+from kiko_livechat.services.scoping import get_in_account, valid_id
+
+PAGE_SIZE = 25
+PREVIEW_LENGTH = 120
+STATUS_FILTERS = ("open", "pending", "resolved", "snoozed", "all")
+ASSIGNEE_FILTERS = ("mine", "unassigned", "all")
+SORTS = ("last_activity", "waiting", "created")
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    conversation_id: int
+    display_id: int
+    alias_key: str
+    status: str
+    contact_name: str
+    inbox_name: str
+    assignee_name: str
+    last_activity_at: datetime
+    preview: str
+    preview_is_activity: bool
+    unread: int
+
+
+@dataclass(frozen=True)
+class ConversationPage:
+    rows: tuple[ConversationRow, ...]
+    page: int
+    total: int
+    counts: dict[str, int]
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * PAGE_SIZE < self.total
+
+
+@dataclass(frozen=True)
+class EarlierConversation:
+    display_id: int
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ConversationDetail:
+    conversation_id: int
+    display_id: int
+    alias_key: str
+    status: str
+    snoozed_until: datetime | None
+    inbox_id: int
+    inbox_name: str
+    assignee_id: int | None
+    team_id: int | None
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    earlier: tuple[EarlierConversation, ...]
+    created_at: datetime
+
+
+def open_conversation(
+    session: Session,
+    *,
+    inbox: Inbox,
+    contact_inbox: ContactInbox,
+    now: datetime,
+    status: ConversationStatus = ConversationStatus.OPEN,
+) -> Conversation:
+    """A new conversation with the account's next number and a fresh alias (caller commits).
+
+    The number comes from an atomic increment on the account row, so two conversations
+    starting at the same moment never share one.
+    """
+    display_id = session.exec(
+        update(Account)
+        .where(Account.id == inbox.account_id)
+        .values(conversation_seq=Account.conversation_seq + 1)
+        .returning(Account.conversation_seq)
+    ).scalar_one()
+    conversation = Conversation(
+        account_id=inbox.account_id,
+        display_id=display_id,
+        alias_key=new_alias_key(),
+        inbox_id=inbox.id,
+        contact_id=contact_inbox.contact_id,
+        contact_inbox_id=contact_inbox.id,
+        status=status,
+        last_activity_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(conversation)
+    session.flush()
+    emit(session, events.ChatEvent.about(events.CONVERSATION_CREATED, conversation))
+    return conversation
+
+
+def list_conversations(
+    session: Session,
+    *,
+    actor: Actor,
+    status: object = "open",
+    assignee: object = "all",
+    inbox_id: object = None,
+    team_id: object = None,
+    sort: object = "last_activity",
+    page: int = 1,
+) -> ConversationPage:
+    """One page of the conversations the actor may see, filtered and sorted, with counts per status."""
+    status = status if status in STATUS_FILTERS else "open"
+    assignee = assignee if assignee in ASSIGNEE_FILTERS else "all"
+    sort = sort if sort in SORTS else "last_activity"
+    page = max(1, page if isinstance(page, int) else 1)
+    base = select(Conversation.id).where(
+        Conversation.account_id == actor.account_id, Conversation.inbox_id.in_(visible_inbox_ids(actor=actor))
+    )
+    if assignee == "mine":
+        base = base.where(Conversation.assignee_id == actor.user_id)
+    elif assignee == "unassigned":
+        base = base.where(Conversation.assignee_id.is_(None))
+    if valid_id(inbox_id):
+        base = base.where(Conversation.inbox_id == inbox_id)
+    if valid_id(team_id):
+        base = base.where(Conversation.team_id == team_id)
+    counts_query = (
+        select(Conversation.status, func.count()).where(Conversation.id.in_(base)).group_by(Conversation.status)
+    )
+    counts = dict.fromkeys(STATUS_FILTERS[:-1], 0) | dict(session.exec(counts_query).all())
+    counts["all"] = sum(counts.values())
+    if status != "all":
+        base = base.where(Conversation.status == status)
+    order = {
+        "last_activity": (Conversation.last_activity_at.desc(), Conversation.id.desc()),
+        "waiting": (Conversation.waiting_since.is_(None), Conversation.waiting_since.asc(), Conversation.id),
+        "created": (Conversation.created_at.desc(), Conversation.id.desc()),
+    }[sort]
+    rows = session.exec(
+        select(Conversation, Contact.name, Inbox.name, User.name)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .join(Inbox, Inbox.id == Conversation.inbox_id)
+        .outerjoin(User, User.id == Conversation.assignee_id)
+        .where(Conversation.id.in_(base))
+        .order_by(*order)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    previews = _previews(session, [conv.id for conv, *_ in rows])
+    unread = _unread(session, [conv for conv, *_ in rows])
+    return ConversationPage(
+        rows=tuple(
+            ConversationRow(
+                conversation_id=conv.id,
+                display_id=conv.display_id,
+                alias_key=conv.alias_key,
+                status=conv.status,
+                contact_name=contact_name or "",
+                inbox_name=inbox_name,
+                assignee_name=assignee_name or "",
+                last_activity_at=conv.last_activity_at,
+                preview=previews.get(conv.id, ("", False))[0],
+                preview_is_activity=previews.get(conv.id, ("", False))[1],
+                unread=unread.get(conv.id, 0),
+            )
+            for conv, contact_name, inbox_name, assignee_name in rows
+        ),
+        page=page,
+        total=counts[status],
+        counts=counts,
+    )
+
+
+def get_conversation(session: Session, *, actor: Actor, display_id: object) -> ConversationDetail:
+    """One conversation by its number in the account, with its contact's earlier conversations."""
+    conversation = _visible(session, actor, display_id=display_id)
+    contact = session.get(Contact, conversation.contact_id)
+    inbox = session.get(Inbox, conversation.inbox_id)
+    earlier = session.exec(
+        select(Conversation.display_id, Conversation.status, Conversation.created_at)
+        .where(
+            Conversation.contact_id == contact.id,
+            Conversation.id != conversation.id,
+            Conversation.inbox_id.in_(visible_inbox_ids(actor=actor)),
+        )
+        .order_by(Conversation.created_at.desc())
+        .limit(20)
+    ).all()
+    return ConversationDetail(
+        conversation_id=conversation.id,
+        display_id=conversation.display_id,
+        alias_key=conversation.alias_key,
+        status=conversation.status,
+        snoozed_until=conversation.snoozed_until,
+        inbox_id=inbox.id,
+        inbox_name=inbox.name,
+        assignee_id=conversation.assignee_id,
+        team_id=conversation.team_id,
+        contact_name=contact.name,
+        contact_email=contact.email or "",
+        contact_phone=contact.phone_number or "",
+        earlier=tuple(EarlierConversation(d, s, c) for d, s, c in earlier),
+        created_at=conversation.created_at,
+    )
+
+
+def conversation_messages(
+    session: Session, *, actor: Actor, conversation_id: object, after_id: int = 0
+) -> list[MessageView]:
+    """The history (private notes included) after message `after_id`."""
+    conversation = _visible(session, actor, conversation_id=conversation_id)
+    return messages_after(session, conversation, after_id=after_id, include_private=True)
+
+
+def send_reply(
+    session: Session,
+    *,
+    actor: Actor,
+    conversation_id: object,
+    content: object,
+    private: bool = False,
+    echo_id: object = None,
+    now: datetime | None = None,
+) -> MessageView:
+    """An agent's reply to the visitor, or a private note only agents see. Acknowledged after commit."""
+    now = now or utcnow()
+    conversation = _visible(session, actor, conversation_id=conversation_id)
+    text = clean_content(content)
+    echo = clean_echo_id(echo_id)
+    earlier = find_echo(session, conversation.id, echo)
+    agent_name = session.get(User, actor.user_id).name
+    if earlier is not None:
+        return view(earlier, agent_name)
+    message = Message(
+        account_id=actor.account_id,
+        conversation_id=conversation.id,
+        message_type=MessageType.OUTGOING,
+        sender_type=SenderType.AGENT,
+        sender_id=actor.user_id,
+        private=bool(private),
+        content=text,
+        echo_id=echo,
+        created_at=now,
+    )
+    session.add(message)
+    if not private:
+        conversation.waiting_since = None
+        conversation.first_reply_at = conversation.first_reply_at or now
+        conversation.last_activity_at = now
+    conversation.updated_at = now
+    session.add(conversation)
+    session.flush()
+    emit(
+        session,
+        events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id, private=bool(private)),
+    )
+    session.commit()
+    return view(message, agent_name)
+
+
+def set_status(
+    session: Session,
+    *,
+    actor: Actor,
+    conversation_id: object,
+    status: object,
+    snoozed_until: datetime | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Resolve, reopen, set pending or snooze until a time (the status machine decides what is allowed)."""
+    now = now or utcnow()
+    conversation = _visible(session, actor, conversation_id=conversation_id)
+    activity = status_machine.change_status(conversation, status, now=now, snoozed_until=snoozed_until)
+    if conversation.status == ConversationStatus.RESOLVED:
+        conversation.waiting_since = None
+    record_activity(session, conversation, activity, actor=session.get(User, actor.user_id).name)
+    session.add(conversation)
+    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    session.commit()
+
+
+def assign(
+    session: Session,
+    *,
+    actor: Actor,
+    conversation_id: object,
+    assignee_id: object = None,
+    team_id: object = None,
+    now: datetime | None = None,
+) -> None:
+    """Give the conversation to an agent (None: nobody) and/or a team of the account."""
+    now = now or utcnow()
+    conversation = _visible(session, actor, conversation_id=conversation_id)
+    actor_name = session.get(User, actor.user_id).name
+    if assignee_id != conversation.assignee_id:
+        if assignee_id is None:
+            conversation.assignee_id = None
+            record_activity(session, conversation, "activity.unassigned", actor=actor_name)
+        else:
+            member = session.exec(
+                select(AccountUser).where(
+                    AccountUser.account_id == actor.account_id,
+                    AccountUser.user_id == assignee_id,
+                    AccountUser.is_active,
+                )
+            ).first() if valid_id(assignee_id) else None  # fmt: skip
+            if member is None:
+                raise NotFound(field="assignee_id")
+            conversation.assignee_id = member.user_id
+            assignee_name = session.get(User, member.user_id).name
+            record_activity(session, conversation, "activity.assigned", actor=actor_name, assignee=assignee_name)
+    if team_id is not None and team_id != conversation.team_id:
+        team = get_in_account(session, Team, account_id=actor.account_id, obj_id=team_id)
+        conversation.team_id = team.id
+        record_activity(session, conversation, "activity.team_assigned", actor=actor_name, team=team.name)
+    conversation.updated_at = now
+    session.add(conversation)
+    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    session.commit()
+
+
+def mark_read(session: Session, *, actor: Actor, conversation_id: object, now: datetime | None = None) -> None:
+    """The agent has seen everything in the conversation up to now (clears its unread count)."""
+    conversation = _visible(session, actor, conversation_id=conversation_id)
+    conversation.agent_last_seen_at = now or utcnow()
+    session.add(conversation)
+    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    session.commit()
+
+
+def agent_typing(session: Session, *, actor: Actor, conversation_id: object, on: bool) -> None:
+    """Tell the visitor (and the other agents) that this agent is (no longer) typing. Not stored."""
+    conversation = _visible(session, actor, conversation_id=conversation_id)
+    name = session.get(User, actor.user_id).name
+    get_bus().publish(
+        events.ChatEvent.about(
+            events.TYPING, conversation, detail={"who": "agent", "on": bool(on), "name": name, "user_id": actor.user_id}
+        )
+    )
+
+
+def _visible(session: Session, actor: Actor, *, conversation_id: object = None, display_id: object = None):
+    """A conversation of the actor's account in an inbox they may see, else NotFound."""
+    key = conversation_id if conversation_id is not None else display_id
+    if not valid_id(key):
+        raise NotFound()
+    column = Conversation.id if conversation_id is not None else Conversation.display_id
+    conversation = session.exec(
+        select(Conversation).where(
+            column == key,
+            Conversation.account_id == actor.account_id,
+            Conversation.inbox_id.in_(visible_inbox_ids(actor=actor)),
+        )
+    ).first()
+    if conversation is None:
+        raise NotFound()
+    return conversation
+
+
+def _previews(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, bool]]:
+    """The newest public message of each conversation, in one query (no N+1)."""
+    if not conversation_ids:
+        return {}
+    newest = (
+        select(func.max(Message.id))
+        .where(Message.conversation_id.in_(conversation_ids), Message.private.is_(False))
+        .group_by(Message.conversation_id)
+    )
+    rows = session.exec(
+        select(Message.conversation_id, Message.content, Message.message_type, Message.content_attributes).where(
+            Message.id.in_(newest)
+        )
+    ).all()
+    previews = {}
+    for conversation_id, content, message_type, attributes in rows:
+        if message_type == MessageType.ACTIVITY:
+            previews[conversation_id] = ((attributes or {}).get("activity", ""), True)
+        else:
+            previews[conversation_id] = (content[:PREVIEW_LENGTH], False)
+    return previews
+
+
+def _unread(session: Session, conversations: list[Conversation]) -> dict[int, int]:
+    """Visitor messages newer than the agents' last look, per conversation, in one query."""
+    if not conversations:
+        return {}
+    rows = session.exec(
+        select(Message.conversation_id, func.count())
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(
+            Message.conversation_id.in_([c.id for c in conversations]),
+            Message.message_type == MessageType.INCOMING,
+            sa.or_(Conversation.agent_last_seen_at.is_(None), Message.created_at > Conversation.agent_last_seen_at),
+        )
+        .group_by(Message.conversation_id)
+    ).all()
+    return dict(rows)

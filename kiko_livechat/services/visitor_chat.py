@@ -1,0 +1,228 @@
+"""The visitor's side of the web widget: who they are (a random visitor token kept in the chat
+iframe), their conversation, and what they write. The token is the only credential."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from kiko_livechat.models import (
+    Account,
+    ChannelType,
+    Contact,
+    ContactInbox,
+    Conversation,
+    ConversationStatus,
+    Inbox,
+    InboxMember,
+    Message,
+    MessageType,
+    SenderType,
+    User,
+)
+from kiko_livechat.models.base import utcnow
+from kiko_livechat.realtime import events
+from kiko_livechat.realtime.bus import get_bus
+from kiko_livechat.realtime.outbox import emit
+from kiko_livechat.services import entitlement, status_machine
+from kiko_livechat.services.activity import record_activity
+from kiko_livechat.services.conversations import open_conversation
+from kiko_livechat.services.errors import NotFound
+from kiko_livechat.services.messages import (
+    MessageView,
+    clean_content,
+    clean_echo_id,
+    find_echo,
+    messages_after,
+    view,
+)
+from kiko_livechat.services.presence import effective_availability
+from kiko_livechat.services.scoping import valid_id
+
+_TOKEN_MAX = 100
+
+
+@dataclass(frozen=True)
+class WidgetInbox:
+    inbox_id: int
+    account_id: int
+    name: str
+    greeting: str
+    widget_color: str
+    locale: str
+    allowed_domains: tuple[str, ...]
+    # Why no new conversation can start (entitlement.INACTIVE / TRIAL_EXPIRED), or None.
+    blocked: str | None
+    agents_online: bool
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    conversation_id: int
+    status: str
+    message: MessageView
+
+
+def new_visitor_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def widget_inbox(session: Session, *, public_token: object, now: datetime | None = None) -> WidgetInbox:
+    """The web-widget inbox behind a public token, as the chat page shows it."""
+    inbox = _inbox(session, public_token)
+    account = session.get(Account, inbox.account_id)
+    members = session.exec(
+        select(User.availability, User.last_seen_at)
+        .join(InboxMember, InboxMember.user_id == User.id)
+        .where(InboxMember.inbox_id == inbox.id)
+    ).all()
+    now = now or utcnow()
+    return WidgetInbox(
+        inbox_id=inbox.id,
+        account_id=inbox.account_id,
+        name=inbox.name,
+        greeting=inbox.greeting,
+        widget_color=inbox.widget_color,
+        locale=account.locale,
+        allowed_domains=tuple(inbox.allowed_domains or ()),
+        blocked=entitlement.block_reason(account, now),
+        agents_online=any(effective_availability(a, seen, now) == "online" for a, seen in members),
+    )
+
+
+def current_conversation(session: Session, *, public_token: object, visitor_token: object) -> Conversation | None:
+    """The visitor's conversation still going on in this inbox; None once it was resolved
+    (their next message then starts a new one)."""
+    inbox = _inbox(session, public_token)
+    contact_inbox = _contact_inbox(session, inbox, visitor_token)
+    if contact_inbox is None:
+        return None
+    latest = session.exec(
+        select(Conversation)
+        .where(Conversation.contact_inbox_id == contact_inbox.id)
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    ).first()
+    return None if latest is None or latest.status == ConversationStatus.RESOLVED else latest
+
+
+def visitor_messages(
+    session: Session, *, public_token: object, visitor_token: object, conversation_id: object, after_id: int = 0
+) -> list[MessageView]:
+    """The visitor's view of their conversation after message `after_id` (no private notes)."""
+    conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    return messages_after(session, conversation, after_id=after_id, include_private=False)
+
+
+def send_visitor_message(
+    session: Session,
+    *,
+    public_token: object,
+    visitor_token: object,
+    content: object,
+    echo_id: object = None,
+    conversation_id: object = None,
+    now: datetime | None = None,
+) -> SentMessage:
+    """Store what the visitor wrote; returns only after it is committed (then it is acknowledged).
+
+    Into the conversation the page shows (`conversation_id`, reopened if it was resolved), else
+    into the visitor's ongoing one, else a new conversation, which a deactivated account or an
+    expired trial refuses. A resend with the same `echo_id` returns the stored message again.
+    """
+    now = now or utcnow()
+    text = clean_content(content)
+    echo = clean_echo_id(echo_id)
+    inbox = _inbox(session, public_token)
+    if conversation_id is not None:
+        conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    else:
+        conversation = current_conversation(session, public_token=public_token, visitor_token=visitor_token)
+    if conversation is not None:
+        earlier = find_echo(session, conversation.id, echo)
+        if earlier is not None:
+            return SentMessage(conversation.id, conversation.status, view(earlier, None))
+    if conversation is None:
+        entitlement.require_receiving(session.get(Account, inbox.account_id), now)
+        contact_inbox = _contact_inbox(session, inbox, visitor_token) or _new_visitor(session, inbox, visitor_token)
+        conversation = open_conversation(session, inbox=inbox, contact_inbox=contact_inbox, now=now)
+    reopened = status_machine.on_visitor_message(conversation, now=now)
+    if reopened:
+        record_activity(session, conversation, reopened)
+    message = Message(
+        account_id=conversation.account_id,
+        conversation_id=conversation.id,
+        message_type=MessageType.INCOMING,
+        sender_type=SenderType.CONTACT,
+        sender_id=conversation.contact_id,
+        content=text,
+        echo_id=echo,
+        created_at=now,
+    )
+    session.add(message)
+    conversation.last_activity_at = now
+    conversation.waiting_since = conversation.waiting_since or now
+    session.add(conversation)
+    contact = session.get(Contact, conversation.contact_id)
+    contact.last_activity_at = now
+    session.add(contact)
+    session.flush()
+    emit(session, events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id))
+    if reopened:
+        emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    session.commit()
+    return SentMessage(conversation.id, conversation.status, view(message, None))
+
+
+def visitor_typing(session: Session, *, public_token: object, visitor_token: object, conversation_id: object, on: bool):
+    """Tell the conversation's agents that the visitor is (no longer) typing. Not stored."""
+    conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    get_bus().publish(events.ChatEvent.about(events.TYPING, conversation, detail={"who": "visitor", "on": bool(on)}))
+
+
+def _inbox(session: Session, public_token: object) -> Inbox:
+    if not isinstance(public_token, str) or not public_token or len(public_token) > _TOKEN_MAX:
+        raise NotFound("widget.error.unknown_inbox")
+    inbox = session.exec(select(Inbox).where(Inbox.public_token == public_token)).first()
+    if inbox is None or inbox.channel_type != ChannelType.WEB_WIDGET:
+        raise NotFound("widget.error.unknown_inbox")
+    return inbox
+
+
+def _source_id(visitor_token: object) -> str:
+    """What the database keeps of a visitor token: its hash (the token itself is the secret)."""
+    if not isinstance(visitor_token, str) or not 16 <= len(visitor_token) <= _TOKEN_MAX:
+        raise NotFound("widget.error.visitor")
+    return "widget:" + hashlib.sha256(visitor_token.encode()).hexdigest()
+
+
+def _contact_inbox(session: Session, inbox: Inbox, visitor_token: object) -> ContactInbox | None:
+    return session.exec(
+        select(ContactInbox).where(
+            ContactInbox.inbox_id == inbox.id, ContactInbox.source_id == _source_id(visitor_token)
+        )
+    ).first()
+
+
+def _new_visitor(session: Session, inbox: Inbox, visitor_token: object) -> ContactInbox:
+    contact = Contact(account_id=inbox.account_id)
+    session.add(contact)
+    session.flush()
+    contact_inbox = ContactInbox(
+        account_id=inbox.account_id, contact_id=contact.id, inbox_id=inbox.id, source_id=_source_id(visitor_token)
+    )
+    session.add(contact_inbox)
+    session.flush()
+    return contact_inbox
+
+
+def _own_conversation(session: Session, public_token: object, visitor_token: object, conversation_id: object):
+    """The conversation `conversation_id` if it is this visitor's in this inbox, else NotFound."""
+    inbox = _inbox(session, public_token)
+    contact_inbox = _contact_inbox(session, inbox, visitor_token)
+    conversation = session.get(Conversation, conversation_id) if valid_id(conversation_id) else None
+    if contact_inbox is None or conversation is None or conversation.contact_inbox_id != contact_inbox.id:
+        raise NotFound()
+    return conversation

@@ -1,0 +1,56 @@
+"""Who hears which event."""
+
+import pytest
+
+from kiko_livechat.realtime.events import (
+    CONVERSATION_CREATED,
+    CONVERSATION_UPDATED,
+    MESSAGE_CREATED,
+    TYPING,
+    ChatEvent,
+)
+from kiko_livechat.realtime.recipients import AGENT, VISITOR, Client, receives
+
+AGENT_A = Client(kind=AGENT, account_id=1, inbox_ids=frozenset({10, 11}), user_id=5)
+AGENT_OTHER_INBOX = Client(kind=AGENT, account_id=1, inbox_ids=frozenset({12}), user_id=6)
+AGENT_B = Client(kind=AGENT, account_id=2, inbox_ids=frozenset({10}), user_id=7)
+VISITOR_A = Client(kind=VISITOR, account_id=1, inbox_ids=frozenset({10}), conversation_id=100)
+VISITOR_OTHER = Client(kind=VISITOR, account_id=1, inbox_ids=frozenset({10}), conversation_id=101)
+
+
+def _event(kind=MESSAGE_CREATED, private=False, **detail) -> ChatEvent:
+    return ChatEvent(kind=kind, account_id=1, inbox_id=10, conversation_id=100, message_id=1, private=private,
+                     detail=detail)  # fmt: skip
+
+
+def test_a_message_reaches_the_inbox_agents_and_its_visitor_only():
+    event = _event()
+    assert [receives(c, event) for c in (AGENT_A, AGENT_OTHER_INBOX, AGENT_B, VISITOR_A, VISITOR_OTHER)] == [
+        True, False, False, True, False,
+    ]  # fmt: skip
+
+
+def test_private_notes_never_reach_a_visitor():
+    event = _event(private=True)
+    assert receives(AGENT_A, event)
+    assert not receives(VISITOR_A, event)
+
+
+@pytest.mark.parametrize("kind,visitor_hears", [(CONVERSATION_CREATED, False), (CONVERSATION_UPDATED, True)])
+def test_conversation_events(kind, visitor_hears):
+    assert receives(AGENT_A, _event(kind))
+    assert receives(VISITOR_A, _event(kind)) is visitor_hears
+
+
+def test_typing_is_not_echoed_to_its_author():
+    agent_typing = _event(TYPING, who=AGENT, user_id=5, on=True)
+    assert receives(VISITOR_A, agent_typing)
+    assert not receives(AGENT_A, agent_typing)
+    visitor_typing = _event(TYPING, who=VISITOR, on=True)
+    assert receives(AGENT_A, visitor_typing)
+    assert not receives(VISITOR_A, visitor_typing)
+
+
+def test_events_survive_the_wire():
+    event = _event(TYPING, who=AGENT, on=True)
+    assert ChatEvent.from_json(event.to_json()) == event
