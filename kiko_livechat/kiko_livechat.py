@@ -7,6 +7,7 @@ import reflex as rx
 
 import kiko_livechat.pages
 from kiko_livechat.api import build_api
+from kiko_livechat.state.live import run_delivery
 
 app = rx.App(
     api_transformer=build_api(),
@@ -20,3 +21,6 @@ app = rx.App(
 # Every module in pages/ is one route (or a few) and registers itself.
 for _module in pkgutil.iter_modules(kiko_livechat.pages.__path__):
     importlib.import_module(f"kiko_livechat.pages.{_module.name}").register(app)
+
+# Chat events reach the browsers connected to this worker.
+app.register_lifespan_task(run_delivery)

@@ -13,6 +13,8 @@ SETTINGS_INBOXES = "/app/settings/inboxes"
 SETTINGS_INBOX = "/app/settings/inboxes/[inbox_id]"
 # Accepting an invitation; the link carries the invitation token as `invite_code`.
 INVITE = "/invite/[invite_code]"
+# The visitor's chat page inside the website's iframe.
+WIDGET = "/widget/[inbox_token]"
 # The operator's console, a login space of its own.
 ADMIN = "/admin"
 ADMIN_LOGIN = "/admin/login"

@@ -40,6 +40,7 @@ from kiko_livechat.services.messages import (
 )
 from kiko_livechat.services.presence import effective_availability
 from kiko_livechat.services.scoping import valid_id
+from kiko_livechat.services.validation import clean_email
 
 _TOKEN_MAX = 100
 
@@ -174,6 +175,18 @@ def send_visitor_message(
         emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
     session.commit()
     return SentMessage(conversation.id, conversation.status, view(message, None))
+
+
+def leave_email(
+    session: Session, *, public_token: object, visitor_token: object, conversation_id: object, email: object
+) -> None:
+    """The visitor leaves an address to be answered later (no agent online)."""
+    conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    contact = session.get(Contact, conversation.contact_id)
+    contact.email = clean_email(email)
+    session.add(contact)
+    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    session.commit()
 
 
 def visitor_typing(session: Session, *, public_token: object, visitor_token: object, conversation_id: object, on: bool):

@@ -1,0 +1,26 @@
+"""Pieces of a chat shared by the visitor's page and the agents' conversation view."""
+
+import reflex as rx
+
+
+def bubble(
+    *content: rx.Component, mine: rx.Var | bool, color: rx.Var | str, note: rx.Var | bool = False
+) -> rx.Component:
+    """One message: `mine` on the right in `color`, the other side on the left in grey;
+    a private note in amber."""
+    background = rx.cond(note, rx.color("amber", 4), rx.cond(mine, color, rx.color("gray", 3)))
+    return rx.box(
+        rx.box(
+            *content,
+            background=background,
+            color=rx.cond(mine & ~rx.Var.create(note), "white", rx.color("gray", 12)),
+            padding="8px 12px",
+            border_radius="14px",
+            max_width="80%",
+            white_space="pre-wrap",
+            word_break="break-word",
+        ),
+        display="flex",
+        justify_content=rx.cond(mine, "flex-end", "flex-start"),
+        width="100%",
+    )

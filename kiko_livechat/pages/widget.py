@@ -1,0 +1,176 @@
+"""/widget/<inbox_token>: the visitor's chat page, shown in the iframe the embed script opens.
+
+Kept light on purpose: no dashboard layout, no charts, only the chat.
+"""
+
+import reflex as rx
+
+from kiko_livechat import routes
+from kiko_livechat.components.chat import bubble
+from kiko_livechat.components.forms import form_error
+from kiko_livechat.components.text import tr
+from kiko_livechat.i18n.locales import PRODUCT_NAME
+from kiko_livechat.services.messages import CONTENT_MAX
+from kiko_livechat.state.widget import WidgetState
+
+
+def _header() -> rx.Component:
+    return rx.hstack(
+        rx.icon("messages-square", size=20, color="white"),
+        rx.vstack(
+            rx.text(WidgetState.inbox_name, weight="bold", color="white"),
+            rx.text(
+                rx.cond(WidgetState.agents_online, tr("widget.online"), tr("widget.offline")),
+                size="1",
+                color="white",
+                opacity="0.85",
+            ),
+            spacing="0",
+        ),
+        background=WidgetState.color,
+        padding="12px 16px",
+        width="100%",
+        align="center",
+    )
+
+
+def _message(message: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            ~message["mine"].to(bool) & (message["sender"] != ""),
+            rx.text(message["sender"], size="1", color_scheme="gray", padding_left="4px"),
+        ),
+        bubble(rx.text(message["content"], size="2"), mine=message["mine"].to(bool), color=WidgetState.color),
+        rx.text(
+            message["time"],
+            size="1",
+            color_scheme="gray",
+            align=rx.cond(message["mine"].to(bool), "right", "left"),
+            width="100%",
+        ),  # fmt: skip
+        spacing="1",
+        width="100%",
+        class_name="widget-message",
+        data_message_id=message["id"],
+    )
+
+
+def _notices() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            (WidgetState.blocked != "") & (WidgetState.conversation_ref == 0),
+            rx.callout(tr("widget.unavailable"), icon="circle_alert", color_scheme="amber", size="1", width="100%"),
+        ),
+        rx.cond(
+            ~WidgetState.agents_online & (WidgetState.conversation_ref != 0) & ~WidgetState.email_left,
+            rx.form(
+                rx.vstack(
+                    rx.text(tr("widget.leave_email"), size="2"),
+                    rx.hstack(
+                        rx.input(name="email", type="email", id="widget-email", size="2", width="100%"),
+                        rx.button(tr("widget.leave_email_submit"), type="submit", size="2"),
+                        width="100%",
+                    ),
+                    form_error(WidgetState.errors.get("email", "")),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=WidgetState.leave_email,
+                no_validate=True,
+                width="100%",
+            ),
+        ),
+        rx.cond(WidgetState.email_left, rx.text(tr("widget.email_thanks"), size="2", color_scheme="green")),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _composer() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            form_error(WidgetState.errors.get("content", WidgetState.errors.get("", ""))),
+            rx.hstack(
+                rx.text_area(
+                    name="content",
+                    id="widget-composer",
+                    placeholder=tr("widget.placeholder"),
+                    enter_key_submit=True,
+                    max_length=CONTENT_MAX,
+                    rows="2",
+                    width="100%",
+                    auto_focus=True,
+                ),
+                rx.icon_button(
+                    rx.icon("send", size=18),
+                    type="submit",
+                    aria_label=tr("widget.send"),
+                    id="widget-send",
+                    background=WidgetState.color,
+                ),
+                width="100%",
+                align="end",
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        on_submit=WidgetState.send,
+        reset_on_submit=False,
+        width="100%",
+        padding="10px 12px",
+        border_top=f"1px solid {rx.color('gray', 5)}",
+    )
+
+
+def _chat() -> rx.Component:
+    return rx.vstack(
+        _header(),
+        rx.auto_scroll(
+            rx.vstack(
+                rx.cond(
+                    WidgetState.greeting != "",
+                    bubble(rx.text(WidgetState.greeting, size="2"), mine=False, color=WidgetState.color),
+                ),  # fmt: skip
+                rx.foreach(WidgetState.messages, _message),
+                rx.cond(
+                    WidgetState.agent_typing != "",
+                    rx.text(
+                        WidgetState.agent_typing,
+                        " ",
+                        tr("widget.typing"),
+                        size="1",
+                        color_scheme="gray",
+                        id="widget-typing",
+                    ),  # fmt: skip
+                ),
+                _notices(),
+                spacing="3",
+                padding="12px",
+                width="100%",
+            ),
+            flex="1",
+            width="100%",
+            id="widget-messages",
+        ),
+        _composer(),
+        spacing="0",
+        height="100vh",
+        width="100%",
+        background=rx.color("gray", 1),
+    )
+
+
+def widget_page() -> rx.Component:
+    return rx.cond(
+        WidgetState.loaded,
+        rx.cond(
+            WidgetState.unknown,
+            rx.center(rx.text(tr("widget.error.unknown_inbox"), color_scheme="gray"), height="100vh", padding="24px"),
+            _chat(),
+        ),
+        rx.center(rx.spinner(size="3"), height="100vh"),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(widget_page, route=routes.WIDGET, title=PRODUCT_NAME, on_load=WidgetState.open_widget)

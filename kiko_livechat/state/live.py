@@ -1,0 +1,57 @@
+"""Delivery of chat events to the browsers connected to this worker process.
+
+Each worker keeps the tabs whose websocket it holds (registered by the page's on_load) and
+listens to the bus (in-process, or Redis for several workers). For every event the recipients
+module decides who hears it; each of those tabs' states is then told to catch up from the
+database by message id. A nudge that arrives twice or a tab that missed one (reconnect, worker
+restart) therefore neither doubles nor loses a message: the next catch-up reads what is there.
+"""
+
+import asyncio
+import logging
+
+import reflex as rx
+
+from kiko_livechat.realtime.bus import get_bus
+from kiko_livechat.realtime.events import ChatEvent
+from kiko_livechat.realtime.recipients import Client, receives
+
+log = logging.getLogger(__name__)
+# Reflex warns for every update sent to a tab that has just gone; that is expected here.
+logging.getLogger("reflex.app").setLevel(logging.ERROR)
+
+# client token -> (who this tab is, the state class that catches up)
+_clients: dict[str, tuple[Client, type[rx.State]]] = {}
+
+
+def register(client_token: str, client: Client, state_cls: type[rx.State]) -> None:
+    """This tab (on this worker) wants the events `client` may hear, delivered to `state_cls`."""
+    _clients[client_token] = (client, state_cls)
+
+
+def unregister(client_token: str) -> None:
+    _clients.pop(client_token, None)
+
+
+def registered() -> int:
+    return len(_clients)
+
+
+async def run_delivery(app: rx.App) -> None:
+    """Lifespan task (cancelled at shutdown): hear every event, hand it to the tabs that may see it."""
+    async for event in get_bus().events():
+        for token, (client, state_cls) in list(_clients.items()):
+            if receives(client, event):
+                asyncio.create_task(_deliver(app, token, state_cls, event))
+
+
+async def _deliver(app: rx.App, token: str, state_cls: type[rx.State], event: ChatEvent) -> None:
+    if app.event_namespace is None or token not in app.event_namespace.token_to_sid:
+        unregister(token)  # the tab is gone; it re-registers when it comes back
+        return
+    try:
+        async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
+            state = await root.get_state(state_cls)
+            await state._on_chat_event(event)
+    except Exception:  # one broken tab must not stop the delivery to the others
+        log.exception("delivering %s to a tab failed", event.kind)

@@ -1,0 +1,193 @@
+"""The visitor's chat page inside the website's iframe. The visitor token in the iframe's
+localStorage is the only credential; it never gives access to anything but this conversation."""
+
+import uuid
+
+import reflex as rx
+
+from kiko_livechat.db import session_scope
+from kiko_livechat.i18n import SUPPORTED_LOCALES, format_datetime, negotiate, translate
+from kiko_livechat.models import MessageType
+from kiko_livechat.realtime import events
+from kiko_livechat.realtime.recipients import VISITOR, Client
+from kiko_livechat.services import visitor_chat
+from kiko_livechat.services.errors import ServiceError
+from kiko_livechat.services.messages import MessageView
+from kiko_livechat.state import live
+from kiko_livechat.state.forms import FormFeedback
+from kiko_livechat.state.i18n import AppState
+
+
+class WidgetState(FormFeedback, AppState):
+    visitor_token: str = rx.LocalStorage("", name="kiko_visitor", sync=True)
+    loaded: bool = False
+    unknown: bool = False
+    inbox_name: str = ""
+    greeting: str = ""
+    color: str = "#1f6feb"
+    blocked: str = ""
+    agents_online: bool = True
+    conversation_ref: int = 0
+    status: str = ""
+    agent_typing: str = ""
+    email_left: bool = False
+    # Sent with each message; a resend of the same draft (after a reconnect) is stored once.
+    draft_id: str = ""
+    _inbox_token: str = ""
+    _inbox_id: int = 0
+    _account_id: int = 0
+    _messages: list[dict] = []
+
+    @rx.var
+    def messages(self) -> list[dict[str, str]]:
+        return [{**m, "time": format_datetime(m["created_at"], self.locale)[-8:-3]} for m in self._messages]
+
+    @rx.event
+    def open_widget(self):
+        """on_load: the inbox of the URL, the visitor's language, their ongoing conversation."""
+        self._inbox_token = self.router.page.params.get("inbox_token", "")
+        if len(self.visitor_token) < 16:
+            self.visitor_token = visitor_chat.new_visitor_token()
+        self.draft_id = uuid.uuid4().hex
+        try:
+            with session_scope() as db:
+                inbox = visitor_chat.widget_inbox(db, public_token=self._inbox_token)
+                conversation = visitor_chat.current_conversation(
+                    db, public_token=self._inbox_token, visitor_token=self.visitor_token
+                )
+                history = (
+                    visitor_chat.visitor_messages(
+                        db,
+                        public_token=self._inbox_token,
+                        visitor_token=self.visitor_token,
+                        conversation_id=conversation.id,
+                    )
+                    if conversation
+                    else []
+                )
+        except ServiceError:
+            self.unknown = True
+            self.loaded = True
+            return
+        requested = self.router.url.query_parameters.get("locale", "")
+        self.locale = (
+            requested
+            if requested in SUPPORTED_LOCALES
+            else negotiate(self.router.headers.accept_language, inbox.locale)
+        )
+        self.inbox_name, self.greeting, self.color = inbox.name, inbox.greeting, inbox.widget_color
+        self.blocked = inbox.blocked or ""
+        self.agents_online = inbox.agents_online
+        self._inbox_id, self._account_id = inbox.inbox_id, inbox.account_id
+        self.conversation_ref = conversation.id if conversation else 0
+        self.status = conversation.status if conversation else ""
+        self._messages = []
+        self._append(history)
+        self.loaded = True
+        self._listen()
+
+    def _listen(self) -> None:
+        live.register(
+            self.router.session.client_token,
+            Client(
+                kind=VISITOR,
+                account_id=self._account_id,
+                inbox_ids=frozenset({self._inbox_id}),
+                conversation_id=self.conversation_ref or None,
+            ),
+            WidgetState,
+        )
+
+    def _append(self, views: list[MessageView]) -> None:
+        known = {m["id"] for m in self._messages}
+        fresh = [
+            {
+                "id": str(v.message_id),
+                "mine": v.sender_type == "contact",
+                "sender": v.sender_name,
+                "content": v.content,
+                "created_at": v.created_at,
+            }
+            for v in views
+            if v.message_type != MessageType.ACTIVITY and str(v.message_id) not in known
+        ]
+        if fresh:
+            self._messages = self._messages + fresh
+
+    def _last_id(self) -> int:
+        return int(self._messages[-1]["id"]) if self._messages else 0
+
+    def _catch_up(self) -> None:
+        if not self.conversation_ref:
+            return
+        with session_scope() as db:
+            views = visitor_chat.visitor_messages(
+                db,
+                public_token=self._inbox_token,
+                visitor_token=self.visitor_token,
+                conversation_id=self.conversation_ref,
+                after_id=self._last_id(),
+            )
+        self._append(views)
+
+    @rx.event
+    def send(self, form_data: dict):
+        """Store the message; the composer empties only once it is committed."""
+        self._clear_feedback()
+        try:
+            with session_scope() as db:
+                sent = visitor_chat.send_visitor_message(
+                    db,
+                    public_token=self._inbox_token,
+                    visitor_token=self.visitor_token,
+                    content=form_data.get("content"),
+                    echo_id=self.draft_id,
+                    conversation_id=self.conversation_ref or None,
+                )
+        except ServiceError as error:
+            self._fail(error)
+            return None
+        new_conversation = sent.conversation_id != self.conversation_ref
+        self.conversation_ref = sent.conversation_id
+        self.status = sent.status
+        self.draft_id = uuid.uuid4().hex
+        if new_conversation:
+            self._listen()
+        self._catch_up()
+        return rx.set_value("widget-composer", "")
+
+    @rx.event
+    def leave_email(self, form_data: dict):
+        self._clear_feedback()
+        try:
+            with session_scope() as db:
+                visitor_chat.leave_email(
+                    db,
+                    public_token=self._inbox_token,
+                    visitor_token=self.visitor_token,
+                    conversation_id=self.conversation_ref,
+                    email=form_data.get("email"),
+                )
+        except ServiceError as error:
+            self._fail(error)
+            return
+        self.email_left = True
+
+    async def _on_chat_event(self, event: events.ChatEvent) -> None:
+        """Called by the delivery loop for events about this visitor's conversation."""
+        if event.kind == events.TYPING:
+            self.agent_typing = event.detail.get("name", "") if event.detail.get("on") else ""
+            return
+        if event.kind == events.MESSAGE_CREATED:
+            self.agent_typing = ""
+        self._catch_up()
+        if event.kind == events.CONVERSATION_UPDATED:
+            with session_scope() as db:
+                conversation = visitor_chat.current_conversation(
+                    db, public_token=self._inbox_token, visitor_token=self.visitor_token
+                )
+            self.status = conversation.status if conversation else "resolved"
+
+    @rx.var
+    def blocked_text(self) -> str:
+        return translate(self.locale, f"account.blocked.{self.blocked}") if self.blocked else ""
