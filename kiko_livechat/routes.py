@@ -3,6 +3,8 @@
 LOGIN = "/login"
 APP_HOME = "/app/inbox"
 INBOX = "/app/inbox"
+# One conversation; the page reads the `conversation_number` route argument (its number in the account).
+CONVERSATION = "/app/conversations/[conversation_number]"
 CONTACTS = "/app/contacts"
 REPORTS = "/app/reports"
 SETTINGS = "/app/settings"

@@ -4,9 +4,9 @@ reads the content from the database (by message id), so nothing can be lost or d
 import json
 from dataclasses import asdict, dataclass, field
 
-MESSAGE_CREATED = "message.created"
-CONVERSATION_CREATED = "conversation.created"
-CONVERSATION_UPDATED = "conversation.updated"
+MESSAGE_CREATED = "message_created"
+CONVERSATION_CREATED = "conversation_created"
+CONVERSATION_UPDATED = "conversation_updated"
 TYPING = "typing"
 
 

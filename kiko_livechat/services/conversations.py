@@ -52,7 +52,8 @@ class ConversationRow:
     assignee_name: str
     last_activity_at: datetime
     preview: str
-    preview_is_activity: bool
+    # For an activity line the preview is its catalog key, with these parameters.
+    preview_params: dict | None
     unread: int
 
 
@@ -192,8 +193,8 @@ def list_conversations(
                 inbox_name=inbox_name,
                 assignee_name=assignee_name or "",
                 last_activity_at=conv.last_activity_at,
-                preview=previews.get(conv.id, ("", False))[0],
-                preview_is_activity=previews.get(conv.id, ("", False))[1],
+                preview=previews.get(conv.id, ("", None))[0],
+                preview_params=previews.get(conv.id, ("", None))[1],
                 unread=unread.get(conv.id, 0),
             )
             for conv, contact_name, inbox_name, assignee_name in rows
@@ -372,6 +373,26 @@ def agent_typing(session: Session, *, actor: Actor, conversation_id: object, on:
     )
 
 
+def choices(session: Session, *, actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Whom a conversation can be given to: the account's active members and its teams."""
+    people = session.exec(
+        select(User.id, User.name)
+        .join(AccountUser, AccountUser.user_id == User.id)
+        .where(AccountUser.account_id == actor.account_id, AccountUser.is_active)
+        .order_by(User.name)
+    ).all()
+    team_rows = session.exec(select(Team.id, Team.name).where(Team.account_id == actor.account_id).order_by(Team.name))
+    return [tuple(p) for p in people], [tuple(t) for t in team_rows.all()]
+
+
+def visible_inboxes(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """The inboxes the actor may see, for filters and for live delivery."""
+    rows = session.exec(
+        select(Inbox.id, Inbox.name).where(Inbox.id.in_(visible_inbox_ids(actor=actor))).order_by(Inbox.name)
+    )
+    return [tuple(r) for r in rows.all()]
+
+
 def _visible(session: Session, actor: Actor, *, conversation_id: object = None, display_id: object = None):
     """A conversation of the actor's account in an inbox they may see, else NotFound."""
     key = conversation_id if conversation_id is not None else display_id
@@ -390,7 +411,7 @@ def _visible(session: Session, actor: Actor, *, conversation_id: object = None, 
     return conversation
 
 
-def _previews(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, bool]]:
+def _previews(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, dict | None]]:
     """The newest public message of each conversation, in one query (no N+1)."""
     if not conversation_ids:
         return {}
@@ -407,9 +428,9 @@ def _previews(session: Session, conversation_ids: list[int]) -> dict[int, tuple[
     previews = {}
     for conversation_id, content, message_type, attributes in rows:
         if message_type == MessageType.ACTIVITY:
-            previews[conversation_id] = ((attributes or {}).get("activity", ""), True)
+            previews[conversation_id] = ((attributes or {}).get("activity", ""), (attributes or {}).get("params", {}))
         else:
-            previews[conversation_id] = (content[:PREVIEW_LENGTH], False)
+            previews[conversation_id] = (content[:PREVIEW_LENGTH], None)
     return previews
 
 

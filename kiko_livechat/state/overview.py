@@ -1,46 +1,10 @@
-"""Dashboard sections: the inbox overview, the contact list and the status report."""
+"""Dashboard sections: the contact list and the status report."""
 
 import reflex as rx
 
 from kiko_livechat.i18n import format_datetime, format_number
 from kiko_livechat.services import overview
 from kiko_livechat.state.session import SessionState, signed_in_only
-
-
-class InboxOverviewState(SessionState):
-    _summaries: list[dict] = []
-
-    @rx.var
-    def inboxes(self) -> list[dict[str, str]]:
-        """Visible inboxes with their counts written for the tab's language."""
-        return [
-            {**s, "open": format_number(s["open"], self.locale), "pending": format_number(s["pending"], self.locale)}
-            for s in self._summaries
-        ]
-
-    @rx.var
-    def open_total(self) -> str:
-        return format_number(sum(s["open"] for s in self._summaries), self.locale)
-
-    @rx.var
-    def pending_total(self) -> str:
-        return format_number(sum(s["pending"] for s in self._summaries), self.locale)
-
-    @rx.event
-    @signed_in_only
-    async def load(self):
-        with self._as_actor() as (db, actor):
-            summaries = overview.inbox_summaries(db, actor=actor)
-        self._summaries = [
-            {
-                "id": str(s.inbox_id),
-                "name": s.name,
-                "channel": s.channel_type,
-                "open": s.open_count,
-                "pending": s.pending_count,
-            }
-            for s in summaries
-        ]
 
 
 class ContactsState(SessionState):

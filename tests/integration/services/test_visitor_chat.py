@@ -139,6 +139,14 @@ def test_bad_input_and_foreign_conversations(db, shop):
                 db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=conversation_id
             )
         with pytest.raises(NotFound):
+            visitor_chat.leave_email(
+                db,
+                public_token=inbox.public_token,
+                visitor_token=visitor,
+                conversation_id=conversation_id,
+                email="a@b.de",
+            )
+        with pytest.raises(NotFound):
             visitor_chat.visitor_typing(
                 db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=conversation_id, on=True
             )
@@ -149,3 +157,19 @@ def test_bad_input_and_foreign_conversations(db, shop):
     api_inbox = factories.inbox(db, acc.id, channel="api")
     with pytest.raises(NotFound):
         visitor_chat.widget_inbox(db, public_token=api_inbox.public_token)
+
+
+def test_the_visitor_can_leave_an_e_mail_address(db, shop):
+    acc, admin, inbox = shop
+    visitor = factories.visitor_token()
+    sent = visitor_chat.send_visitor_message(db, public_token=inbox.public_token, visitor_token=visitor, content="?")
+    with pytest.raises(ValidationFailed):
+        visitor_chat.leave_email(
+            db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=sent.conversation_id, email="x"
+        )
+    visitor_chat.leave_email(
+        db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=sent.conversation_id,
+        email="Erika@Example.org",
+    )  # fmt: skip
+    detail = conversations.get_conversation(db, actor=admin, display_id=1)
+    assert detail.contact_email == "erika@example.org"

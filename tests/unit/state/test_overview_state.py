@@ -2,7 +2,7 @@
 
 from reflex.state import State
 
-from kiko_livechat.state.overview import InboxOverviewState, ReportsState
+from kiko_livechat.state.overview import ReportsState
 
 
 def _state(cls):
@@ -16,14 +16,3 @@ def test_report_counts_follow_the_locale():
     assert reports.counts == [{"status": "open", "count": "1.234"}, {"status": "pending", "count": "0"}]
     reports.locale = "en"
     assert reports.counts[0]["count"] == "1,234"
-
-
-def test_inbox_totals_add_up_and_follow_the_locale():
-    overview = _state(InboxOverviewState)
-    overview._summaries = [
-        {"id": "1", "name": "Web", "channel": "web_widget", "open": 1000, "pending": 2},
-        {"id": "2", "name": "Bot", "channel": "api", "open": 500, "pending": 3},
-    ]
-    overview.locale = "de"
-    assert (overview.open_total, overview.pending_total) == ("1.500", "5")
-    assert overview.inboxes[0]["open"] == "1.000"

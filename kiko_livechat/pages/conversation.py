@@ -1,0 +1,248 @@
+"""/app/conversations/<number>: one conversation, live."""
+
+import reflex as rx
+
+from kiko_livechat import routes
+from kiko_livechat.components.chat import bubble
+from kiko_livechat.components.forms import card_section, form_error
+from kiko_livechat.components.layout import dashboard
+from kiko_livechat.components.text import tr
+from kiko_livechat.i18n.locales import PRODUCT_NAME
+from kiko_livechat.services.messages import CONTENT_MAX
+from kiko_livechat.state.conversation import NOBODY
+from kiko_livechat.state.conversation import ConversationState as C
+from kiko_livechat.state.session import SessionState
+
+AGENT_COLOR = "var(--accent-9)"
+
+
+def _message(m: rx.Var) -> rx.Component:
+    outgoing = (m["kind"] == "agent") | (m["kind"] == "bot")
+    return rx.cond(
+        m["kind"] == "activity",
+        rx.center(
+            rx.text(m["text"], " · ", m["time"], size="1", color_scheme="gray"),
+            width="100%",
+            class_name="activity-line",
+        ),  # fmt: skip
+        rx.vstack(
+            rx.text(
+                rx.cond(m["kind"] == "bot", tr("conversation.bot"), m["sender"]),
+                rx.cond(m["private"] != "", rx.text.span(" · ", tr("conversation.private_note"))),
+                size="1",
+                color_scheme="gray",
+                align=rx.cond(outgoing, "right", "left"),
+                width="100%",
+            ),
+            bubble(rx.text(m["text"], size="2"), mine=outgoing, color=AGENT_COLOR, note=m["private"] != ""),
+            rx.text(m["time"], size="1", color_scheme="gray", align=rx.cond(outgoing, "right", "left"), width="100%"),
+            spacing="1",
+            width="100%",
+            class_name=rx.cond(m["private"] != "", "message private-note", "message"),
+            data_message_id=m["id"],
+        ),
+    )
+
+
+def _status_actions() -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            C.status == "resolved",
+            rx.button(tr("conversation.reopen"), on_click=C.change_status("open"), size="2", id="reopen"),
+            rx.button(
+                tr("conversation.resolve"),
+                on_click=C.change_status("resolved"),
+                size="2",
+                color_scheme="green",
+                id="resolve",
+            ),  # fmt: skip
+        ),
+        rx.cond(
+            (C.status == "open") | (C.status == "snoozed"),
+            rx.button(tr("conversation.pending"), on_click=C.change_status("pending"), size="2", variant="soft"),
+        ),
+        rx.cond(
+            C.status == "pending",
+            rx.button(tr("conversation.open"), on_click=C.change_status("open"), size="2", variant="soft"),
+        ),
+        rx.cond(C.status != "resolved", _snooze()),
+        spacing="2",
+        wrap="wrap",
+    )
+
+
+def _snooze() -> rx.Component:
+    return rx.popover.root(
+        rx.popover.trigger(rx.button(tr("conversation.snooze"), size="2", variant="soft", color_scheme="gray")),
+        rx.popover.content(
+            rx.form(
+                rx.vstack(
+                    rx.text(tr("conversation.snooze_until"), size="2"),
+                    rx.input(type="datetime-local", name="until", id="snooze-until"),
+                    rx.button(tr("conversation.snooze"), type="submit", size="1"),
+                    spacing="2",
+                ),
+                on_submit=C.snooze,
+            )
+        ),
+    )
+
+
+def _composer() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            form_error(C.errors.get("content", C.errors.get("", ""))),
+            rx.text_area(
+                name="content",
+                id="composer",
+                placeholder=rx.cond(C.note_mode, tr("conversation.note_placeholder"), tr("conversation.placeholder")),
+                enter_key_submit=True,
+                max_length=CONTENT_MAX,
+                rows="3",
+                width="100%",
+                on_change=C.typing.debounce(500),
+                background=rx.cond(C.note_mode, rx.color("amber", 2), "transparent"),
+            ),
+            rx.hstack(
+                rx.hstack(
+                    rx.switch(checked=C.note_mode, on_change=lambda _: C.toggle_note(), id="note-mode"),
+                    rx.text(tr("conversation.private_note"), size="2"),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.spacer(),
+                rx.button(
+                    rx.cond(C.note_mode, tr("conversation.add_note"), tr("conversation.send")),
+                    type="submit",
+                    id="send-reply",
+                    color_scheme=rx.cond(C.note_mode, "amber", "indigo"),
+                ),
+                width="100%",
+                align="center",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=C.send,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _conversation_column() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.heading(C.title, size="5", id="conversation-title"),
+                    rx.hstack(
+                        rx.text("#", C.number, " · ", C.inbox_name, size="2", color_scheme="gray"),
+                        rx.badge(tr("status." + C.status), id="conversation-status"),
+                        spacing="2",
+                        align="center",
+                    ),
+                    spacing="1",
+                ),
+                rx.spacer(),
+                _status_actions(),
+                width="100%",
+                wrap="wrap",
+                align="start",
+            ),
+            form_error(C.errors.get("status", C.errors.get("snoozed_until", ""))),
+            rx.auto_scroll(
+                rx.vstack(rx.foreach(C.messages, _message), spacing="3", width="100%", padding="8px"),
+                height="55vh",
+                width="100%",
+                id="messages",
+            ),
+            rx.cond(
+                C.visitor_typing,
+                rx.text(tr("conversation.visitor_typing"), size="1", color_scheme="gray", id="visitor-typing"),
+            ),  # fmt: skip
+            _composer(),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _select(value: rx.Var, options: rx.Var, on_change, nobody_key: str, select_id: str) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(id=select_id, width="100%"),
+        rx.select.content(
+            rx.select.item(tr(nobody_key), value=NOBODY),
+            rx.foreach(options, lambda o: rx.select.item(o["name"], value=o["id"])),
+        ),
+        value=value,
+        on_change=on_change,
+    )
+
+
+def _side_panel() -> rx.Component:
+    return rx.vstack(
+        card_section(
+            "conversation.contact",
+            rx.text(rx.cond(C.contact_name != "", C.contact_name, C.title), weight="medium"),
+            rx.cond(C.contact_email != "", rx.text(C.contact_email, size="2")),
+            rx.cond(C.contact_phone != "", rx.text(C.contact_phone, size="2")),
+        ),
+        card_section(
+            "conversation.assignment",
+            form_error(C.errors.get("assignee_id", "")),
+            rx.text(tr("conversation.agent"), size="2", weight="medium"),
+            _select(C.assignee_ref, C.agent_options, C.assign_agent, "conversation.nobody", "assignee"),
+            rx.button(tr("conversation.assign_me"), on_click=C.assign_to_me, size="1", variant="soft"),
+            rx.text(tr("conversation.team"), size="2", weight="medium"),
+            _select(C.team_ref, C.team_options, C.assign_team, "conversation.no_team", "team"),
+        ),
+        card_section(
+            "conversation.earlier",
+            rx.cond(
+                C.earlier.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        C.earlier,
+                        lambda e: rx.link(
+                            rx.hstack(
+                                rx.text("#", e["number"]),
+                                rx.badge(tr("status." + e["status"])),
+                                rx.text(e["created"], size="1", color_scheme="gray"),
+                                align="center",
+                            ),  # fmt: skip
+                            href="/app/conversations/" + e["number"].to(str),
+                        ),
+                    ),
+                    spacing="2",
+                ),
+                rx.text(tr("conversation.no_earlier"), size="2", color_scheme="gray"),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def conversation_page() -> rx.Component:
+    return dashboard(
+        "nav.conversations",
+        routes.INBOX,
+        rx.cond(
+            C.found,
+            rx.grid(
+                _conversation_column(),
+                _side_panel(),
+                columns=rx.breakpoints(initial="1", lg="3fr 1fr"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.callout(tr("error.not_found"), icon="circle_alert", color_scheme="gray"),
+        ),
+    )
+
+
+def register(app: rx.App) -> None:
+    app.add_page(
+        conversation_page, route=routes.CONVERSATION, title=PRODUCT_NAME, on_load=[SessionState.require_login, C.load]
+    )

@@ -1,0 +1,245 @@
+"""One conversation as an agent works it: history, reply or private note, status, assignment,
+the contact panel; new messages arrive live and are marked read while the agent looks."""
+
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from kiko_livechat.i18n import format_datetime, translate
+from kiko_livechat.i18n.aliases import alias
+from kiko_livechat.models import MessageType
+from kiko_livechat.realtime import events
+from kiko_livechat.realtime.recipients import AGENT, Client
+from kiko_livechat.services import conversations
+from kiko_livechat.services.errors import NotFound, ValidationFailed
+from kiko_livechat.services.messages import MessageView
+from kiko_livechat.state import live
+from kiko_livechat.state.forms import FormFeedback, as_id
+from kiko_livechat.state.session import SessionState, signed_in_only
+
+# Dates typed into the snooze field are wall-clock times where the team works.
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+NOBODY = "nobody"
+
+
+class ConversationState(FormFeedback, SessionState):
+    found: bool = True
+    number: str = ""
+    conversation_ref: int = 0
+    alias_key: str = ""
+    status: str = ""
+    inbox_name: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    earlier: list[dict[str, str]] = []
+    assignee_ref: str = NOBODY
+    team_ref: str = NOBODY
+    agent_options: list[dict[str, str]] = []
+    team_options: list[dict[str, str]] = []
+    note_mode: bool = False
+    visitor_typing: bool = False
+    draft_id: str = ""
+    _snoozed_until: datetime | None = None
+    _messages: list[dict] = []
+
+    @rx.var
+    def title(self) -> str:
+        return self.contact_name or alias(self.alias_key, self.locale)
+
+    @rx.var
+    def messages(self) -> list[dict[str, str]]:
+        return [
+            {
+                "id": m["id"],
+                "kind": m["kind"],
+                "sender": m["sender"],
+                "private": "yes" if m["private"] else "",
+                "text": translate(self.locale, m["activity"], **m["params"]) if m["activity"] else m["content"],
+                "time": format_datetime(m["created_at"], self.locale),
+            }
+            for m in self._messages
+        ]
+
+    @rx.event
+    @signed_in_only
+    async def load(self):
+        self._clear_feedback()
+        self.number = self.router.page.params.get("conversation_number", "")
+        self.draft_id = uuid.uuid4().hex
+        self.note_mode = False
+        self._messages = []
+        try:
+            with self._as_actor() as (db, actor):
+                detail = conversations.get_conversation(db, actor=actor, display_id=as_id(self.number))
+                people, team_rows = conversations.choices(db, actor=actor)
+                conversations.mark_read(db, actor=actor, conversation_id=detail.conversation_id)
+        except NotFound:
+            self.found = False
+            return
+        self.found = True
+        self._show(detail)
+        self.agent_options = [{"id": str(i), "name": n} for i, n in people]
+        self.team_options = [{"id": str(i), "name": n} for i, n in team_rows]
+        self._catch_up()
+        live.register(
+            self.router.session.client_token,
+            Client(
+                kind=AGENT, account_id=actor.account_id, inbox_ids=frozenset({detail.inbox_id}), user_id=actor.user_id
+            ),  # fmt: skip
+            ConversationState,
+        )
+
+    def _show(self, detail: conversations.ConversationDetail) -> None:
+        self.conversation_ref = detail.conversation_id
+        self.alias_key = detail.alias_key
+        self.status = detail.status
+        self._snoozed_until = detail.snoozed_until
+        self.inbox_name = detail.inbox_name
+        self.contact_name, self.contact_email, self.contact_phone = (
+            detail.contact_name,
+            detail.contact_email,
+            detail.contact_phone,
+        )
+        self.assignee_ref = str(detail.assignee_id) if detail.assignee_id else NOBODY
+        self.team_ref = str(detail.team_id) if detail.team_id else NOBODY
+        self.earlier = [
+            {"number": str(e.display_id), "status": e.status, "created": format_datetime(e.created_at, self.locale)}
+            for e in detail.earlier
+        ]
+
+    def _append(self, views: list[MessageView]) -> None:
+        known = {m["id"] for m in self._messages}
+        fresh = [
+            {
+                "id": str(v.message_id),
+                "kind": "activity" if v.message_type == MessageType.ACTIVITY else v.sender_type,
+                "sender": v.sender_name,
+                "private": v.private,
+                "content": v.content,
+                "activity": v.activity,
+                "params": v.activity_params,
+                "created_at": v.created_at,
+            }
+            for v in views
+            if str(v.message_id) not in known
+        ]
+        if fresh:
+            self._messages = self._messages + fresh
+
+    def _catch_up(self) -> None:
+        """Everything after the last message this tab has: after a reconnect or a missed nudge too."""
+        last = int(self._messages[-1]["id"]) if self._messages else 0
+        with self._as_actor() as (db, actor):
+            self._append(
+                conversations.conversation_messages(
+                    db, actor=actor, conversation_id=self.conversation_ref, after_id=last
+                )
+            )
+
+    def _refresh(self) -> None:
+        with self._as_actor() as (db, actor):
+            self._show(conversations.get_conversation(db, actor=actor, display_id=as_id(self.number)))
+        self._catch_up()
+
+    async def _on_chat_event(self, event: events.ChatEvent) -> None:
+        if event.conversation_id != self.conversation_ref:
+            return
+        if event.kind == events.TYPING:
+            self.visitor_typing = bool(event.detail.get("on")) and event.detail.get("who") == "visitor"
+            return
+        if event.kind == events.MESSAGE_CREATED:
+            self.visitor_typing = False
+            self._catch_up()
+            with self._as_actor() as (db, actor):  # the agent is looking at it: read
+                conversations.mark_read(db, actor=actor, conversation_id=self.conversation_ref)
+        else:
+            self._refresh()
+
+    @rx.event
+    @signed_in_only
+    async def send(self, form_data: dict):
+        self._clear_feedback()
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            conversations.send_reply(
+                db,
+                actor=actor,
+                conversation_id=self.conversation_ref,
+                content=form_data.get("content"),
+                private=self.note_mode,
+                echo_id=self.draft_id,
+            )
+        if outcome.refused:
+            return None
+        self.draft_id = uuid.uuid4().hex
+        self._catch_up()
+        return rx.set_value("composer", "")
+
+    @rx.event
+    @signed_in_only
+    async def toggle_note(self):
+        with self._as_actor():
+            pass
+        self.note_mode = not self.note_mode
+
+    @rx.event
+    @signed_in_only
+    async def change_status(self, status: str):
+        self._clear_feedback()
+        with self._reporting(), self._as_actor() as (db, actor):
+            conversations.set_status(db, actor=actor, conversation_id=self.conversation_ref, status=status)
+        self._refresh()
+
+    @rx.event
+    @signed_in_only
+    async def snooze(self, form_data: dict):
+        """Snooze until the date and time typed (local time of the team)."""
+        self._clear_feedback()
+        text = form_data.get("until") or ""
+        try:
+            until = datetime.fromisoformat(text).replace(tzinfo=LOCAL_ZONE) if isinstance(text, str) else None
+        except ValueError:
+            until = None
+        with self._reporting(), self._as_actor() as (db, actor):
+            if until is None:
+                raise ValidationFailed("conversations.error.snooze_time", field="snoozed_until")
+            conversations.set_status(
+                db, actor=actor, conversation_id=self.conversation_ref, status="snoozed", snoozed_until=until
+            )
+        self._refresh()
+
+    @rx.event
+    @signed_in_only
+    async def assign_agent(self, assignee_ref: str):
+        await self._assign(assignee_id=None if assignee_ref == NOBODY else as_id(assignee_ref))
+
+    @rx.event
+    @signed_in_only
+    async def assign_to_me(self):
+        with self._as_actor() as (_, actor):
+            me = actor.user_id
+        await self._assign(assignee_id=me)
+
+    @rx.event
+    @signed_in_only
+    async def assign_team(self, team_ref: str):
+        if team_ref == NOBODY:
+            return
+        await self._assign(assignee_id=as_id(self.assignee_ref), team_id=as_id(team_ref))
+
+    async def _assign(self, **change) -> None:
+        self._clear_feedback()
+        change.setdefault("assignee_id", as_id(self.assignee_ref))
+        with self._reporting(), self._as_actor() as (db, actor):
+            conversations.assign(db, actor=actor, conversation_id=self.conversation_ref, **change)
+        self._refresh()
+
+    @rx.event
+    @signed_in_only
+    async def typing(self, text: str):
+        """The composer changed: the visitor sees "is typing" (not for private notes)."""
+        with self._as_actor() as (db, actor):
+            if not self.note_mode and self.conversation_ref:
+                conversations.agent_typing(db, actor=actor, conversation_id=self.conversation_ref, on=bool(text))

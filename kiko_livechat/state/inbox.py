@@ -1,0 +1,142 @@
+"""The agents' conversation list: tabs by status, mine/unassigned/all, inbox and team filters,
+sorting, pages; rows move and counts change live as events arrive."""
+
+import reflex as rx
+
+from kiko_livechat.i18n import format_datetime, translate
+from kiko_livechat.i18n.aliases import alias
+from kiko_livechat.realtime import events
+from kiko_livechat.realtime.recipients import AGENT, Client
+from kiko_livechat.services import conversations
+from kiko_livechat.state import live
+from kiko_livechat.state.session import SessionState, signed_in_only
+
+
+class ConversationListState(SessionState):
+    status_filter: str = "open"
+    assignee_filter: str = "all"
+    inbox_filter: str = ""
+    team_filter: str = ""
+    sort: str = "last_activity"
+    page: int = 1
+    total: int = 0
+    has_next: bool = False
+    counts: dict[str, int] = {}
+    inbox_options: list[dict[str, str]] = []
+    team_options: list[dict[str, str]] = []
+    _rows: list[dict] = []
+
+    @rx.var
+    def rows(self) -> list[dict[str, str]]:
+        """Rows as the tab's language writes them: alias, time, the preview of an activity line."""
+        return [
+            {
+                **{k: v for k, v in row.items() if k not in ("last_activity_at", "preview_params")},
+                "alias": alias(row["alias_key"], self.locale),
+                "name": row["contact_name"] or alias(row["alias_key"], self.locale),
+                "time": format_datetime(row["last_activity_at"], self.locale),
+                "preview": (
+                    translate(self.locale, row["preview"], **row["preview_params"])
+                    if row["preview_params"] is not None
+                    else row["preview"]
+                ),
+            }
+            for row in self._rows
+        ]
+
+    @rx.event
+    @signed_in_only
+    async def load(self):
+        with self._as_actor() as (db, actor):
+            inboxes = conversations.visible_inboxes(db, actor=actor)
+            _, team_rows = conversations.choices(db, actor=actor)
+        self.inbox_options = [{"id": str(i), "name": n} for i, n in inboxes]
+        self.team_options = [{"id": str(i), "name": n} for i, n in team_rows]
+        live.register(
+            self.router.session.client_token,
+            Client(
+                kind=AGENT,
+                account_id=actor.account_id,
+                inbox_ids=frozenset(i for i, _ in inboxes),
+                user_id=actor.user_id,
+            ),  # fmt: skip
+            ConversationListState,
+        )
+        self._reload()
+
+    def _reload(self) -> None:
+        with self._as_actor() as (db, actor):
+            result = conversations.list_conversations(
+                db,
+                actor=actor,
+                status=self.status_filter,
+                assignee=self.assignee_filter,
+                inbox_id=int(self.inbox_filter) if self.inbox_filter.isdigit() else None,
+                team_id=int(self.team_filter) if self.team_filter.isdigit() else None,
+                sort=self.sort,
+                page=self.page,
+            )
+        self.total, self.has_next, self.counts = result.total, result.has_next, result.counts
+        self._rows = [
+            {
+                "number": str(r.display_id),
+                "alias_key": r.alias_key,
+                "status": r.status,
+                "contact_name": r.contact_name,
+                "inbox": r.inbox_name,
+                "assignee": r.assignee_name,
+                "last_activity_at": r.last_activity_at,
+                "preview": r.preview,
+                "preview_params": r.preview_params,
+                "unread": str(r.unread) if r.unread else "",
+            }
+            for r in result.rows
+        ]
+
+    async def _on_chat_event(self, event: events.ChatEvent) -> None:
+        if event.kind != events.TYPING:
+            self._reload()
+
+    async def _change(self, **filters) -> None:
+        for name, value in filters.items():
+            setattr(self, name, value)
+        self.page = 1
+        self._reload()
+
+    @rx.event
+    @signed_in_only
+    async def show_status(self, status: str):
+        await self._change(status_filter=status if status in conversations.STATUS_FILTERS else "open")
+
+    @rx.event
+    @signed_in_only
+    async def show_assignee(self, assignee: str):
+        await self._change(assignee_filter=assignee if assignee in conversations.ASSIGNEE_FILTERS else "all")
+
+    @rx.event
+    @signed_in_only
+    async def show_inbox(self, inbox_ref: str):
+        await self._change(inbox_filter=inbox_ref if inbox_ref.isdigit() else "")
+
+    @rx.event
+    @signed_in_only
+    async def show_team(self, team_ref: str):
+        await self._change(team_filter=team_ref if team_ref.isdigit() else "")
+
+    @rx.event
+    @signed_in_only
+    async def sort_by(self, sort: str):
+        await self._change(sort=sort if sort in conversations.SORTS else "last_activity")
+
+    @rx.event
+    @signed_in_only
+    async def next_page(self):
+        if self.has_next:
+            self.page += 1
+        self._reload()
+
+    @rx.event
+    @signed_in_only
+    async def previous_page(self):
+        self.page = max(1, self.page - 1)
+        self._reload()
