@@ -110,8 +110,10 @@ class ConversationListState(SessionState):
 
     @rx.event
     @signed_in_only
-    async def show_assignee(self, assignee: str):
-        await self._change(assignee_filter=assignee if assignee in conversations.ASSIGNEE_FILTERS else "all")
+    async def show_assignee(self, assignee: str | list[str]):
+        # The segmented control may send a list; one choice is allowed here.
+        value = assignee[0] if isinstance(assignee, list) and assignee else assignee
+        await self._change(assignee_filter=value if value in conversations.ASSIGNEE_FILTERS else "all")
 
     @rx.event
     @signed_in_only

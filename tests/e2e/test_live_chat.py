@@ -30,3 +30,51 @@ def test_the_visitor_keeps_the_conversation_across_page_loads(live_app, browser)
     expect(visitor.get_by_text("Ich habe eine Frage zur Lieferung")).to_be_visible()
     visitor.screenshot(path="test-artifacts/widget-visitor.png")
     visitor.context.close()
+
+
+def test_visitor_and_agent_side_by_side(live_app, browser, page):
+    from tests.e2e.helpers import login
+
+    base = live_app["base"]
+    admin = live_app["demo"]["logins"][0]
+    login(page, base, admin["email"], admin["password"])
+    expect(page.locator("#tab-open")).to_be_visible()
+    page.evaluate("window.__noReload = true")
+
+    visitor = _widget(browser, live_app)
+    _send(visitor, "Wo bleibt meine Bestellung 4711?")
+    # The new conversation appears in the agent's list without a reload.
+    row = page.locator(".conversation-row", has_text="Wo bleibt meine Bestellung 4711?")
+    expect(row).to_be_visible()
+    assert page.evaluate("window.__noReload") is True
+    row.click()
+    expect(page.locator("#conversation-title")).to_be_visible()
+    expect(page.locator(".message", has_text="Wo bleibt meine Bestellung 4711?")).to_be_visible()
+
+    # Visitor writes again: it arrives live in the open conversation.
+    _send(visitor, "Ich warte seit Montag.")
+    expect(page.locator(".message", has_text="Ich warte seit Montag.")).to_be_visible()
+
+    # The agent answers: the visitor sees it with the agent's name.
+    page.locator("#composer").fill("Ich schaue sofort nach!")
+    page.locator("#send-reply").click()
+    expect(visitor.locator(".widget-message", has_text="Ich schaue sofort nach!")).to_be_visible()
+    expect(visitor.get_by_text("Anna Admin")).to_be_visible()
+
+    # A private note stays among agents.
+    page.locator("#note-mode").click()
+    page.locator("#composer").fill("Kunde ist ungeduldig")
+    page.locator("#send-reply").click()
+    expect(page.locator(".private-note", has_text="Kunde ist ungeduldig")).to_be_visible()
+
+    # Resolve; the visitor writes again; the conversation reopens.
+    page.locator("#resolve").click()
+    expect(page.locator("#conversation-status")).to_have_text("Gelöst")
+    _send(visitor, "Noch eine Frage")
+    expect(page.locator("#conversation-status")).to_have_text("Offen")
+    expect(page.locator(".message", has_text="Noch eine Frage")).to_be_visible()
+    page.screenshot(path="test-artifacts/live-agent-conversation.png")
+    visitor.screenshot(path="test-artifacts/live-visitor.png")
+    assert visitor.get_by_text("Kunde ist ungeduldig").count() == 0
+    assert page.evaluate("window.__noReload") is True
+    visitor.context.close()
