@@ -7,10 +7,12 @@ import reflex as rx
 
 import kiko_livechat.pages
 from kiko_livechat.api import build_api
+from kiko_livechat.api.framing import frame_policy
 from kiko_livechat.state.live import run_delivery
 
 app = rx.App(
-    api_transformer=build_api(),
+    # Our routes first, then the frame policy around everything (pages included).
+    api_transformer=[build_api(), frame_policy],
     html_lang="de",
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),

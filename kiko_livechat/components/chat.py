@@ -2,6 +2,14 @@
 
 import reflex as rx
 
+from kiko_livechat.state.live import RESYNC_SECONDS
+
+
+def resync_timer(handler) -> rx.Component:
+    """An invisible timer on a live page that calls `handler` every RESYNC_SECONDS: the page
+    re-registers for events (e.g. after reconnecting to another worker) and catches up."""
+    return rx.moment(interval=RESYNC_SECONDS * 1000, on_change=handler, display="none")
+
 
 def bubble(
     *content: rx.Component, mine: rx.Var | bool, color: rx.Var | str, note: rx.Var | bool = False

@@ -12,11 +12,21 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_time as _babel_time
 from babel.numbers import format_decimal
 
 from kiko_livechat.i18n.locales import FALLBACK_LOCALE, SUPPORTED_LOCALES, negotiate
 
-__all__ = ["SUPPORTED_LOCALES", "catalog", "format_date", "format_datetime", "format_number", "negotiate", "translate"]
+__all__ = [
+    "SUPPORTED_LOCALES",
+    "catalog",
+    "format_date",
+    "format_datetime",
+    "format_time",
+    "format_number",
+    "negotiate",
+    "translate",
+]
 
 _CATALOG_DIR = Path(__file__).parent / "catalogs"
 
@@ -53,6 +63,11 @@ def format_datetime(value: datetime, locale: str, timezone: str = "Europe/Berlin
 def format_date(value: datetime, locale: str, timezone: str = "Europe/Berlin") -> str:
     """A calendar date (no time) the way people of `locale` write it, in `timezone`."""
     return _babel_date(value.astimezone(ZoneInfo(timezone)), format="medium", locale=locale)
+
+
+def format_time(value: datetime, locale: str, timezone: str = "Europe/Berlin") -> str:
+    """A clock time (hours and minutes) the way people of `locale` write it, in `timezone`."""
+    return _babel_time(value.astimezone(ZoneInfo(timezone)), format="short", locale=locale)
 
 
 def format_number(value: float, locale: str) -> str:

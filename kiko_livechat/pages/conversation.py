@@ -3,7 +3,7 @@
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.chat import bubble
+from kiko_livechat.components.chat import bubble, resync_timer
 from kiko_livechat.components.forms import card_section, form_error
 from kiko_livechat.components.layout import dashboard
 from kiko_livechat.components.text import tr
@@ -228,6 +228,7 @@ def conversation_page() -> rx.Component:
     return dashboard(
         "nav.conversations",
         routes.INBOX,
+        resync_timer(C.resync),
         rx.cond(
             C.found,
             rx.grid(

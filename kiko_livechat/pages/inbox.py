@@ -3,6 +3,7 @@
 import reflex as rx
 
 from kiko_livechat import routes
+from kiko_livechat.components.chat import resync_timer
 from kiko_livechat.components.layout import dashboard
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -178,6 +179,7 @@ def inbox_page() -> rx.Component:
     return dashboard(
         "nav.conversations",
         routes.INBOX,
+        resync_timer(S.resync),
         _status_tabs(),
         _filters(),
         _list(),

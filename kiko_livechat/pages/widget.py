@@ -6,7 +6,7 @@ Kept light on purpose: no dashboard layout, no charts, only the chat.
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.chat import bubble
+from kiko_livechat.components.chat import bubble, resync_timer
 from kiko_livechat.components.forms import form_error
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -100,6 +100,7 @@ def _composer() -> rx.Component:
                     rows="2",
                     width="100%",
                     auto_focus=True,
+                    on_change=WidgetState.typing.debounce(500),
                 ),
                 rx.icon_button(
                     rx.icon("send", size=18),
@@ -124,6 +125,7 @@ def _composer() -> rx.Component:
 
 def _chat() -> rx.Component:
     return rx.vstack(
+        resync_timer(WidgetState.resync),
         _header(),
         rx.auto_scroll(
             rx.vstack(

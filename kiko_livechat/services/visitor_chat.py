@@ -93,6 +93,14 @@ def widget_inbox(session: Session, *, public_token: object, now: datetime | None
     )
 
 
+def embedding_domains(session: Session, *, public_token: object) -> tuple[str, ...] | None:
+    """The websites allowed to frame this inbox's chat page (empty: any); None for no such inbox."""
+    try:
+        return tuple(_inbox(session, public_token).allowed_domains or ())
+    except NotFound:
+        return None
+
+
 def current_conversation(session: Session, *, public_token: object, visitor_token: object) -> Conversation | None:
     """The visitor's conversation still going on in this inbox; None once it was resolved
     (their next message then starts a new one)."""

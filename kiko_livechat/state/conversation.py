@@ -84,11 +84,24 @@ class ConversationState(FormFeedback, SessionState):
         self.agent_options = [{"id": str(i), "name": n} for i, n in people]
         self.team_options = [{"id": str(i), "name": n} for i, n in team_rows]
         self._catch_up()
+        self._listen(actor, detail.inbox_id)
+
+    @rx.event
+    @signed_in_only
+    async def resync(self, _tick: str = ""):
+        """Timer: stay registered on this worker and catch up on anything a lost nudge left out."""
+        with self._as_actor() as (db, actor):
+            if not self.found or not self.conversation_ref:
+                return
+            detail = conversations.get_conversation(db, actor=actor, display_id=as_id(self.number))
+        self._show(detail)
+        self._catch_up()
+        self._listen(actor, detail.inbox_id)
+
+    def _listen(self, actor, inbox_id: int) -> None:
         live.register(
             self.router.session.client_token,
-            Client(
-                kind=AGENT, account_id=actor.account_id, inbox_ids=frozenset({detail.inbox_id}), user_id=actor.user_id
-            ),  # fmt: skip
+            Client(kind=AGENT, account_id=actor.account_id, inbox_ids=frozenset({inbox_id}), user_id=actor.user_id),
             ConversationState,
         )
 

@@ -52,17 +52,24 @@ class ConversationListState(SessionState):
             _, team_rows = conversations.choices(db, actor=actor)
         self.inbox_options = [{"id": str(i), "name": n} for i, n in inboxes]
         self.team_options = [{"id": str(i), "name": n} for i, n in team_rows]
+        self._listen(actor, [i for i, _ in inboxes])
+        self._reload()
+
+    @rx.event
+    @signed_in_only
+    async def resync(self, _tick: str = ""):
+        """Timer: stay registered on this worker (inbox access may have changed) and refresh."""
+        with self._as_actor() as (db, actor):
+            inboxes = conversations.visible_inboxes(db, actor=actor)
+        self._listen(actor, [i for i, _ in inboxes])
+        self._reload()
+
+    def _listen(self, actor, inbox_ids: list[int]) -> None:
         live.register(
             self.router.session.client_token,
-            Client(
-                kind=AGENT,
-                account_id=actor.account_id,
-                inbox_ids=frozenset(i for i, _ in inboxes),
-                user_id=actor.user_id,
-            ),  # fmt: skip
+            Client(kind=AGENT, account_id=actor.account_id, inbox_ids=frozenset(inbox_ids), user_id=actor.user_id),
             ConversationListState,
         )
-        self._reload()
 
     def _reload(self) -> None:
         with self._as_actor() as (db, actor):

@@ -9,6 +9,7 @@ restart) therefore neither doubles nor loses a message: the next catch-up reads 
 
 import asyncio
 import logging
+import time
 
 import reflex as rx
 
@@ -20,17 +21,25 @@ log = logging.getLogger(__name__)
 # Reflex warns for every update sent to a tab that has just gone; that is expected here.
 logging.getLogger("reflex.app").setLevel(logging.ERROR)
 
+# Live pages resync this often: they re-register (e.g. after reconnecting to another worker)
+# and catch up from the database, so a missed nudge delays a message by at most this long.
+RESYNC_SECONDS = 20
+FORGET_AFTER_SECONDS = 10 * RESYNC_SECONDS
+
 # client token -> (who this tab is, the state class that catches up)
 _clients: dict[str, tuple[Client, type[rx.State]]] = {}
+_seen: dict[str, float] = {}
 
 
 def register(client_token: str, client: Client, state_cls: type[rx.State]) -> None:
     """This tab (on this worker) wants the events `client` may hear, delivered to `state_cls`."""
     _clients[client_token] = (client, state_cls)
+    _seen[client_token] = time.monotonic()
 
 
 def unregister(client_token: str) -> None:
     _clients.pop(client_token, None)
+    _seen.pop(client_token, None)
 
 
 def registered() -> int:
@@ -47,7 +56,10 @@ async def run_delivery(app: rx.App) -> None:
 
 async def _deliver(app: rx.App, token: str, state_cls: type[rx.State], event: ChatEvent) -> None:
     if app.event_namespace is None or token not in app.event_namespace.token_to_sid:
-        unregister(token)  # the tab is gone; it re-registers when it comes back
+        # Not connected right now (closed, or reconnecting). A tab that comes back catches up
+        # from the database on its next resync; one that never does is forgotten.
+        if time.monotonic() - _seen.get(token, 0) > FORGET_AFTER_SECONDS:
+            unregister(token)
         return
     try:
         async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:

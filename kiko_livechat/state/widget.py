@@ -6,7 +6,7 @@ import uuid
 import reflex as rx
 
 from kiko_livechat.db import session_scope
-from kiko_livechat.i18n import SUPPORTED_LOCALES, format_datetime, negotiate, translate
+from kiko_livechat.i18n import SUPPORTED_LOCALES, format_time, negotiate, translate
 from kiko_livechat.models import MessageType
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import VISITOR, Client
@@ -40,7 +40,7 @@ class WidgetState(FormFeedback, AppState):
 
     @rx.var
     def messages(self) -> list[dict[str, str]]:
-        return [{**m, "time": format_datetime(m["created_at"], self.locale)[-8:-3]} for m in self._messages]
+        return [{**m, "time": format_time(m["created_at"], self.locale)} for m in self._messages]
 
     @rx.event
     def open_widget(self):
@@ -129,6 +129,34 @@ class WidgetState(FormFeedback, AppState):
                 after_id=self._last_id(),
             )
         self._append(views)
+
+    @rx.event
+    def resync(self, _tick: str = ""):
+        """Timer: stay registered on this worker and pick up anything a lost nudge left out."""
+        if not self.loaded or self.unknown:
+            return
+        self._listen()
+        try:
+            self._catch_up()
+        except ServiceError:
+            pass
+
+    @rx.event
+    def typing(self, text: str):
+        """The composer changed: the agents see that the visitor is typing."""
+        if not self.conversation_ref:
+            return
+        try:
+            with session_scope() as db:
+                visitor_chat.visitor_typing(
+                    db,
+                    public_token=self._inbox_token,
+                    visitor_token=self.visitor_token,
+                    conversation_id=self.conversation_ref,
+                    on=bool(text),
+                )
+        except ServiceError:
+            pass
 
     @rx.event
     def send(self, form_data: dict):
