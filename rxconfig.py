@@ -9,6 +9,8 @@ _settings = get_settings()
 config = rx.Config(
     app_name="kiko_livechat",
     db_url=_settings.database_url,
+    # With Redis, Reflex keeps states there and routes updates between workers (GRANIAN_WORKERS).
+    redis_url=_settings.redis_url,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

@@ -88,6 +88,16 @@ def _snooze() -> rx.Component:
     )
 
 
+def _note_switch() -> rx.Component:
+    # Outside the form: a switch inside it would be sent along as form data.
+    return rx.hstack(
+        rx.switch(checked=C.note_mode, on_change=lambda _: C.toggle_note(), id="note-mode"),
+        rx.text(tr("conversation.private_note"), size="2"),
+        align="center",
+        spacing="2",
+    )
+
+
 def _composer() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -104,12 +114,6 @@ def _composer() -> rx.Component:
                 background=rx.cond(C.note_mode, rx.color("amber", 2), "transparent"),
             ),
             rx.hstack(
-                rx.hstack(
-                    rx.switch(checked=C.note_mode, on_change=lambda _: C.toggle_note(), id="note-mode"),
-                    rx.text(tr("conversation.private_note"), size="2"),
-                    align="center",
-                    spacing="2",
-                ),
                 rx.spacer(),
                 rx.button(
                     rx.cond(C.note_mode, tr("conversation.add_note"), tr("conversation.send")),
@@ -160,6 +164,7 @@ def _conversation_column() -> rx.Component:
                 C.visitor_typing,
                 rx.text(tr("conversation.visitor_typing"), size="1", color_scheme="gray", id="visitor-typing"),
             ),  # fmt: skip
+            _note_switch(),
             _composer(),
             spacing="3",
             width="100%",

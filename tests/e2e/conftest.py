@@ -1,6 +1,7 @@
 """A real Kiko Livechat (reflex run --env prod) on a free port with its own SQLite database,
 driven by Debian's chromium through Playwright."""
 
+import contextlib
 import json
 import os
 import signal
@@ -45,14 +46,17 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
     raise TimeoutError(url)
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
+def _require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         if databases.IN_CI:
             pytest.fail("CI=true requires Debian chromium at /usr/bin/chromium")
         pytest.skip("Debian chromium is not installed (scripts/setup.sh --with-browser installs it)")
-    workdir = tmp_path_factory.mktemp("app")
-    url = f"sqlite:///{workdir / 'kiko.db'}"
+
+
+@contextlib.contextmanager
+def running_app(workdir: Path, url: str, extra_env: dict[str, str] | None = None):
+    """Migrate and seed `url`, add the second account, start `reflex run --env prod` on a free
+    port and yield what the tests need; stop it afterwards."""
     port = _free_port()
     env = {
         # The app under test hashes with the production argon2 cost, not the suite's cheap one.
@@ -67,6 +71,7 @@ def live_app(tmp_path_factory):
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "PATH": f"{PROJECT_ROOT / '.tools/node_modules/.bin'}:{PROJECT_ROOT / '.venv/bin'}:{os.environ['PATH']}",
+        **(extra_env or {}),
     }
     databases.migrate(url)
     subprocess.run(["python", "-m", "kiko_livechat.seed"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
@@ -98,13 +103,22 @@ def live_app(tmp_path_factory):
     try:
         _wait_for(f"{base}/api/health", process, 600)
         _wait_for(f"{base}/login", process, 600)
-        yield {"base": base, "demo": demo, "second": SECOND_ACCOUNT, "db_url": url}
+        yield {"base": base, "demo": demo, "second": SECOND_ACCOUNT, "db_url": url, "pid": process.pid}
     except Exception:
         print((workdir / "app.log").read_text()[-5000:])
         raise
     finally:
         _stop(process)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """The embedded default: SQLite, one process, in-process event bus."""
+    _require_chromium()
+    workdir = tmp_path_factory.mktemp("app")
+    with running_app(workdir, f"sqlite:///{workdir / 'kiko.db'}") as app:
+        yield app
 
 
 def _stop(process: subprocess.Popen) -> None:
