@@ -92,6 +92,8 @@ class ConversationDetail:
     contact_phone: str
     earlier: tuple[EarlierConversation, ...]
     created_at: datetime
+    # Until when the visitor has seen the conversation (read markers), or None.
+    contact_last_seen_at: datetime | None = None
 
 
 def open_conversation(
@@ -235,6 +237,7 @@ def get_conversation(session: Session, *, actor: Actor, display_id: object) -> C
         contact_phone=contact.phone_number or "",
         earlier=tuple(EarlierConversation(d, s, c) for d, s, c in earlier),
         created_at=conversation.created_at,
+        contact_last_seen_at=conversation.contact_last_seen_at,
     )
 
 

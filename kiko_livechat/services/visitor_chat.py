@@ -185,6 +185,22 @@ def send_visitor_message(
     return SentMessage(conversation.id, conversation.status, view(message, None))
 
 
+def mark_seen(
+    session: Session,
+    *,
+    public_token: object,
+    visitor_token: object,
+    conversation_id: object,
+    now: datetime | None = None,
+) -> None:
+    """The visitor's chat page shows everything up to now (the agents see "read")."""
+    conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    conversation.contact_last_seen_at = now or utcnow()
+    session.add(conversation)
+    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    session.commit()
+
+
 def leave_email(
     session: Session, *, public_token: object, visitor_token: object, conversation_id: object, email: object
 ) -> None:

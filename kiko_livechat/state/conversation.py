@@ -43,6 +43,7 @@ class ConversationState(FormFeedback, SessionState):
     visitor_typing: bool = False
     draft_id: str = ""
     _snoozed_until: datetime | None = None
+    _contact_seen_at: datetime | None = None
     _messages: list[dict] = []
 
     @rx.var
@@ -59,9 +60,16 @@ class ConversationState(FormFeedback, SessionState):
                 "private": "yes" if m["private"] else "",
                 "text": translate(self.locale, m["activity"], **m["params"]) if m["activity"] else m["content"],
                 "time": format_datetime(m["created_at"], self.locale),
+                # Read marker: a reply the visitor's page has shown.
+                "seen": "yes"
+                if m["kind"] == "agent" and not m["private"] and self._seen_by_visitor(m["created_at"])
+                else "",
             }
             for m in self._messages
         ]
+
+    def _seen_by_visitor(self, created_at: datetime) -> bool:
+        return self._contact_seen_at is not None and created_at <= self._contact_seen_at
 
     @rx.event
     @signed_in_only
@@ -110,6 +118,7 @@ class ConversationState(FormFeedback, SessionState):
         self.alias_key = detail.alias_key
         self.status = detail.status
         self._snoozed_until = detail.snoozed_until
+        self._contact_seen_at = detail.contact_last_seen_at
         self.inbox_name = detail.inbox_name
         self.contact_name, self.contact_email, self.contact_phone = (
             detail.contact_name,

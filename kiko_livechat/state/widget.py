@@ -118,6 +118,8 @@ class WidgetState(FormFeedback, AppState):
         return int(self._messages[-1]["id"]) if self._messages else 0
 
     def _catch_up(self) -> None:
+        """Read what is new since the last message shown; if anything came from the agents,
+        tell them it was seen."""
         if not self.conversation_ref:
             return
         with session_scope() as db:
@@ -128,6 +130,13 @@ class WidgetState(FormFeedback, AppState):
                 conversation_id=self.conversation_ref,
                 after_id=self._last_id(),
             )
+            if any(v.sender_type != "contact" for v in views):
+                visitor_chat.mark_seen(
+                    db,
+                    public_token=self._inbox_token,
+                    visitor_token=self.visitor_token,
+                    conversation_id=self.conversation_ref,
+                )
         self._append(views)
 
     @rx.event

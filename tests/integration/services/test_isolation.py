@@ -54,6 +54,7 @@ ID_TAKING = {
     "messages.messages_after": "no actor; called with a conversation already checked by its caller",
     "visitor_chat.send_visitor_message": "test_visitor_chat.test_bad_input_and_foreign_conversations",
     "visitor_chat.visitor_messages": "test_visitor_chat.test_bad_input_and_foreign_conversations",
+    "visitor_chat.mark_seen": "test_visitor_chat.test_bad_input_and_foreign_conversations",
     "visitor_chat.leave_email": "test_visitor_chat.test_bad_input_and_foreign_conversations",
     "visitor_chat.visitor_typing": "test_visitor_chat.test_bad_input_and_foreign_conversations",
     "scoping.require_unique_name": "test_teams.test_names_are_unique_per_account_and_bad_input_changes_nothing",

@@ -139,6 +139,10 @@ def test_bad_input_and_foreign_conversations(db, shop):
                 db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=conversation_id
             )
         with pytest.raises(NotFound):
+            visitor_chat.mark_seen(
+                db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=conversation_id
+            )
+        with pytest.raises(NotFound):
             visitor_chat.leave_email(
                 db,
                 public_token=inbox.public_token,
@@ -173,3 +177,15 @@ def test_the_visitor_can_leave_an_e_mail_address(db, shop):
     )  # fmt: skip
     detail = conversations.get_conversation(db, actor=admin, display_id=1)
     assert detail.contact_email == "erika@example.org"
+
+
+def test_read_markers_follow_what_the_visitor_has_seen(db, shop):
+    acc, admin, inbox = shop
+    visitor = factories.visitor_token()
+    sent = visitor_chat.send_visitor_message(db, public_token=inbox.public_token, visitor_token=visitor, content="?")
+    conversations.send_reply(db, actor=admin, conversation_id=sent.conversation_id, content="Antwort")
+    assert conversations.get_conversation(db, actor=admin, display_id=1).contact_last_seen_at is None
+    visitor_chat.mark_seen(
+        db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=sent.conversation_id
+    )
+    assert conversations.get_conversation(db, actor=admin, display_id=1).contact_last_seen_at is not None

@@ -1,0 +1,74 @@
+"""Live pages catch up from the database by message id: a missed or repeated nudge neither
+loses nor doubles a message, and private notes never reach the visitor's page."""
+
+from sqlmodel import Session
+
+from kiko_livechat.models import Account, Role
+from kiko_livechat.realtime import events
+from kiko_livechat.services import conversations, visitor_chat
+from kiko_livechat.state.conversation import ConversationState
+from tests import factories
+from tests.integration.state.states import state_for
+
+
+def _setup(app_db):
+    with Session(app_db, expire_on_commit=False) as db:
+        acc = factories.account(db)
+        account = db.get(Account, acc.id)
+        account.livechat_active = True
+        db.add(account)
+        db.commit()
+        admin_user = factories.user(db, acc.id, role=Role.ADMINISTRATOR)
+        login = factories.login(db, admin_user)
+        inbox = factories.inbox(db, acc.id)
+        visitor = factories.visitor_token()
+        sent = visitor_chat.send_visitor_message(
+            db, public_token=inbox.public_token, visitor_token=visitor, content="1"
+        )
+    return login, inbox, visitor, sent
+
+
+async def test_the_agent_view_catches_up_once_whatever_the_nudges(app_db):
+    login, inbox, visitor, sent = _setup(app_db)
+    state = state_for(ConversationState, login.token)
+    state.number = "1"
+    state.conversation_ref = sent.conversation_id
+    state._catch_up()
+    assert [m["text"] for m in state.messages] == ["1"]
+    with Session(app_db) as db:
+        for text in ("2", "3"):  # written while this tab heard nothing (a reconnect, a restart)
+            visitor_chat.send_visitor_message(
+                db, public_token=inbox.public_token, visitor_token=visitor, content=text,
+                conversation_id=sent.conversation_id,
+            )  # fmt: skip
+    nudge = events.ChatEvent(
+        kind=events.MESSAGE_CREATED, account_id=login.actor.account_id, inbox_id=inbox.id,
+        conversation_id=sent.conversation_id,
+    )  # fmt: skip
+    await state._on_chat_event(nudge)
+    await state._on_chat_event(nudge)  # the same nudge twice
+    assert [m["text"] for m in state.messages] == ["1", "2", "3"]
+
+
+async def test_the_visitor_page_never_shows_private_notes(app_db):
+    from kiko_livechat.state.widget import WidgetState
+
+    login, inbox, visitor, sent = _setup(app_db)
+    with Session(app_db) as db:
+        conversations.send_reply(
+            db, actor=login.actor, conversation_id=sent.conversation_id, content="intern", private=True
+        )
+        conversations.send_reply(db, actor=login.actor, conversation_id=sent.conversation_id, content="Hallo!")
+    widget = state_for(WidgetState, "")
+    widget.visitor_token = visitor
+    widget._inbox_token = inbox.public_token
+    widget.conversation_ref = sent.conversation_id
+    await widget._on_chat_event(
+        events.ChatEvent(
+            kind=events.MESSAGE_CREATED,
+            account_id=login.actor.account_id,
+            inbox_id=inbox.id,
+            conversation_id=sent.conversation_id,
+        )  # fmt: skip
+    )
+    assert [m["content"] for m in widget.messages] == ["1", "Hallo!"]
