@@ -20,7 +20,8 @@ class Client:
     account_id: int
     # Agents: the inboxes they may see. Visitors: their conversation's inbox.
     inbox_ids: frozenset[int]
-    # Visitors: their own conversation (None before the first message).
+    # Visitors: their own conversation (None before the first message). Agents: the one
+    # conversation their page shows (None: every conversation of their inboxes, e.g. the list).
     conversation_id: int | None = None
     user_id: int | None = None
 
@@ -29,6 +30,8 @@ def receives(client: Client, event: ChatEvent) -> bool:
     if client.account_id != event.account_id or event.inbox_id not in client.inbox_ids:
         return False
     if client.kind == AGENT:
+        if client.conversation_id is not None and event.conversation_id != client.conversation_id:
+            return False
         # An agent's own typing is not echoed back to them.
         return not (event.kind == TYPING and event.detail.get("user_id") == client.user_id)
     return (

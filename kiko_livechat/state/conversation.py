@@ -109,7 +109,13 @@ class ConversationState(FormFeedback, SessionState):
     def _listen(self, actor, inbox_id: int) -> None:
         live.register(
             self.router.session.client_token,
-            Client(kind=AGENT, account_id=actor.account_id, inbox_ids=frozenset({inbox_id}), user_id=actor.user_id),
+            Client(
+                kind=AGENT,
+                account_id=actor.account_id,
+                inbox_ids=frozenset({inbox_id}),
+                user_id=actor.user_id,
+                conversation_id=self.conversation_ref,
+            ),
             ConversationState,
         )
 
@@ -172,13 +178,13 @@ class ConversationState(FormFeedback, SessionState):
         if event.kind == events.TYPING:
             self.visitor_typing = bool(event.detail.get("on")) and event.detail.get("who") == "visitor"
             return
+        # Whatever changed (several events may have been folded into this one): status,
+        # assignment and read marker, then every message after the last one shown.
+        self._refresh()
         if event.kind == events.MESSAGE_CREATED:
             self.visitor_typing = False
-            self._catch_up()
             with self._as_actor() as (db, actor):  # the agent is looking at it: read
                 conversations.mark_read(db, actor=actor, conversation_id=self.conversation_ref)
-        else:
-            self._refresh()
 
     @rx.event
     @signed_in_only

@@ -14,7 +14,7 @@ import time
 import reflex as rx
 
 from kiko_livechat.realtime.bus import get_bus
-from kiko_livechat.realtime.events import ChatEvent
+from kiko_livechat.realtime.events import TYPING, ChatEvent
 from kiko_livechat.realtime.recipients import Client, receives
 
 log = logging.getLogger(__name__)
@@ -46,12 +46,38 @@ def registered() -> int:
     return len(_clients)
 
 
+# Tabs being updated right now, and the newest event each of them still has to hear.
+_busy: set[str] = set()
+_pending: dict[str, ChatEvent] = {}
+
+
 async def run_delivery(app: rx.App) -> None:
     """Lifespan task (cancelled at shutdown): hear every event, hand it to the tabs that may see it."""
     async for event in get_bus().events():
         for token, (client, state_cls) in list(_clients.items()):
             if receives(client, event):
-                asyncio.create_task(_deliver(app, token, state_cls, event))
+                _schedule(app, token, state_cls, event)
+
+
+def _schedule(app: rx.App, token: str, state_cls: type[rx.State], event: ChatEvent) -> None:
+    """One update per tab at a time. Events arriving meanwhile collapse into one more update
+    (a catch-up reads everything new anyway), so a burst costs each tab two reloads, not fifty.
+    A typing signal does not replace a pending message."""
+    if token in _busy:
+        if event.kind != TYPING or token not in _pending:
+            _pending[token] = event
+        return
+    _busy.add(token)
+    asyncio.create_task(_drain(app, token, state_cls, event))
+
+
+async def _drain(app: rx.App, token: str, state_cls: type[rx.State], event: ChatEvent | None) -> None:
+    try:
+        while event is not None:
+            await _deliver(app, token, state_cls, event)
+            event = _pending.pop(token, None)
+    finally:
+        _busy.discard(token)
 
 
 async def _deliver(app: rx.App, token: str, state_cls: type[rx.State], event: ChatEvent) -> None:

@@ -54,3 +54,10 @@ def test_typing_is_not_echoed_to_its_author():
 def test_events_survive_the_wire():
     event = _event(TYPING, who=AGENT, on=True)
     assert ChatEvent.from_json(event.to_json()) == event
+
+
+def test_an_agent_page_showing_one_conversation_hears_only_that_one():
+    viewing = Client(kind=AGENT, account_id=1, inbox_ids=frozenset({10}), user_id=5, conversation_id=100)
+    assert receives(viewing, _event())
+    other = ChatEvent(kind=MESSAGE_CREATED, account_id=1, inbox_id=10, conversation_id=999, message_id=2)
+    assert not receives(viewing, other)
