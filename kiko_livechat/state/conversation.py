@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
+from kiko_livechat.db import session_scope
 from kiko_livechat.i18n import format_datetime, translate
 from kiko_livechat.i18n.aliases import alias
 from kiko_livechat.models import MessageType
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import AGENT, Client
-from kiko_livechat.services import conversations
+from kiko_livechat.services import auth, conversations
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
@@ -178,13 +179,17 @@ class ConversationState(FormFeedback, SessionState):
         if event.kind == events.TYPING:
             self.visitor_typing = bool(event.detail.get("on")) and event.detail.get("who") == "visitor"
             return
-        # Whatever changed (several events may have been folded into this one): status,
-        # assignment and read marker, then every message after the last one shown.
-        self._refresh()
-        if event.kind == events.MESSAGE_CREATED:
-            self.visitor_typing = False
-            with self._as_actor() as (db, actor):  # the agent is looking at it: read
-                conversations.mark_read(db, actor=actor, conversation_id=self.conversation_ref)
+        if event.kind != events.MESSAGE_CREATED:
+            self._refresh()
+            return
+        self.visitor_typing = False
+        before = len(self._messages)
+        self._catch_up()
+        # An activity line (reopened, assigned ...) means the header changed too.
+        if any(m["kind"] == "activity" for m in self._messages[before:]):
+            self._refresh()
+        # The agent is looking at it: read. Written after this update reaches the screen.
+        live.run_soon(_mark_read, self.token, self.conversation_ref)
 
     @rx.event
     @signed_in_only
@@ -271,3 +276,9 @@ class ConversationState(FormFeedback, SessionState):
         with self._as_actor() as (db, actor):
             if not self.note_mode and self.conversation_ref:
                 conversations.agent_typing(db, actor=actor, conversation_id=self.conversation_ref, on=bool(text))
+
+
+def _mark_read(session_token: str, conversation_id: int) -> None:
+    with session_scope() as db:
+        actor = auth.resolve_session(db, token=session_token)
+        conversations.mark_read(db, actor=actor, conversation_id=conversation_id)

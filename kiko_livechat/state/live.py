@@ -42,6 +42,19 @@ def unregister(client_token: str) -> None:
     _seen.pop(client_token, None)
 
 
+def run_soon(work, *args) -> None:
+    """Database work that need not hold up the update a tab is waiting for (read markers): it
+    runs in a thread after the current event, and a failure is only logged."""
+
+    async def runner():
+        try:
+            await asyncio.to_thread(work, *args)
+        except Exception:
+            log.exception("background work %s failed", getattr(work, "__name__", work))
+
+    asyncio.get_running_loop().create_task(runner())
+
+
 def registered() -> int:
     return len(_clients)
 

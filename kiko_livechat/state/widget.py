@@ -119,7 +119,7 @@ class WidgetState(FormFeedback, AppState):
 
     def _catch_up(self) -> None:
         """Read what is new since the last message shown; if anything came from the agents,
-        tell them it was seen."""
+        tell them (after this update) that it was seen."""
         if not self.conversation_ref:
             return
         with session_scope() as db:
@@ -130,14 +130,9 @@ class WidgetState(FormFeedback, AppState):
                 conversation_id=self.conversation_ref,
                 after_id=self._last_id(),
             )
-            if any(v.sender_type != "contact" for v in views):
-                visitor_chat.mark_seen(
-                    db,
-                    public_token=self._inbox_token,
-                    visitor_token=self.visitor_token,
-                    conversation_id=self.conversation_ref,
-                )
         self._append(views)
+        if any(v.sender_type != "contact" for v in views):
+            live.run_soon(_mark_seen, self._inbox_token, self.visitor_token, self.conversation_ref)
 
     @rx.event
     def resync(self, _tick: str = ""):
@@ -228,3 +223,10 @@ class WidgetState(FormFeedback, AppState):
     @rx.var
     def blocked_text(self) -> str:
         return translate(self.locale, f"account.blocked.{self.blocked}") if self.blocked else ""
+
+
+def _mark_seen(public_token: str, visitor_token: str, conversation_id: int) -> None:
+    with session_scope() as db:
+        visitor_chat.mark_seen(
+            db, public_token=public_token, visitor_token=visitor_token, conversation_id=conversation_id
+        )
