@@ -8,7 +8,7 @@ import reflex as rx
 import kiko_livechat.pages
 from kiko_livechat.api import build_api
 from kiko_livechat.api.framing import frame_policy
-from kiko_livechat.state.live import run_delivery
+from kiko_livechat.state.live import run_delivery, wake_snoozed_conversations
 
 app = rx.App(
     # Our routes first, then the frame policy around everything (pages included).
@@ -26,3 +26,5 @@ for _module in pkgutil.iter_modules(kiko_livechat.pages.__path__):
 
 # Chat events reach the browsers connected to this worker.
 app.register_lifespan_task(run_delivery)
+# Snoozed conversations reopen when their time has come.
+app.register_lifespan_task(wake_snoozed_conversations)

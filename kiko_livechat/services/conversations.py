@@ -356,6 +356,30 @@ def assign(
     session.commit()
 
 
+def wake_snoozed(session: Session, *, now: datetime | None = None, limit: int = 100) -> int:
+    """Reopen the conversations whose snooze time has passed (run periodically by every worker).
+
+    Rows are claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so two workers never wake the
+    same conversation twice; SQLite has one writer anyway. Returns how many woke up.
+    """
+    now = now or utcnow()
+    due = session.exec(
+        select(Conversation)
+        .where(Conversation.status == ConversationStatus.SNOOZED, Conversation.snoozed_until <= now)
+        .order_by(Conversation.snoozed_until)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for conversation in due:
+        activity = status_machine.end_snooze(conversation, now=now)
+        if activity:
+            record_activity(session, conversation, activity)
+            session.add(conversation)
+            emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    session.commit()
+    return len(due)
+
+
 def mark_read(session: Session, *, actor: Actor, conversation_id: object, now: datetime | None = None) -> None:
     """The agent has seen everything in the conversation up to now (clears its unread count)."""
     conversation = _visible(session, actor, conversation_id=conversation_id)

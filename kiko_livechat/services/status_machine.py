@@ -29,6 +29,7 @@ ACTIVITY = {
     SNOOZED: "activity.status.snoozed",
 }
 REOPENED_BY_VISITOR = "activity.status.reopened_by_visitor"
+SNOOZE_ENDED = "activity.status.snooze_ended"
 
 
 def change_status(
@@ -60,3 +61,13 @@ def on_visitor_message(conversation: Conversation, *, now: datetime) -> str | No
         conversation.updated_at = now
         return REOPENED_BY_VISITOR
     return None
+
+
+def end_snooze(conversation: Conversation, *, now: datetime) -> str | None:
+    """A snoozed conversation whose time has come is open again (returns the activity key)."""
+    if conversation.status != SNOOZED or conversation.snoozed_until is None or conversation.snoozed_until > now:
+        return None
+    conversation.status = OPEN
+    conversation.snoozed_until = None
+    conversation.updated_at = now
+    return SNOOZE_ENDED

@@ -139,3 +139,18 @@ def test_the_contact_panel_lists_earlier_conversations(db, desk):
         db, actor=ben, display_id=db.get(Conversation, now.conversation_id).display_id
     )
     assert [e.display_id for e in detail.earlier] == [db.get(Conversation, first.conversation_id).display_id]
+
+
+def test_snoozed_conversations_wake_up_when_their_time_has_come(db, desk):
+    acc, admin, ben, shop, secret = desk
+    sent = _write(db, shop, "Später bitte")
+    now = utcnow()
+    conversations.set_status(
+        db, actor=ben, conversation_id=sent.conversation_id, status="snoozed", snoozed_until=now + timedelta(hours=1)
+    )
+    assert conversations.wake_snoozed(db, now=now + timedelta(minutes=30)) == 0
+    assert conversations.wake_snoozed(db, now=now + timedelta(hours=1, seconds=1)) == 1
+    assert db.get(Conversation, sent.conversation_id).status == "open"
+    history = conversations.conversation_messages(db, actor=ben, conversation_id=sent.conversation_id)
+    assert history[-1].activity == "activity.status.snooze_ended"
+    assert conversations.wake_snoozed(db, now=now + timedelta(hours=2)) == 0

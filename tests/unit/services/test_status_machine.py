@@ -48,3 +48,13 @@ def test_a_visitor_message_reopens_resolved_and_snoozed(start, after, activity):
     conv = _conv(start)
     assert sm.on_visitor_message(conv, now=NOW) == activity
     assert conv.status == after
+
+
+def test_a_snooze_ends_only_when_its_time_has_come():
+    conv = _conv("open")
+    sm.change_status(conv, "snoozed", now=NOW, snoozed_until=NOW + timedelta(hours=1))
+    assert sm.end_snooze(conv, now=NOW + timedelta(minutes=59)) is None
+    assert conv.status == "snoozed"
+    assert sm.end_snooze(conv, now=NOW + timedelta(hours=1)) == sm.SNOOZE_ENDED
+    assert (conv.status, conv.snoozed_until) == ("open", None)
+    assert sm.end_snooze(_conv("resolved"), now=NOW) is None
