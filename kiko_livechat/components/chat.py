@@ -2,7 +2,23 @@
 
 import reflex as rx
 
+from kiko_livechat.services.messages import CONTENT_MAX
 from kiko_livechat.state.live import RESYNC_SECONDS
+
+
+def message_input(input_id: str, placeholder: rx.Var, on_typing, **props) -> rx.Component:
+    """The text field of a chat composer: Enter sends, Shift+Enter starts a new line, and
+    typing is reported (debounced) so the other side sees "is typing"."""
+    return rx.text_area(
+        name="content",
+        id=input_id,
+        placeholder=placeholder,
+        enter_key_submit=True,
+        max_length=CONTENT_MAX,
+        width="100%",
+        on_change=on_typing.debounce(500),
+        **props,
+    )
 
 
 def resync_timer(handler) -> rx.Component:

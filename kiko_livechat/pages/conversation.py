@@ -3,12 +3,11 @@
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.chat import bubble, resync_timer
+from kiko_livechat.components.chat import bubble, message_input, resync_timer
 from kiko_livechat.components.forms import card_section, form_error
 from kiko_livechat.components.layout import dashboard
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
-from kiko_livechat.services.messages import CONTENT_MAX
 from kiko_livechat.state.conversation import NOBODY
 from kiko_livechat.state.conversation import ConversationState as C
 from kiko_livechat.state.session import SessionState
@@ -109,15 +108,11 @@ def _composer() -> rx.Component:
     return rx.form(
         rx.vstack(
             form_error(C.errors.get("content", C.errors.get("", ""))),
-            rx.text_area(
-                name="content",
-                id="composer",
-                placeholder=rx.cond(C.note_mode, tr("conversation.note_placeholder"), tr("conversation.placeholder")),
-                enter_key_submit=True,
-                max_length=CONTENT_MAX,
+            message_input(
+                "composer",
+                rx.cond(C.note_mode, tr("conversation.note_placeholder"), tr("conversation.placeholder")),
+                C.typing,
                 rows="3",
-                width="100%",
-                on_change=C.typing.debounce(500),
                 background=rx.cond(C.note_mode, rx.color("amber", 2), "transparent"),
             ),
             rx.hstack(

@@ -6,11 +6,10 @@ Kept light on purpose: no dashboard layout, no charts, only the chat.
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.chat import bubble, resync_timer
+from kiko_livechat.components.chat import bubble, message_input, resync_timer
 from kiko_livechat.components.forms import form_error
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
-from kiko_livechat.services.messages import CONTENT_MAX
 from kiko_livechat.state.widget import WidgetState
 
 
@@ -91,16 +90,8 @@ def _composer() -> rx.Component:
         rx.vstack(
             form_error(WidgetState.errors.get("content", WidgetState.errors.get("", ""))),
             rx.hstack(
-                rx.text_area(
-                    name="content",
-                    id="widget-composer",
-                    placeholder=tr("widget.placeholder"),
-                    enter_key_submit=True,
-                    max_length=CONTENT_MAX,
-                    rows="2",
-                    width="100%",
-                    auto_focus=True,
-                    on_change=WidgetState.typing.debounce(500),
+                message_input(
+                    "widget-composer", tr("widget.placeholder"), WidgetState.typing, rows="2", auto_focus=True
                 ),
                 rx.icon_button(
                     rx.icon("send", size=18),
