@@ -155,8 +155,7 @@ class DeactivateState(FormFeedback, SessionState):
     @rx.event
     @signed_in_only
     async def cancel(self):
-        with self._as_actor():  # every handler of a dashboard state checks the session
-            pass
+        self._check_session()
         self.open = False
         self._clear_feedback()
 

@@ -213,8 +213,7 @@ class ConversationState(FormFeedback, SessionState):
     @rx.event
     @signed_in_only
     async def toggle_note(self):
-        with self._as_actor():
-            pass
+        self._check_session()
         self.note_mode = not self.note_mode
 
     @rx.event

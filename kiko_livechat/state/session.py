@@ -41,6 +41,12 @@ class SessionState(AppState):
         with session_scope() as db:
             yield db, auth.resolve_session(db, token=self.token)
 
+    def _check_session(self) -> None:
+        """For handlers that read or write nothing themselves (close a dialog): still only for a
+        valid session, like every handler of a dashboard state. AuthFailed otherwise."""
+        with self._as_actor():
+            pass
+
     def _apply_profile(self, view: ProfileView) -> None:
         self.signed_in = True
         self.user_name = view.name
@@ -82,8 +88,7 @@ class SessionState(AppState):
     def redirect_if_signed_in(self):
         """on_load of the login page: a valid session goes straight to the dashboard."""
         try:
-            with self._as_actor():
-                pass
+            self._check_session()
         except AuthFailed:
             self.signed_in = False
             return None

@@ -170,8 +170,7 @@ class TeamEditState(FormFeedback, SessionState):
     @signed_in_only
     async def close(self):
         """Cancel button, Escape or a click outside: close without saving."""
-        with self._as_actor():
-            pass
+        self._check_session()
         self.open = False
         self._clear_feedback()
 
