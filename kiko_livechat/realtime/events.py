@@ -8,6 +8,8 @@ MESSAGE_CREATED = "message_created"
 CONVERSATION_CREATED = "conversation_created"
 CONVERSATION_UPDATED = "conversation_updated"
 TYPING = "typing"
+CONTACT_CREATED = "contact_created"
+CONTACT_UPDATED = "contact_updated"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from kiko_livechat.models import Role
 from kiko_livechat.services.errors import PermissionDenied
 
+BOT = "bot"
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -13,10 +15,16 @@ class Actor:
     role: str
     session_id: int
     is_super_admin: bool = False
+    # The API inbox whose bot token is acting (role BOT): it reaches only that inbox.
+    bot_inbox_id: int | None = None
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMINISTRATOR
+
+    @property
+    def is_bot(self) -> bool:
+        return self.role == BOT
 
     def require_admin(self) -> None:
         """Refuse unless the actor administers their current account."""

@@ -26,7 +26,7 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.bus import get_bus
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import status_machine
+from kiko_livechat.services import assignment, status_machine
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import NotFound
@@ -129,6 +129,8 @@ def open_conversation(
     )
     session.add(conversation)
     session.flush()
+    if status == ConversationStatus.OPEN:
+        assignment.auto_assign(session, conversation, now=now)
     emit(session, events.ChatEvent.about(events.CONVERSATION_CREATED, conversation))
     return conversation
 
@@ -209,7 +211,7 @@ def list_conversations(
 
 def get_conversation(session: Session, *, actor: Actor, display_id: object) -> ConversationDetail:
     """One conversation by its number in the account, with its contact's earlier conversations."""
-    conversation = _visible(session, actor, display_id=display_id)
+    conversation = visible_conversation(session, actor=actor, display_id=display_id)
     contact = session.get(Contact, conversation.contact_id)
     inbox = session.get(Inbox, conversation.inbox_id)
     earlier = session.exec(
@@ -245,7 +247,7 @@ def conversation_messages(
     session: Session, *, actor: Actor, conversation_id: object, after_id: int = 0
 ) -> list[MessageView]:
     """The history (private notes included) after message `after_id`."""
-    conversation = _visible(session, actor, conversation_id=conversation_id)
+    conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
     return messages_after(session, conversation, after_id=after_id, include_private=True)
 
 
@@ -261,19 +263,19 @@ def send_reply(
 ) -> MessageView:
     """An agent's reply to the visitor, or a private note only agents see. Acknowledged after commit."""
     now = now or utcnow()
-    conversation = _visible(session, actor, conversation_id=conversation_id)
+    conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
     text = clean_content(content)
     echo = clean_echo_id(echo_id)
     earlier = find_echo(session, conversation.id, echo)
-    agent_name = session.get(User, actor.user_id).name
+    agent_name = actor_name(session, actor)
     if earlier is not None:
         return view(earlier, agent_name)
     message = Message(
         account_id=actor.account_id,
         conversation_id=conversation.id,
         message_type=MessageType.OUTGOING,
-        sender_type=SenderType.AGENT,
-        sender_id=actor.user_id,
+        sender_type=SenderType.BOT if actor.is_bot else SenderType.AGENT,
+        sender_id=None if actor.is_bot else actor.user_id,
         private=bool(private),
         content=text,
         echo_id=echo,
@@ -306,11 +308,14 @@ def set_status(
 ) -> None:
     """Resolve, reopen, set pending or snooze until a time (the status machine decides what is allowed)."""
     now = now or utcnow()
-    conversation = _visible(session, actor, conversation_id=conversation_id)
+    conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
+    before = conversation.status
     activity = status_machine.change_status(conversation, status, now=now, snoozed_until=snoozed_until)
     if conversation.status == ConversationStatus.RESOLVED:
         conversation.waiting_since = None
-    record_activity(session, conversation, activity, actor=session.get(User, actor.user_id).name)
+    record_activity(session, conversation, activity, actor=actor_name(session, actor))
+    if before == ConversationStatus.PENDING and conversation.status == ConversationStatus.OPEN:
+        assignment.hand_off(session, conversation, now=now)
     session.add(conversation)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
     session.commit()
@@ -327,12 +332,12 @@ def assign(
 ) -> None:
     """Give the conversation to an agent (None: nobody) and/or a team of the account."""
     now = now or utcnow()
-    conversation = _visible(session, actor, conversation_id=conversation_id)
-    actor_name = session.get(User, actor.user_id).name
+    conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
+    who = actor_name(session, actor)
     if assignee_id != conversation.assignee_id:
         if assignee_id is None:
             conversation.assignee_id = None
-            record_activity(session, conversation, "activity.unassigned", actor=actor_name)
+            record_activity(session, conversation, "activity.unassigned", actor=who)
         else:
             member = session.exec(
                 select(AccountUser).where(
@@ -345,11 +350,11 @@ def assign(
                 raise NotFound(field="assignee_id")
             conversation.assignee_id = member.user_id
             assignee_name = session.get(User, member.user_id).name
-            record_activity(session, conversation, "activity.assigned", actor=actor_name, assignee=assignee_name)
+            record_activity(session, conversation, "activity.assigned", actor=who, assignee=assignee_name)
     if team_id is not None and team_id != conversation.team_id:
         team = get_in_account(session, Team, account_id=actor.account_id, obj_id=team_id)
         conversation.team_id = team.id
-        record_activity(session, conversation, "activity.team_assigned", actor=actor_name, team=team.name)
+        record_activity(session, conversation, "activity.team_assigned", actor=who, team=team.name)
     conversation.updated_at = now
     session.add(conversation)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
@@ -382,7 +387,7 @@ def wake_snoozed(session: Session, *, now: datetime | None = None, limit: int = 
 
 def mark_read(session: Session, *, actor: Actor, conversation_id: object, now: datetime | None = None) -> None:
     """The agent has seen everything in the conversation up to now (clears its unread count)."""
-    conversation = _visible(session, actor, conversation_id=conversation_id)
+    conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
     conversation.agent_last_seen_at = now or utcnow()
     session.add(conversation)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
@@ -391,8 +396,8 @@ def mark_read(session: Session, *, actor: Actor, conversation_id: object, now: d
 
 def agent_typing(session: Session, *, actor: Actor, conversation_id: object, on: bool) -> None:
     """Tell the visitor (and the other agents) that this agent is (no longer) typing. Not stored."""
-    conversation = _visible(session, actor, conversation_id=conversation_id)
-    name = session.get(User, actor.user_id).name
+    conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
+    name = actor_name(session, actor)
     get_bus().publish(
         events.ChatEvent.about(
             events.TYPING, conversation, detail={"who": "agent", "on": bool(on), "name": name, "user_id": actor.user_id}
@@ -420,7 +425,16 @@ def visible_inboxes(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
     return [tuple(r) for r in rows.all()]
 
 
-def _visible(session: Session, actor: Actor, *, conversation_id: object = None, display_id: object = None):
+def actor_name(session: Session, actor: Actor) -> str:
+    """How the actor appears in history lines: the agent's name, or the bot's inbox name."""
+    if actor.is_bot:
+        return session.get(Inbox, actor.bot_inbox_id).name
+    return session.get(User, actor.user_id).name
+
+
+def visible_conversation(
+    session: Session, *, actor: Actor, conversation_id: object = None, display_id: object = None
+) -> Conversation:
     """A conversation of the actor's account in an inbox they may see, else NotFound."""
     key = conversation_id if conversation_id is not None else display_id
     if not valid_id(key):

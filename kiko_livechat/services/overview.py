@@ -50,8 +50,11 @@ class ContactPage:
 
 
 def visible_inbox_ids(*, actor: Actor) -> sa.Select:
-    """Inboxes the actor may see: all of the account for administrators, their own for agents."""
+    """Inboxes the actor may see: all of the account for administrators, their own for agents,
+    and for a bot token only the API inbox it belongs to."""
     query = select(Inbox.id).where(Inbox.account_id == actor.account_id)
+    if actor.bot_inbox_id is not None:
+        return query.where(Inbox.id == actor.bot_inbox_id)
     if not actor.is_admin:
         query = query.join(InboxMember, InboxMember.inbox_id == Inbox.id).where(InboxMember.user_id == actor.user_id)
     return query

@@ -57,6 +57,12 @@ ID_TAKING = {
     "visitor_chat.mark_seen": "test_visitor_chat.test_bad_input_and_foreign_conversations",
     "visitor_chat.leave_email": "test_visitor_chat.test_bad_input_and_foreign_conversations",
     "visitor_chat.visitor_typing": "test_visitor_chat.test_bad_input_and_foreign_conversations",
+    "contacts.create_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
+    "contacts.get_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
+    "contacts.update_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
+    "contacts.contact_inbox_for": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
+    "api_chat.create_conversation": "test_api_chat.test_foreign_ids_are_not_found",
+    "conversations.visible_conversation": "test_conversations.test_an_agent_cannot_reach_... (all go through it)",
     "scoping.require_unique_name": "test_teams.test_names_are_unique_per_account_and_bad_input_changes_nothing",
 }
 

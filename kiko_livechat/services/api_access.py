@@ -1,0 +1,79 @@
+"""Who is calling the HTTP API: an API inbox's bot token, or a user's personal token.
+
+Either one acts only inside its own account; a bot token reaches only its own inbox.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from kiko_livechat.models import AccountUser, ApiAccessToken, ChannelType, Inbox, User
+from kiko_livechat.models.base import utcnow
+from kiko_livechat.services.actor import BOT, Actor
+from kiko_livechat.services.errors import AuthFailed
+from kiko_livechat.services.tokens import hash_token, new_token
+
+# Writing last_used_at on every request would turn each read into a write.
+_TOUCH_INTERVAL = timedelta(minutes=5)
+_TOKEN_MAX = 200
+
+
+def resolve_api_token(session: Session, *, token: object, now: datetime | None = None) -> Actor:
+    """The actor behind an `api_access_token`, or AuthFailed."""
+    now = now or utcnow()
+    if not isinstance(token, str) or not token or len(token) > _TOKEN_MAX:
+        raise AuthFailed("api.unauthorized")
+    row = session.exec(
+        select(ApiAccessToken).where(
+            ApiAccessToken.token_hash == hash_token(token), ApiAccessToken.revoked_at.is_(None)
+        )
+    ).first()
+    if row is None:
+        raise AuthFailed("api.unauthorized")
+    actor = _inbox_actor(session, row) if row.owner_type == "inbox" else _user_actor(session, row)
+    if row.last_used_at is None or now - row.last_used_at > _TOUCH_INTERVAL:
+        row.last_used_at = now
+        session.add(row)
+        session.commit()
+    return actor
+
+
+def issue_personal_token(session: Session, *, actor: Actor) -> str:
+    """A new personal API token for the actor in their current account (shown once); the
+    previous one stops working."""
+    now = utcnow()
+    for old in session.exec(
+        select(ApiAccessToken).where(
+            ApiAccessToken.owner_type == "user",
+            ApiAccessToken.owner_id == actor.user_id,
+            ApiAccessToken.account_id == actor.account_id,
+            ApiAccessToken.revoked_at.is_(None),
+        )
+    ).all():
+        old.revoked_at = now
+        session.add(old)
+    token, token_hash = new_token()
+    session.add(
+        ApiAccessToken(account_id=actor.account_id, owner_type="user", owner_id=actor.user_id, token_hash=token_hash)
+    )
+    session.commit()
+    return token
+
+
+def _inbox_actor(session: Session, row: ApiAccessToken) -> Actor:
+    inbox = session.get(Inbox, row.owner_id)
+    if inbox is None or inbox.account_id != row.account_id or inbox.channel_type != ChannelType.API:
+        raise AuthFailed("api.unauthorized")
+    return Actor(user_id=0, account_id=row.account_id, role=BOT, session_id=0, bot_inbox_id=inbox.id)
+
+
+def _user_actor(session: Session, row: ApiAccessToken) -> Actor:
+    found = session.exec(
+        select(User, AccountUser)
+        .join(AccountUser, AccountUser.user_id == User.id)
+        .where(User.id == row.owner_id, AccountUser.account_id == row.account_id)
+    ).first()
+    if found is None or not found[0].is_active or not found[1].is_active:
+        raise AuthFailed("api.unauthorized")
+    user, membership = found
+    return Actor(user_id=user.id, account_id=row.account_id, role=membership.role, session_id=0)

@@ -1,0 +1,217 @@
+"""Contacts: the people agents talk to. Created by the widget, the bot API and (later) imports."""
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, func, or_, select
+
+from kiko_livechat.models import Contact, ContactInbox, Inbox
+from kiko_livechat.realtime import events
+from kiko_livechat.realtime.outbox import emit
+from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.errors import NotFound, ValidationFailed
+from kiko_livechat.services.overview import visible_inbox_ids
+from kiko_livechat.services.scoping import get_in_account, valid_id
+from kiko_livechat.services.validation import clean_email, clean_text
+
+SEARCH_PAGE_SIZE = 15
+ATTRIBUTES_MAX_BYTES = 16_000
+SOURCE_ID_MAX = 255
+
+
+@dataclass(frozen=True)
+class ContactView:
+    contact_id: int
+    name: str
+    email: str | None
+    phone_number: str | None
+    identifier: str | None
+    additional_attributes: dict
+    custom_attributes: dict
+    created_at: datetime
+    last_activity_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ContactInboxView:
+    inbox_id: int
+    source_id: str
+
+
+def view(contact: Contact) -> ContactView:
+    return ContactView(
+        contact_id=contact.id,
+        name=contact.name,
+        email=contact.email,
+        phone_number=contact.phone_number,
+        identifier=contact.identifier,
+        additional_attributes=contact.additional_attributes or {},
+        custom_attributes=contact.custom_attributes or {},
+        created_at=contact.created_at,
+        last_activity_at=contact.last_activity_at,
+    )
+
+
+def create_contact(
+    session: Session,
+    *,
+    actor: Actor,
+    name: object = "",
+    email: object = None,
+    phone_number: object = None,
+    identifier: object = None,
+    custom_attributes: object = None,
+    inbox_id: object = None,
+    source_id: object = None,
+) -> tuple[ContactView, ContactInboxView | None]:
+    """A contact, and with `inbox_id` its identity in that inbox (`source_id`, made up if absent)."""
+    fields = _clean_fields(name, email, phone_number, identifier, custom_attributes)
+    inbox = _visible_inbox(session, actor, inbox_id) if inbox_id is not None else None
+    source = _clean_source_id(source_id) if inbox is not None else None
+    if inbox is not None:
+        _require_free_source(session, inbox.id, source)
+    contact = Contact(account_id=actor.account_id, **fields)
+    session.add(contact)
+    session.flush()
+    contact_inbox = None
+    if inbox is not None:
+        contact_inbox = ContactInbox(
+            account_id=actor.account_id, contact_id=contact.id, inbox_id=inbox.id, source_id=source
+        )
+        session.add(contact_inbox)
+    emit(session, _contact_event(events.CONTACT_CREATED, contact, inbox.id if inbox else 0))
+    session.commit()
+    return view(contact), (ContactInboxView(inbox.id, source) if contact_inbox else None)
+
+
+def get_contact(session: Session, *, actor: Actor, contact_id: object) -> ContactView:
+    return view(get_in_account(session, Contact, account_id=actor.account_id, obj_id=contact_id))
+
+
+def update_contact(session: Session, *, actor: Actor, contact_id: object, changes: dict) -> ContactView:
+    """Change the given fields; custom and additional attributes are merged, not replaced."""
+    contact = get_in_account(session, Contact, account_id=actor.account_id, obj_id=contact_id)
+    fields = _clean_fields(
+        changes.get("name", contact.name),
+        changes.get("email", contact.email),
+        changes.get("phone_number", contact.phone_number),
+        changes.get("identifier", contact.identifier),
+        {**(contact.custom_attributes or {}), **_attributes(changes.get("custom_attributes"), "custom_attributes")},
+    )
+    for key, value in fields.items():
+        setattr(contact, key, value)
+    session.add(contact)
+    emit(session, _contact_event(events.CONTACT_UPDATED, contact, 0))
+    session.commit()
+    return view(contact)
+
+
+def search_contacts(session: Session, *, actor: Actor, q: object, page: int = 1) -> tuple[list[ContactView], int]:
+    """Contacts whose name, e-mail, phone or identifier contains `q` (case-insensitive)."""
+    text = q.strip().lower() if isinstance(q, str) else ""
+    if not text or len(text) > 200:
+        raise ValidationFailed("contacts.error.search_term", field="q")
+    pattern = f"%{text}%"
+    condition = or_(
+        func.lower(Contact.name).like(pattern),
+        func.lower(Contact.email).like(pattern),
+        Contact.phone_number.like(pattern),
+        func.lower(Contact.identifier).like(pattern),
+    )
+    base = select(Contact).where(Contact.account_id == actor.account_id, condition)
+    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    page = max(1, page if isinstance(page, int) else 1)
+    rows = session.exec(
+        base.order_by(Contact.last_activity_at.desc(), Contact.id.desc())
+        .offset((page - 1) * SEARCH_PAGE_SIZE)
+        .limit(SEARCH_PAGE_SIZE)
+    ).all()
+    return [view(c) for c in rows], total
+
+
+def contact_inbox_for(
+    session: Session, *, actor: Actor, inbox_id: object, source_id: object = None, contact_id: object = None
+) -> ContactInbox:
+    """The contact's identity in an inbox the actor may use: by `source_id`, or by `contact_id`
+    (created on first use). Never reaches another account's records (CVE-2026-115725 in Chatwoot)."""
+    inbox = _visible_inbox(session, actor, inbox_id)
+    if source_id is not None:
+        row = session.exec(
+            select(ContactInbox).where(
+                ContactInbox.inbox_id == inbox.id, ContactInbox.source_id == _clean_source_id(source_id)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(field="source_id")
+        return row
+    contact = get_in_account(session, Contact, account_id=actor.account_id, obj_id=contact_id)
+    row = session.exec(
+        select(ContactInbox).where(ContactInbox.inbox_id == inbox.id, ContactInbox.contact_id == contact.id)
+    ).first()
+    if row is None:
+        row = ContactInbox(account_id=actor.account_id, contact_id=contact.id, inbox_id=inbox.id,
+                           source_id=secrets.token_hex(16))  # fmt: skip
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _contact_event(kind: str, contact: Contact, inbox_id: int) -> events.ChatEvent:
+    """Contact events concern no conversation; they matter to webhooks, not to open pages."""
+    return events.ChatEvent(
+        kind=kind,
+        account_id=contact.account_id,
+        inbox_id=inbox_id,
+        conversation_id=0,
+        detail={"contact_id": contact.id},
+    )
+
+
+def _visible_inbox(session: Session, actor: Actor, inbox_id: object) -> Inbox:
+    if not valid_id(inbox_id):
+        raise NotFound(field="inbox_id")
+    inbox = session.exec(
+        select(Inbox).where(Inbox.id == inbox_id, Inbox.id.in_(visible_inbox_ids(actor=actor)))
+    ).first()
+    if inbox is None:
+        raise NotFound(field="inbox_id")
+    return inbox
+
+
+def _clean_fields(name, email, phone_number, identifier, custom_attributes) -> dict:
+    phone = clean_text(phone_number, field="phone_number", max_length=20) if phone_number else None
+    if phone and not all(ch.isdigit() or ch in "+ -()" for ch in phone):
+        raise ValidationFailed("contacts.error.phone", field="phone_number")
+    return {
+        "name": clean_text(name, field="name", max_length=255),
+        "email": clean_email(email) if email else None,
+        "phone_number": phone or None,
+        "identifier": clean_text(identifier, field="identifier", max_length=255) or None if identifier else None,
+        "custom_attributes": _attributes(custom_attributes, "custom_attributes"),
+    }
+
+
+def _attributes(value: object, field: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(json.dumps(value)) > ATTRIBUTES_MAX_BYTES:
+        raise ValidationFailed("contacts.error.attributes", field=field, max=ATTRIBUTES_MAX_BYTES)
+    return value
+
+
+def _clean_source_id(value: object) -> str:
+    if value is None:
+        return secrets.token_hex(16)
+    if not isinstance(value, str | int) or not str(value).strip() or len(str(value)) > SOURCE_ID_MAX:
+        raise ValidationFailed("contacts.error.source_id", field="source_id")
+    return str(value).strip()
+
+
+def _require_free_source(session: Session, inbox_id: int, source_id: str) -> None:
+    taken = session.exec(
+        select(ContactInbox.id).where(ContactInbox.inbox_id == inbox_id, ContactInbox.source_id == source_id)
+    ).first()
+    if taken is not None:
+        raise ValidationFailed("contacts.error.source_taken", field="source_id")
