@@ -138,5 +138,11 @@ def test_foreign_ids_are_not_found(db, setup):
         api_chat.create_conversation(db, actor=bot, inbox_id=foreign.inbox.inbox_id, source_id="f")
     with pytest.raises(NotFound):
         api_chat.create_conversation(db, actor=bot, inbox_id=inbox_id, contact_id=foreign_contact.contact_id)
-    with pytest.raises(NotFound):
-        api_chat.create_message(db, actor=bot, display_id=10**12, content="x")
+    other_account = db.get(Account, other.id)
+    other_account.livechat_active = True
+    db.add(other_account)
+    db.commit()
+    foreign_conv = api_chat.create_conversation(db, actor=other_admin, inbox_id=foreign.inbox.inbox_id, source_id="f")
+    for display_id in (10**12, foreign_conv.display_id):  # number 1 exists only in the other account
+        with pytest.raises(NotFound):
+            api_chat.create_message(db, actor=bot, display_id=display_id, content="x")
