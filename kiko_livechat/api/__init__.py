@@ -3,9 +3,10 @@
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from kiko_livechat.api import v1
 from kiko_livechat.api.health import health
 
 
 def build_api() -> Starlette:
     """The Starlette app that Reflex mounts its own app under (our routes win)."""
-    return Starlette(routes=[Route("/api/health", health, methods=["GET"])])
+    return Starlette(routes=[Route("/api/health", health, methods=["GET"]), *v1.routes()])

@@ -18,6 +18,7 @@ from kiko_livechat.models import (
     Inbox,
     Message,
     MessageType,
+    Priority,
     SenderType,
     Team,
     User,
@@ -33,6 +34,7 @@ from kiko_livechat.services.errors import NotFound
 from kiko_livechat.services.messages import MessageView, clean_content, clean_echo_id, find_echo, messages_after, view
 from kiko_livechat.services.overview import visible_inbox_ids
 from kiko_livechat.services.scoping import get_in_account, valid_id
+from kiko_livechat.services.validation import choice
 
 PAGE_SIZE = 25
 PREVIEW_LENGTH = 120
@@ -207,6 +209,47 @@ def list_conversations(
         total=counts[status],
         counts=counts,
     )
+
+
+def assignee_counts(
+    session: Session, *, actor: Actor, status: object = "open", inbox_id: object = None, team_id: object = None
+) -> dict[str, int]:
+    """How many conversations of one status are mine, assigned, unassigned, all (Chatwoot's meta)."""
+    status = status if status in STATUS_FILTERS else "open"
+    base = select(Conversation.assignee_id).where(
+        Conversation.account_id == actor.account_id, Conversation.inbox_id.in_(visible_inbox_ids(actor=actor))
+    )
+    if status != "all":
+        base = base.where(Conversation.status == status)
+    if valid_id(inbox_id):
+        base = base.where(Conversation.inbox_id == inbox_id)
+    if valid_id(team_id):
+        base = base.where(Conversation.team_id == team_id)
+    ids = base.with_only_columns(Conversation.id)
+    rows = session.exec(
+        select(Conversation.assignee_id, func.count())
+        .where(Conversation.id.in_(ids))
+        .group_by(Conversation.assignee_id)
+    ).all()
+    total = sum(n for _, n in rows)
+    unassigned = sum(n for assignee, n in rows if assignee is None)
+    mine = sum(n for assignee, n in rows if assignee == actor.user_id and not actor.is_bot)
+    return {
+        "mine_count": mine,
+        "assigned_count": total - unassigned,
+        "unassigned_count": unassigned,
+        "all_count": total,
+    }
+
+
+def set_priority(session: Session, *, actor: Actor, conversation_id: object, priority: object) -> None:
+    """Set the priority (low, medium, high, urgent) or clear it (None)."""
+    conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
+    conversation.priority = None if priority is None else choice(priority, Priority, field="priority")
+    conversation.updated_at = utcnow()
+    session.add(conversation)
+    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    session.commit()
 
 
 def get_conversation(session: Session, *, actor: Actor, display_id: object) -> ConversationDetail:

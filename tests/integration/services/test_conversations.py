@@ -65,6 +65,10 @@ def test_filters_by_status_assignee_inbox_and_team(db, desk):
     assert conversations.list_conversations(db, actor=admin, inbox_id=secret.id).total == 0
     foreign = factories.inbox(db, factories.account(db).id)
     assert conversations.list_conversations(db, actor=admin, inbox_id=foreign.id, status="all").total == 0
+    assert conversations.assignee_counts(db, actor=admin, inbox_id=foreign.id, status="all")["all_count"] == 0
+    assert conversations.assignee_counts(db, actor=ben, status="all") == {
+        "mine_count": 1, "assigned_count": 1, "unassigned_count": 1, "all_count": 2,
+    }  # fmt: skip
     team_id = teams.create_team(db, actor=admin, name="Support")
     conversations.assign(db, actor=admin, conversation_id=b.conversation_id, team_id=team_id)
     assert [
@@ -87,6 +91,7 @@ def test_an_agent_cannot_reach_conversations_of_inboxes_they_do_not_work(db, des
         lambda: conversations.conversation_messages(db, actor=ben, conversation_id=conv.id),
         lambda: conversations.mark_read(db, actor=ben, conversation_id=conv.id),
         lambda: conversations.agent_typing(db, actor=ben, conversation_id=conv.id, on=True),
+        lambda: conversations.set_priority(db, actor=ben, conversation_id=conv.id, priority="high"),
     ):
         with pytest.raises(NotFound):
             call()

@@ -1,4 +1,4 @@
-"""Fixtures for testing Reflex states against a real database."""
+"""Fixtures for tests that drive the app's own entry points (states, HTTP API) against a test database."""
 
 import pytest
 

@@ -1,0 +1,237 @@
+"""The Application API under /api/v1/accounts/{account_id}/..., compatible with Chatwoot's.
+
+Each route: check the fields, call one service, answer in Chatwoot's shape.
+"""
+
+from datetime import UTC, datetime
+
+from starlette.routing import Route
+
+from kiko_livechat.api import presenters
+from kiko_livechat.api.http import ApiError, endpoint, fields, int_param
+from kiko_livechat.models import Conversation, User
+from kiko_livechat.services import api_chat, contacts, conversations, directory
+
+BASE = "/api/v1/accounts/{account_id:int}"
+
+
+def _conversation(request, actor):
+    return conversations.visible_conversation(
+        request.state.db, actor=actor, display_id=request.path_params["conversation_id"]
+    )
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+
+@endpoint
+def create_contact(request, actor, body):
+    data = fields(body, {"name", "email", "phone_number", "identifier", "custom_attributes", "inbox_id", "source_id"})
+    view, identity = contacts.create_contact(request.state.db, actor=actor, **data)
+    contact_inbox = {"source_id": identity.source_id, "inbox": {"id": identity.inbox_id}} if identity else None
+    return 200, {"payload": {"contact": presenters.contact(view), "contact_inbox": contact_inbox}}
+
+
+@endpoint
+def show_contact(request, actor, body):
+    view = contacts.get_contact(request.state.db, actor=actor, contact_id=request.path_params["contact_id"])
+    return 200, {"payload": presenters.contact(view)}
+
+
+@endpoint
+def update_contact(request, actor, body):
+    data = fields(body, {"name", "email", "phone_number", "identifier", "custom_attributes"})
+    view = contacts.update_contact(
+        request.state.db, actor=actor, contact_id=request.path_params["contact_id"], changes=data
+    )
+    return 200, {"payload": presenters.contact(view)}
+
+
+@endpoint
+def search_contacts(request, actor, body):
+    page = int_param(request, "page", 1)
+    views, total = contacts.search_contacts(request.state.db, actor=actor, q=request.query_params.get("q"), page=page)
+    return 200, {"meta": {"count": total, "current_page": page}, "payload": [presenters.contact(v) for v in views]}
+
+
+# --- conversations --------------------------------------------------------------------------
+
+_ASSIGNEE_TYPES = {"me": "mine", "unassigned": "unassigned", "assigned": "all", "all": "all"}
+
+
+@endpoint
+def list_conversations(request, actor, body):
+    db = request.state.db
+    status = request.query_params.get("status", "open")
+    inbox_id, team_id = int_param(request, "inbox_id"), int_param(request, "team_id")
+    page = conversations.list_conversations(
+        db,
+        actor=actor,
+        status=status,
+        assignee=_ASSIGNEE_TYPES.get(request.query_params.get("assignee_type", "all"), "all"),
+        inbox_id=inbox_id,
+        team_id=team_id,
+        page=int_param(request, "page", 1),
+    )
+    rows = [db.get(Conversation, row.conversation_id) for row in page.rows]
+    meta = conversations.assignee_counts(db, actor=actor, status=status, inbox_id=inbox_id, team_id=team_id)
+    return 200, {"data": {"meta": meta, "payload": [presenters.conversation(db, row) for row in rows]}}
+
+
+@endpoint
+def conversation_meta(request, actor, body):
+    meta = conversations.assignee_counts(
+        request.state.db,
+        actor=actor,
+        status=request.query_params.get("status", "open"),
+        inbox_id=int_param(request, "inbox_id"),
+        team_id=int_param(request, "team_id"),
+    )
+    return 200, {"meta": meta}
+
+
+@endpoint
+def create_conversation(request, actor, body):
+    data = fields(
+        body, {"source_id", "inbox_id", "contact_id", "status", "message", "additional_attributes", "custom_attributes"}
+    )
+    data.pop("additional_attributes", None)
+    data.pop("custom_attributes", None)
+    conv = api_chat.create_conversation(request.state.db, actor=actor, **data)
+    return 200, presenters.conversation(request.state.db, conv)
+
+
+@endpoint
+def show_conversation(request, actor, body):
+    return 200, presenters.conversation(request.state.db, _conversation(request, actor))
+
+
+@endpoint
+def toggle_status(request, actor, body):
+    data = fields(body, {"status", "snoozed_until"})
+    if "status" not in data:
+        raise ApiError(422, "error.required", field="status")
+    conv = _conversation(request, actor)
+    snoozed = data.get("snoozed_until")
+    if snoozed is not None and (not isinstance(snoozed, int) or isinstance(snoozed, bool)):
+        raise ApiError(422, "api.error.not_a_number", field="snoozed_until", name="snoozed_until")
+    until = datetime.fromtimestamp(snoozed, UTC) if snoozed else None
+    conversations.set_status(
+        request.state.db, actor=actor, conversation_id=conv.id, status=data["status"], snoozed_until=until
+    )
+    return 200, {
+        "meta": {},
+        "payload": {
+            "success": True,
+            "conversation_id": conv.display_id,
+            "current_status": conv.status,
+            "snoozed_until": presenters.ts(conv.snoozed_until),
+        },
+    }
+
+
+@endpoint
+def toggle_priority(request, actor, body):
+    data = fields(body, {"priority"})
+    conv = _conversation(request, actor)
+    conversations.set_priority(request.state.db, actor=actor, conversation_id=conv.id, priority=data.get("priority"))
+    return 200, {"payload": {"success": True, "conversation_id": conv.display_id, "priority": conv.priority}}
+
+
+@endpoint
+def assignments(request, actor, body):
+    data = fields(body, {"assignee_id", "team_id"})
+    if not data:
+        raise ApiError(422, "error.required", field="assignee_id")
+    conv = _conversation(request, actor)
+    conversations.assign(
+        request.state.db,
+        actor=actor,
+        conversation_id=conv.id,
+        assignee_id=data.get("assignee_id", conv.assignee_id),
+        team_id=data.get("team_id"),
+    )
+    assignee = request.state.db.get(User, conv.assignee_id) if conv.assignee_id else None
+    return 200, presenters.agent(assignee) if assignee else None
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+@endpoint
+def list_messages(request, actor, body):
+    conv = _conversation(request, actor)
+    views = conversations.conversation_messages(
+        request.state.db, actor=actor, conversation_id=conv.id, after_id=int_param(request, "after", 0)
+    )
+    payload = [presenters.message(v, conv.display_id, conv.account_id, conv.inbox_id) for v in views]
+    return 200, {"meta": {"contact": presenters.contact_row_for(request.state.db, conv)}, "payload": payload}
+
+
+@endpoint
+def create_message(request, actor, body):
+    data = fields(body, {"content", "message_type", "private", "content_attributes", "echo_id", "content_type"})
+    if data.pop("content_type", "text") != "text":
+        raise ApiError(422, "error.invalid_choice", field="content_type")
+    conv = _conversation(request, actor)
+    view = api_chat.create_message(request.state.db, actor=actor, display_id=conv.display_id, **data)
+    return 200, presenters.message(view, conv.display_id, conv.account_id, conv.inbox_id)
+
+
+# --- the account's directory ----------------------------------------------------------------
+
+
+@endpoint
+def list_agents(request, actor, body):
+    return 200, [presenters.agent(user, role) for user, role in directory.agents(request.state.db, actor=actor)]
+
+
+@endpoint
+def list_teams(request, actor, body):
+    rows = directory.teams(request.state.db, actor=actor)
+    return 200, [
+        {
+            "id": t.id,
+            "name": t.name,
+            "description": t.description,
+            "allow_auto_assign": t.allow_auto_assign,
+            "account_id": t.account_id,
+        }
+        for t in rows
+    ]
+
+
+@endpoint
+def list_inboxes(request, actor, body):
+    return 200, {"payload": [presenters.inbox(row) for row in directory.inboxes(request.state.db, actor=actor)]}
+
+
+@endpoint
+def profile(request, actor, body):
+    if actor.is_bot:
+        return 200, {"id": None, "type": "agent_bot", "account_id": actor.account_id, "inbox_id": actor.bot_inbox_id}
+    user = request.state.db.get(User, actor.user_id)
+    return 200, {**presenters.agent(user, actor.role), "account_id": actor.account_id}
+
+
+def routes() -> list[Route]:
+    conv = BASE + "/conversations/{conversation_id:int}"
+    return [
+        Route("/api/v1/profile", profile, methods=["GET"]),
+        Route(BASE + "/contacts", create_contact, methods=["POST"]),
+        Route(BASE + "/contacts/search", search_contacts, methods=["GET"]),
+        Route(BASE + "/contacts/{contact_id:int}", show_contact, methods=["GET"]),
+        Route(BASE + "/contacts/{contact_id:int}", update_contact, methods=["PUT", "PATCH"]),
+        Route(BASE + "/conversations", list_conversations, methods=["GET"]),
+        Route(BASE + "/conversations", create_conversation, methods=["POST"]),
+        Route(BASE + "/conversations/meta", conversation_meta, methods=["GET"]),
+        Route(conv, show_conversation, methods=["GET"]),
+        Route(conv + "/toggle_status", toggle_status, methods=["POST"]),
+        Route(conv + "/toggle_priority", toggle_priority, methods=["POST"]),
+        Route(conv + "/assignments", assignments, methods=["POST"]),
+        Route(conv + "/messages", list_messages, methods=["GET"]),
+        Route(conv + "/messages", create_message, methods=["POST"]),
+        Route(BASE + "/agents", list_agents, methods=["GET"]),
+        Route(BASE + "/teams", list_teams, methods=["GET"]),
+        Route(BASE + "/inboxes", list_inboxes, methods=["GET"]),
+    ]

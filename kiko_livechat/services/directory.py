@@ -1,0 +1,28 @@
+"""Who and what is in the account, as integrations list them (agents, teams, inboxes)."""
+
+from sqlmodel import Session, select
+
+from kiko_livechat.models import AccountUser, Inbox, Team, User
+from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.overview import visible_inbox_ids
+
+
+def agents(session: Session, *, actor: Actor) -> list[tuple[User, str]]:
+    """Active members with their role."""
+    return list(
+        session.exec(
+            select(User, AccountUser.role)
+            .join(AccountUser, AccountUser.user_id == User.id)
+            .where(AccountUser.account_id == actor.account_id, AccountUser.is_active)
+            .order_by(User.name)
+        ).all()
+    )
+
+
+def teams(session: Session, *, actor: Actor) -> list[Team]:
+    return list(session.exec(select(Team).where(Team.account_id == actor.account_id).order_by(Team.name)).all())
+
+
+def inboxes(session: Session, *, actor: Actor) -> list[Inbox]:
+    """The inboxes the actor may see (a bot: its own)."""
+    return list(session.exec(select(Inbox).where(Inbox.id.in_(visible_inbox_ids(actor=actor))).order_by(Inbox.name)))
