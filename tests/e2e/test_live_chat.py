@@ -80,3 +80,35 @@ def test_visitor_and_agent_side_by_side(live_app, browser, page):
     assert visitor.get_by_text("Kunde ist ungeduldig").count() == 0
     assert page.evaluate("window.__noReload") is True
     visitor.context.close()
+
+
+def test_a_bot_handoff_over_the_api_appears_live_in_the_dashboard(live_app, page):
+    import httpx
+
+    from tests.e2e.helpers import login
+
+    base, demo = live_app["base"], live_app["demo"]
+    admin = demo["logins"][0]
+    login(page, base, admin["email"], admin["password"])
+    page.locator("#tab-pending").click()
+    api = httpx.Client(
+        base_url=f"{base}/api/v1/accounts/{demo['account_id']}", headers={"api_access_token": demo["api_token"]}
+    )
+    api.post("/contacts", json={"name": "Bruno Bot-Kunde", "inbox_id": demo["api_inbox_id"], "source_id": "tg-4711"})
+    number = api.post("/conversations", json={"source_id": "tg-4711", "inbox_id": demo["api_inbox_id"]}).json()["id"]
+    api.post(
+        f"/conversations/{number}/messages", json={"content": "Ich will einen Menschen!", "message_type": "incoming"}
+    )
+    api.post(
+        f"/conversations/{number}/messages", json={"content": "Einen Moment, ich verbinde.", "message_type": "outgoing"}
+    )
+    row = page.locator(".conversation-row", has_text="Bruno Bot-Kunde")
+    expect(row).to_be_visible()  # pending while the bot talks
+    api.post(f"/conversations/{number}/toggle_status", json={"status": "open"})
+    page.locator("#tab-open").click()
+    expect(page.locator(".conversation-row", has_text="Bruno Bot-Kunde")).to_be_visible()
+    page.locator(".conversation-row", has_text="Bruno Bot-Kunde").click()
+    expect(page.locator(".message", has_text="Einen Moment, ich verbinde.")).to_contain_text("Bot")
+    expect(page.locator(".activity-line", has_text="übergeben")).to_be_visible()
+    page.screenshot(path="test-artifacts/bot-handoff-dashboard.png")
+    api.close()
