@@ -9,6 +9,7 @@ import kiko_livechat.pages
 from kiko_livechat.api import build_api
 from kiko_livechat.api.framing import frame_policy
 from kiko_livechat.state.live import run_delivery, wake_snoozed_conversations
+from kiko_livechat.workers import deliver_webhooks
 
 app = rx.App(
     # Our routes first, then the frame policy around everything (pages included).
@@ -28,3 +29,5 @@ for _module in pkgutil.iter_modules(kiko_livechat.pages.__path__):
 app.register_lifespan_task(run_delivery)
 # Snoozed conversations reopen when their time has come.
 app.register_lifespan_task(wake_snoozed_conversations)
+# Webhooks to the bot and other systems, from the durable outbox.
+app.register_lifespan_task(deliver_webhooks)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from starlette.routing import Route
 
-from kiko_livechat.api import presenters
 from kiko_livechat.api.http import ApiError, endpoint, fields, int_param
 from kiko_livechat.models import Conversation, User
 from kiko_livechat.services import api_chat, contacts, conversations, directory
+from kiko_livechat.services import chatwoot_json as presenters
 
 BASE = "/api/v1/accounts/{account_id:int}"
 

@@ -28,7 +28,7 @@ from kiko_livechat.models.conversations import (
     SenderType,
 )
 from kiko_livechat.models.inboxes import ChannelType, Inbox, InboxMember
-from kiko_livechat.models.integrations import Webhook
+from kiko_livechat.models.integrations import DeliveryStatus, Webhook, WebhookDelivery
 from kiko_livechat.models.reporting import ReportingEvent, ReportingEventName
 from kiko_livechat.models.teams import Team, TeamMember
 
@@ -46,6 +46,7 @@ __all__ = [
     "Conversation",
     "ConversationLabel",
     "ConversationStatus",
+    "DeliveryStatus",
     "Inbox",
     "InboxMember",
     "Invitation",
@@ -65,4 +66,5 @@ __all__ = [
     "TeamMember",
     "User",
     "Webhook",
+    "WebhookDelivery",
 ]

@@ -30,6 +30,11 @@ class Inbox(SQLModel, table=True):
     widget_color: str = Field(default="#1f6feb", max_length=7)
     allowed_domains: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     webhook_url: str | None = Field(default=None, max_length=2000)
+    # Signs the deliveries to webhook_url (HMAC-SHA256 of timestamp and body).
+    webhook_secret: str = Field(default="", max_length=64)
+    # Chatwoot keeps sending the visitor's messages to the bot after the handoff; by default we
+    # stop, so the bot does not answer over the agent. On: Chatwoot's behaviour.
+    bot_receives_after_handoff: bool = Field(default=False)
     enable_auto_assignment: bool = Field(default=True)
     created_at: datetime = created_at_field()
 

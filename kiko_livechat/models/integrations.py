@@ -1,11 +1,12 @@
 """Outgoing webhooks to the bot and other systems."""
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from kiko_livechat.models.base import account_fk, created_at_field
+from kiko_livechat.models.base import UTCDateTime, account_fk, created_at_field, time_field
 
 
 class Webhook(SQLModel, table=True):
@@ -20,3 +21,37 @@ class Webhook(SQLModel, table=True):
     # Signs each delivery (HMAC-SHA256 of timestamp and body).
     secret: str = Field(max_length=64)
     created_at: datetime = created_at_field()
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One webhook call to make: written in the same transaction as the change it reports, so
+    nothing is lost on a crash; a worker sends it, retries with backoff, and keeps the outcome."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        # The worker's question: what is due now?
+        sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        # The administrators' delivery log per inbox.
+        sa.Index("ix_webhook_deliveries_inbox", "inbox_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    inbox_id: int | None = Field(default=None, foreign_key="inboxes.id", ondelete="CASCADE")
+    webhook_id: int | None = Field(default=None, foreign_key="webhooks.id", ondelete="CASCADE")
+    url: str = Field(max_length=2000)
+    event: str = Field(max_length=40)
+    payload: str = Field(sa_type=sa.Text)
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=10)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created_at_field()
+    delivered_at: datetime | None = time_field()

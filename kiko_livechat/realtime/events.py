@@ -41,3 +41,8 @@ class ChatEvent:
     @classmethod
     def from_json(cls, text: str | bytes) -> "ChatEvent":
         return cls(**json.loads(text))
+
+
+def status_changed(conversation) -> ChatEvent:
+    """A conversation update whose status changed (webhooks call it conversation_status_changed)."""
+    return ChatEvent.about(CONVERSATION_UPDATED, conversation, detail={"changed": ["status"]})

@@ -15,6 +15,11 @@ def emit(session: Session, event: ChatEvent) -> None:
     session.info.setdefault(_KEY, []).append(event)
 
 
+def pending(session: Session) -> list[ChatEvent]:
+    """The events waiting for this session's commit (read by the webhook outbox before COMMIT)."""
+    return list(session.info.get(_KEY, []))
+
+
 @sa.event.listens_for(Session, "after_commit")
 def _publish(session: Session) -> None:
     events = session.info.pop(_KEY, [])

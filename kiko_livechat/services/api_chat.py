@@ -117,7 +117,7 @@ def _store(session, actor, conversation, kind, text, private, attributes, echo, 
         reopened = status_machine.on_visitor_message(conversation, now=now)
         if reopened:
             record_activity(session, conversation, reopened)
-            emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+            emit(session, events.status_changed(conversation))
         conversation.waiting_since = conversation.waiting_since or now
         contact = session.get(Contact, conversation.contact_id)
         contact.last_activity_at = now

@@ -360,7 +360,7 @@ def set_status(
     if before == ConversationStatus.PENDING and conversation.status == ConversationStatus.OPEN:
         assignment.hand_off(session, conversation, now=now)
     session.add(conversation)
-    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    emit(session, events.status_changed(conversation))
     session.commit()
 
 
@@ -423,7 +423,7 @@ def wake_snoozed(session: Session, *, now: datetime | None = None, limit: int = 
         if activity:
             record_activity(session, conversation, activity)
             session.add(conversation)
-            emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+            emit(session, events.status_changed(conversation))
     session.commit()
     return len(due)
 

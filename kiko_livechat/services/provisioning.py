@@ -133,6 +133,7 @@ def create_inbox(
         channel_type=channel,
         public_token=secrets.token_urlsafe(16),
         hmac_secret=secrets.token_hex(32),
+        webhook_secret=secrets.token_hex(32),
         greeting=clean_text(greeting, field="greeting", max_length=GREETING_MAX),
         widget_color=clean_color(widget_color),
         allowed_domains=clean_domains(allowed_domains),

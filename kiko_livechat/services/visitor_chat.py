@@ -180,7 +180,7 @@ def send_visitor_message(
     session.flush()
     emit(session, events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id))
     if reopened:
-        emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+        emit(session, events.status_changed(conversation))
     session.commit()
     return SentMessage(conversation.id, conversation.status, view(message, None))
 

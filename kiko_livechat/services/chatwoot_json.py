@@ -1,5 +1,5 @@
-"""JSON in the shapes Chatwoot's Application API answers with (field names, unix timestamps,
-string statuses), so a bot written for Chatwoot reads ours unchanged."""
+"""Records in the JSON shapes Chatwoot uses (field names, unix timestamps, string statuses), for
+the HTTP API and the webhooks alike: a bot written for Chatwoot reads ours unchanged."""
 
 from datetime import datetime
 

@@ -1,0 +1,228 @@
+"""Webhooks to the bot (its API inbox's webhook URL) and to account webhooks, Chatwoot-shaped.
+
+Deliveries are written into an outbox table in the same transaction as the change they report,
+so a crash loses none; a worker (kiko_livechat/workers.py) sends them signed, retries with
+backoff and keeps the outcome for the administrators' delivery log. The chat never waits for it.
+"""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from kiko_livechat.models import (
+    Account,
+    ChannelType,
+    Contact,
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Inbox,
+    Message,
+    SenderType,
+    Webhook,
+    WebhookDelivery,
+)
+from kiko_livechat.models.base import utcnow
+from kiko_livechat.realtime import events, outbox
+from kiko_livechat.services import chatwoot_json
+from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.messages import view as message_view
+from kiko_livechat.services.scoping import get_in_account
+
+# Seconds to wait before each retry; after the last one the delivery is given up as failed.
+BACKOFF_SECONDS = (10, 30, 120, 600, 1800, 3600, 10800)
+# A claimed delivery that was not reported back in time (the worker died) is due again.
+LEASE_SECONDS = 60
+SIGNATURE_HEADER = "X-Kiko-Signature"
+TIMESTAMP_HEADER = "X-Kiko-Timestamp"
+DELIVERY_HEADER = "X-Kiko-Delivery"
+EVENT_HEADER = "X-Kiko-Event"
+LOG_SIZE = 20
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    delivery_id: int
+    url: str
+    secret: str
+    event: str
+    body: str
+
+
+@dataclass(frozen=True)
+class DeliveryLogRow:
+    delivery_id: int
+    event: str
+    status: str
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+def sign(secret: str, timestamp: int, body: str) -> str:
+    """The signature header value: HMAC-SHA256 over "<timestamp>.<body>"."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _enqueue(session: Session) -> None:
+    """Turn the events of this transaction into deliveries, inside the same transaction."""
+    for event in outbox.pending(session):
+        _enqueue_event(session, event)
+
+
+def _enqueue_event(session: Session, event: events.ChatEvent) -> None:
+    name = _event_name(event)
+    if name is None:
+        return
+    payload = _payload(session, event, name)
+    if payload is None:  # private note, or a record deleted meanwhile
+        return
+    body = json.dumps(payload, ensure_ascii=False)
+    now = utcnow()
+    for url, inbox_id, webhook_id in _targets(session, event, name):
+        session.add(
+            WebhookDelivery(
+                account_id=event.account_id,
+                inbox_id=inbox_id,
+                webhook_id=webhook_id,
+                url=url,
+                event=name,
+                payload=body,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+
+
+def _event_name(event: events.ChatEvent) -> str | None:
+    if event.kind == events.CONVERSATION_UPDATED:
+        return "conversation_status_changed" if "status" in event.detail.get("changed", []) else "conversation_updated"
+    return {
+        events.MESSAGE_CREATED: "message_created",
+        events.CONVERSATION_CREATED: "conversation_created",
+        events.CONTACT_CREATED: "contact_created",
+        events.CONTACT_UPDATED: "contact_updated",
+    }.get(event.kind)
+
+
+def _payload(session: Session, event: events.ChatEvent, name: str) -> dict | None:
+    account = session.get(Account, event.account_id)
+    base = {"event": name, "account": {"id": account.id, "name": account.name}}
+    if name.startswith("contact_"):
+        contact = session.get(Contact, event.detail.get("contact_id"))
+        return {**base, **chatwoot_json.contact_row(contact)} if contact else None
+    conversation = session.get(Conversation, event.conversation_id)
+    if conversation is None:
+        return None
+    inbox = session.get(Inbox, conversation.inbox_id)
+    base["inbox"] = {"id": inbox.id, "name": inbox.name}
+    conversation_json = chatwoot_json.conversation(session, conversation)
+    if name != "message_created":
+        return {**base, **conversation_json}
+    message = session.get(Message, event.message_id)
+    if message is None or message.private:
+        return None  # private notes never leave the dashboard
+    shaped = chatwoot_json.message(message_view(message, None), conversation.display_id, account.id, inbox.id)
+    return {**base, **shaped, "conversation": conversation_json}
+
+
+def _targets(session: Session, event: events.ChatEvent, name: str) -> list[tuple[str, int | None, int | None]]:
+    targets = []
+    inbox = session.get(Inbox, event.inbox_id) if event.inbox_id else None
+    if inbox is not None and inbox.channel_type == ChannelType.API and inbox.webhook_url:
+        if _bot_wants(session, inbox, event, name):
+            targets.append((inbox.webhook_url, inbox.id, None))
+    for hook in session.exec(select(Webhook).where(Webhook.account_id == event.account_id)).all():
+        if (hook.inbox_id in (None, event.inbox_id)) and (not hook.subscriptions or name in hook.subscriptions):
+            targets.append((hook.url, None, hook.id))
+    return targets
+
+
+def _bot_wants(session: Session, inbox: Inbox, event: events.ChatEvent, name: str) -> bool:
+    """The bot hears everything of its inbox except its own lines and, once it handed the
+    conversation to a human, the visitor's messages (unless the inbox keeps Chatwoot's way)."""
+    if name != "message_created":
+        return True
+    message = session.get(Message, event.message_id)
+    if message.sender_type == SenderType.BOT:
+        return False
+    if message.sender_type == SenderType.CONTACT and not inbox.bot_receives_after_handoff:
+        conversation = session.get(Conversation, event.conversation_id)
+        return conversation.status == ConversationStatus.PENDING or conversation.handed_off_at is None
+    return True
+
+
+def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[DueDelivery]:
+    """Deliveries to send now, leased to the caller (FOR UPDATE SKIP LOCKED on PostgreSQL, so
+    several workers never send the same one at the same time)."""
+    now = now or utcnow()
+    rows = session.exec(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now)
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    due = []
+    for row in rows:
+        row.attempts += 1
+        row.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
+        session.add(row)
+        due.append(DueDelivery(row.id, row.url, _secret(session, row), row.event, row.payload))
+    session.commit()
+    return due
+
+
+def record_result(
+    session: Session, *, delivery_id: int, status_code: int | None, error: str | None, now: datetime | None = None
+) -> None:
+    """A 2xx answer delivers; anything else is retried after the next backoff step, or given up."""
+    now = now or utcnow()
+    row = session.get(WebhookDelivery, delivery_id)
+    if row is None or row.status != DeliveryStatus.PENDING:
+        return
+    row.last_status_code = status_code
+    row.last_error = (error or "")[:500] or None
+    if status_code is not None and 200 <= status_code < 300:
+        row.status = DeliveryStatus.DELIVERED
+        row.delivered_at = now
+    elif row.attempts > len(BACKOFF_SECONDS):
+        row.status = DeliveryStatus.FAILED
+    else:
+        row.next_attempt_at = now + timedelta(seconds=BACKOFF_SECONDS[row.attempts - 1])
+    session.add(row)
+    session.commit()
+
+
+def recent_deliveries(session: Session, *, actor: Actor, inbox_id: object) -> list[DeliveryLogRow]:
+    """The latest deliveries to an inbox's webhook (administrators only)."""
+    actor.require_admin()
+    inbox = get_in_account(session, Inbox, account_id=actor.account_id, obj_id=inbox_id)
+    rows = session.exec(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.inbox_id == inbox.id)
+        .order_by(WebhookDelivery.id.desc())
+        .limit(LOG_SIZE)
+    ).all()
+    return [
+        DeliveryLogRow(
+            r.id, r.event, r.status, r.attempts, r.last_status_code, r.last_error or "", r.created_at, r.delivered_at
+        )
+        for r in rows
+    ]
+
+
+def _secret(session: Session, row: WebhookDelivery) -> str:
+    if row.inbox_id is not None:
+        return session.get(Inbox, row.inbox_id).webhook_secret
+    hook = session.get(Webhook, row.webhook_id)
+    return hook.secret if hook else ""

@@ -1,0 +1,191 @@
+"""Webhooks to the bot: written with the change, sent signed, retried, never private notes,
+and after the handoff no visitor messages (unless the inbox keeps Chatwoot's behaviour)."""
+
+import asyncio
+import hashlib
+import hmac
+import http.server
+import json
+import socket
+import threading
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from kiko_livechat import workers
+from kiko_livechat.models import Account, Inbox, Role, WebhookDelivery
+from kiko_livechat.models.base import utcnow
+from kiko_livechat.services import api_access, api_chat, contacts, conversations, inboxes, webhooks
+from kiko_livechat.services.errors import NotFound, PermissionDenied
+from tests import factories
+
+
+class Receiver:
+    """A real HTTP endpoint standing in for the bot; answers with the next queued status."""
+
+    def __init__(self):
+        self.calls, self.statuses = [], []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                receiver.calls.append((dict(self.headers), body))
+                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    def events(self):
+        return [json.loads(body)["event"] for _, body in self.calls]
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+
+
+@pytest.fixture
+def bot(app_db, receiver):
+    with Session(app_db, expire_on_commit=False) as db:
+        acc = factories.account(db)
+        account = db.get(Account, acc.id)
+        account.livechat_active = True
+        db.add(account)
+        db.commit()
+        admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
+        created = inboxes.create_api_inbox(db, actor=admin, name="Kiko Bot", webhook_url=receiver.url)
+        actor = api_access.resolve_api_token(db, token=created.api_token)
+    return app_db, admin, actor, created.inbox.inbox_id
+
+
+def _deliver_all(rounds: int = 3) -> None:
+    async def run():
+        async with httpx.AsyncClient(timeout=5) as client:
+            for _ in range(rounds):
+                await workers._send_in_order(client, await asyncio.to_thread(workers._claim))
+
+    asyncio.run(run())
+
+
+def _handoff(db, actor, inbox_id):
+    contacts.create_contact(db, actor=actor, name="Erika", inbox_id=inbox_id, source_id="tg-1")
+    conv = api_chat.create_conversation(db, actor=actor, inbox_id=inbox_id, source_id="tg-1")
+    api_chat.create_message(db, actor=actor, display_id=conv.display_id, content="Hilfe", message_type="incoming")
+    api_chat.create_message(db, actor=actor, display_id=conv.display_id, content="Moment", message_type="outgoing")
+    conversations.set_status(db, actor=actor, conversation_id=conv.id, status="open")
+    return conv
+
+
+def test_signed_chatwoot_shaped_events_and_no_visitor_messages_after_the_handoff(bot, receiver):
+    engine, admin, actor, inbox_id = bot
+    with Session(engine, expire_on_commit=False) as db:
+        conv = _handoff(db, actor, inbox_id)
+        conversations.send_reply(db, actor=admin, conversation_id=conv.id, content="Notiz", private=True)
+        conversations.send_reply(db, actor=admin, conversation_id=conv.id, content="Hallo, hier Anna!")
+        api_chat.create_message(db, actor=actor, display_id=conv.display_id, content="Danke", message_type="incoming")
+        conversations.set_status(db, actor=admin, conversation_id=conv.id, status="pending")  # back to the bot
+    _deliver_all()
+    assert receiver.events() == [
+        "contact_created",
+        "conversation_created",
+        "message_created",  # the visitor's "Hilfe" while the bot held it; the bot's own line is not echoed
+        "conversation_status_changed",  # the handoff
+        "message_created",  # the agent's reply goes to the bot to deliver; the note does not
+        "conversation_status_changed",  # handed back
+    ]
+    bodies = [json.loads(body) for _, body in receiver.calls]
+    assert [b["content"] for b in bodies if b["event"] == "message_created"] == ["Hilfe", "Hallo, hier Anna!"]
+    reply = bodies[4]
+    assert (reply["message_type"], reply["private"], reply["conversation"]["id"]) == (
+        "outgoing",
+        False,
+        conv.display_id,
+    )
+    assert bodies[-1]["status"] == "pending"
+    with Session(engine) as db:
+        secret = db.get(Inbox, inbox_id).webhook_secret
+    for headers, body in receiver.calls:
+        expected = hmac.new(secret.encode(), f"{headers['X-Kiko-Timestamp']}.{body}".encode(), hashlib.sha256)
+        assert headers["X-Kiko-Signature"] == "sha256=" + expected.hexdigest()
+
+
+def test_the_switch_keeps_chatwoots_behaviour(bot, receiver):
+    engine, admin, actor, inbox_id = bot
+    with Session(engine, expire_on_commit=False) as db:
+        inbox = db.get(Inbox, inbox_id)
+        inbox.bot_receives_after_handoff = True
+        db.add(inbox)
+        db.commit()
+        conv = _handoff(db, actor, inbox_id)
+        api_chat.create_message(db, actor=actor, display_id=conv.display_id, content="Danke", message_type="incoming")
+    _deliver_all()
+    contents = [json.loads(b).get("content") for _, b in receiver.calls if json.loads(b)["event"] == "message_created"]
+    assert contents == ["Hilfe", "Danke"]
+
+
+def test_failures_are_retried_with_backoff_and_given_up_in_the_end(bot, receiver):
+    engine, admin, actor, inbox_id = bot
+    receiver.statuses = [500]
+    with Session(engine, expire_on_commit=False) as db:
+        contacts.create_contact(db, actor=actor, name="E", inbox_id=inbox_id, source_id="x")
+    _deliver_all(rounds=1)
+    with Session(engine) as db:
+        row = db.exec(select(WebhookDelivery)).one()
+        assert (row.status, row.attempts, row.last_status_code) == ("pending", 1, 500)
+        assert row.next_attempt_at > utcnow() + timedelta(seconds=5)  # not before the backoff
+        assert webhooks.claim_due(db) == []
+        due = webhooks.claim_due(db, now=row.next_attempt_at)
+        assert [d.delivery_id for d in due] == [row.id]
+    with Session(engine) as db:  # keeps failing: each retry after the next backoff step, then given up
+        later = utcnow()
+        while db.get(WebhookDelivery, row.id).status == "pending":
+            later += timedelta(days=1)
+            for claimed in webhooks.claim_due(db, now=later):
+                webhooks.record_result(db, delivery_id=claimed.delivery_id, status_code=None, error="ConnectError",
+                                       now=later)  # fmt: skip
+            db.expire_all()
+        final = db.get(WebhookDelivery, row.id)
+        assert (final.status, final.attempts) == ("failed", len(webhooks.BACKOFF_SECONDS) + 1)
+
+
+def test_a_dead_endpoint_is_recorded_and_nothing_is_lost(bot, receiver):
+    engine, admin, actor, inbox_id = bot
+    receiver.server.shutdown()
+    receiver.server.server_close()
+    with Session(engine, expire_on_commit=False) as db:
+        contacts.create_contact(db, actor=actor, name="E", inbox_id=inbox_id, source_id="y")
+    _deliver_all(rounds=1)
+    with Session(engine) as db:
+        row = db.exec(select(WebhookDelivery)).one()
+        assert row.status == "pending" and "Connect" in row.last_error
+
+
+def test_the_delivery_log_is_for_administrators_of_the_account(bot, receiver):
+    engine, admin, actor, inbox_id = bot
+    with Session(engine, expire_on_commit=False) as db:
+        contacts.create_contact(db, actor=actor, name="E", inbox_id=inbox_id, source_id="z")
+        _deliver_all(rounds=1)
+        log = webhooks.recent_deliveries(db, actor=admin, inbox_id=inbox_id)
+        assert [(r.event, r.status, r.last_status_code) for r in log] == [("contact_created", "delivered", 200)]
+        agent = factories.actor(db, admin.account_id)
+        with pytest.raises(PermissionDenied):
+            webhooks.recent_deliveries(db, actor=agent, inbox_id=inbox_id)
+        stranger = factories.actor(db, factories.account(db).id, role=Role.ADMINISTRATOR)
+        with pytest.raises(NotFound):
+            webhooks.recent_deliveries(db, actor=stranger, inbox_id=inbox_id)
