@@ -178,6 +178,16 @@ def create_message(request, actor, body):
     return 200, presenters.message(view, conv.display_id, conv.account_id, conv.inbox_id)
 
 
+@endpoint
+def handoff(request, actor, body):
+    """Kiko's one-call handoff: contact + transcript + reason, then the conversation is open."""
+    data = fields(body, {"inbox_id", "contact", "transcript", "reason"})
+    if "contact" not in data:
+        raise ApiError(422, "error.required", field="contact")
+    conv = api_chat.hand_over(request.state.db, actor=actor, **data)
+    return 201, presenters.conversation(request.state.db, conv)
+
+
 # --- the account's directory ----------------------------------------------------------------
 
 
@@ -231,6 +241,7 @@ def routes() -> list[Route]:
         Route(conv + "/assignments", assignments, methods=["POST"]),
         Route(conv + "/messages", list_messages, methods=["GET"]),
         Route(conv + "/messages", create_message, methods=["POST"]),
+        Route(BASE + "/handoffs", handoff, methods=["POST"]),
         Route(BASE + "/agents", list_agents, methods=["GET"]),
         Route(BASE + "/teams", list_teams, methods=["GET"]),
         Route(BASE + "/inboxes", list_inboxes, methods=["GET"]),

@@ -72,6 +72,36 @@ def create_contact(
     source = _clean_source_id(source_id) if inbox is not None else None
     if inbox is not None:
         _require_free_source(session, inbox.id, source)
+    contact, contact_inbox = _add(session, actor, fields, inbox, source)
+    session.commit()
+    return view(contact), (ContactInboxView(inbox.id, source) if contact_inbox else None)
+
+
+def identity_in_inbox(session: Session, *, actor: Actor, inbox_id: object, details: object) -> ContactInbox:
+    """The contact a bot names by `source_id` in its inbox: found, or created with the other
+    details (name, email, phone_number, identifier, custom_attributes). Caller commits."""
+    if not isinstance(details, dict):
+        raise ValidationFailed("error.invalid_choice", field="contact")
+    unknown = set(details) - {"name", "email", "phone_number", "identifier", "custom_attributes", "source_id"}
+    if unknown:
+        raise ValidationFailed(
+            "api.error.unknown_field", field=f"contact.{sorted(unknown)[0]}", name=sorted(unknown)[0]
+        )
+    inbox = _visible_inbox(session, actor, inbox_id)
+    source = _clean_source_id(details.get("source_id"))
+    existing = session.exec(
+        select(ContactInbox).where(ContactInbox.inbox_id == inbox.id, ContactInbox.source_id == source)
+    ).first()
+    if existing is not None:
+        return existing
+    fields = _clean_fields(
+        details.get("name", ""), details.get("email"), details.get("phone_number"), details.get("identifier"),
+        details.get("custom_attributes"),
+    )  # fmt: skip
+    return _add(session, actor, fields, inbox, source)[1]
+
+
+def _add(session: Session, actor: Actor, fields: dict, inbox: Inbox | None, source: str | None):
     contact = Contact(account_id=actor.account_id, **fields)
     session.add(contact)
     session.flush()
@@ -81,9 +111,9 @@ def create_contact(
             account_id=actor.account_id, contact_id=contact.id, inbox_id=inbox.id, source_id=source
         )
         session.add(contact_inbox)
+        session.flush()
     emit(session, _contact_event(events.CONTACT_CREATED, contact, inbox.id if inbox else 0))
-    session.commit()
-    return view(contact), (ContactInboxView(inbox.id, source) if contact_inbox else None)
+    return contact, contact_inbox
 
 
 def get_contact(session: Session, *, actor: Actor, contact_id: object) -> ContactView:

@@ -112,3 +112,35 @@ def test_the_rate_limit_answers_429(api, monkeypatch):
     codes = [api["client"].get(f"/api/v1/accounts/{api['account']}/teams").status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
     http._buckets.clear()
+
+
+def test_the_one_call_handoff_is_all_or_nothing(api):
+    c, base = api["client"], f"/api/v1/accounts/{api['account']}"
+    body = {
+        "inbox_id": api["inbox"],
+        "contact": {"name": "Max", "email": "max@example.org", "source_id": "wa-49151"},
+        "transcript": [
+            {"content": "Meine Rechnung ist falsch", "message_type": "incoming"},
+            {"content": "Das kann ich nicht klären.", "message_type": "outgoing"},
+        ],
+        "reason": "Rechnungsfrage – Bot weiß nicht weiter",
+    }
+    broken = {**body, "transcript": [*body["transcript"], {"content": "", "message_type": "incoming"}]}
+    refused = c.post(f"{base}/handoffs", json=broken)
+    assert refused.status_code == 422 and refused.json()["field"] == "content"
+    assert c.get(f"{base}/conversations", params={"status": "all"}).json()["data"]["meta"]["all_count"] == 0
+    assert c.get(f"{base}/contacts/search", params={"q": "max"}).json()["meta"]["count"] == 0
+
+    created = c.post(f"{base}/handoffs", json=body)
+    assert created.status_code == 201, created.text
+    conv = created.json()
+    assert conv["status"] == "open" and conv["meta"]["assignee"]["id"] == api["agent"].user_id
+    messages = c.get(f"{base}/conversations/{conv['id']}/messages").json()["payload"]
+    said = [(m["message_type"], m["private"], m["content"]) for m in messages if m["message_type"] != "activity"]
+    assert said == [
+        ("incoming", False, "Meine Rechnung ist falsch"),
+        ("outgoing", False, "Das kann ich nicht klären."),
+        ("outgoing", True, "Rechnungsfrage – Bot weiß nicht weiter"),
+    ]
+    again = c.post(f"{base}/handoffs", json={**body, "transcript": [], "reason": ""})
+    assert again.json()["meta"]["sender"]["id"] == conv["meta"]["sender"]["id"]  # same contact by source_id
