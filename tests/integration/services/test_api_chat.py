@@ -137,6 +137,9 @@ def test_foreign_ids_are_not_found(db, setup):
     with pytest.raises(NotFound):
         api_chat.create_conversation(db, actor=bot, inbox_id=foreign.inbox.inbox_id, source_id="f")
     with pytest.raises(NotFound):
+        api_chat.hand_over(db, actor=bot, inbox_id=foreign.inbox.inbox_id, contact={"source_id": "f"})
+    db.rollback()
+    with pytest.raises(NotFound):
         api_chat.create_conversation(db, actor=bot, inbox_id=inbox_id, contact_id=foreign_contact.contact_id)
     other_account = db.get(Account, other.id)
     other_account.livechat_active = True

@@ -61,6 +61,8 @@ ID_TAKING = {
     "contacts.get_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
     "contacts.update_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
     "contacts.contact_inbox_for": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
+    "api_chat.hand_over": "test_api_chat.test_foreign_ids_are_not_found",
+    "contacts.identity_in_inbox": "test_api_chat.test_foreign_ids_are_not_found (through hand_over)",
     "api_chat.create_conversation": "test_api_chat.test_foreign_ids_are_not_found",
     "api_chat.create_message": "test_api_chat.test_foreign_ids_are_not_found (display ids of other accounts)",
     "conversations.assignee_counts": "test_conversations.test_filters_... (a foreign inbox counts nothing)",
