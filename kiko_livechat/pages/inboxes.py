@@ -245,7 +245,18 @@ def _settings_form() -> rx.Component:
                         spacing="4",
                         align="stretch",
                     ),
-                    _webhook_field(S, S.webhook_url, "inbox"),
+                    rx.vstack(
+                        _webhook_field(S, S.webhook_url, "inbox"),
+                        switch_field(
+                            "bot_receives_after_handoff",
+                            "inboxes.field.bot_after_handoff",
+                            S.bot_after_handoff,
+                            "inbox-bot-after-handoff",
+                            "inboxes.field.bot_after_handoff_hint",
+                        ),
+                        spacing="4",
+                        align="stretch",
+                    ),
                 ),
                 switch_field(
                     "enable_auto_assignment",
@@ -288,6 +299,8 @@ def _api_section() -> rx.Component:
             identifier("inboxes.api.account_id", SessionState.account_id, "api-account-id"),
             identifier("inboxes.api.inbox_id", S.inbox_ref, "api-inbox-id"),
         ),
+        rx.text(tr("inboxes.webhook.secret_hint"), size="2"),
+        copy_block(S.webhook_secret, "webhook-secret"),
         rx.cond(
             S.bot_token != "",
             secret_once(tr("inboxes.token.new_title"), "inboxes.token.replaced", S.bot_token, "regenerated-bot-token"),
@@ -306,6 +319,65 @@ def _api_section() -> rx.Component:
     )
 
 
+def _delivery_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["time"], white_space="nowrap"),
+        rx.table.cell(rx.code(row["event"], variant="ghost")),
+        rx.table.cell(
+            rx.badge(
+                tr("inboxes.delivery." + row["status"]),
+                color_scheme=rx.cond(
+                    row["status"] == "delivered", "green", rx.cond(row["status"] == "failed", "red", "amber")
+                ),
+            )
+        ),
+        rx.table.cell(row["attempts"]),
+        rx.table.cell(row["code"], " ", rx.text.span(row["error"], color_scheme="gray", size="1")),
+    )
+
+
+def _delivery_log() -> rx.Component:
+    return card_section(
+        "inboxes.delivery.title",
+        rx.hstack(
+            rx.text(tr("inboxes.delivery.hint"), size="2"),
+            rx.spacer(),
+            rx.icon_button(
+                rx.icon("refresh-cw", size=16),
+                on_click=S.refresh_deliveries,
+                variant="soft",
+                aria_label=tr("inboxes.delivery.refresh"),
+                title=tr("inboxes.delivery.refresh"),
+            ),
+            align="center",
+            width="100%",
+        ),
+        rx.cond(
+            S.deliveries.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(tr(f"inboxes.delivery.{column}"))
+                                for column in ("time", "event", "status", "attempts", "answer")
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(S.deliveries, _delivery_row)),
+                    variant="surface",
+                    size="1",
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+                id="delivery-log",
+            ),
+            rx.text(tr("inboxes.delivery.empty"), size="2", color_scheme="gray"),
+        ),
+    )
+
+
 def _inbox_settings() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -319,6 +391,8 @@ def _inbox_settings() -> rx.Component:
         rx.grid(
             _settings_form(),
             rx.cond(S.channel == WEB_WIDGET, _snippet_section(), _api_section()),
+            # The log spans the whole width: its table has five columns.
+            rx.cond(S.channel == WEB_WIDGET, rx.fragment(), rx.box(_delivery_log(), grid_column="1 / -1")),
             columns=rx.breakpoints(initial="1", lg="2"),
             spacing="5",
             width="100%",

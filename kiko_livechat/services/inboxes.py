@@ -27,6 +27,8 @@ class InboxView:
     webhook_url: str
     enable_auto_assignment: bool
     public_token: str
+    webhook_secret: str
+    bot_receives_after_handoff: bool
     agent_ids: tuple[int, ...]
     agent_names: tuple[str, ...]
 
@@ -106,6 +108,7 @@ def update_inbox(
     webhook_url: object = "",
     enable_auto_assignment: object = True,
     agent_ids: object = (),
+    bot_receives_after_handoff: object = False,
 ) -> InboxView:
     """Change an inbox's settings and the agents who work it, all or nothing."""
     actor.require_admin()
@@ -118,6 +121,7 @@ def update_inbox(
         inbox.allowed_domains = clean_domains(allowed_domains)
     else:
         inbox.webhook_url = clean_url(webhook_url, field="webhook_url")
+        inbox.bot_receives_after_handoff = bool(bot_receives_after_handoff)
     members = provisioning.active_member_ids(session, account_id=actor.account_id, user_ids=_ids(agent_ids))
     inbox.name = clean
     inbox.enable_auto_assignment = bool(enable_auto_assignment)
@@ -182,6 +186,8 @@ def _views(session: Session, inboxes: list[Inbox]) -> list[InboxView]:
             webhook_url=inbox.webhook_url or "",
             enable_auto_assignment=inbox.enable_auto_assignment,
             public_token=inbox.public_token,
+            webhook_secret=inbox.webhook_secret,
+            bot_receives_after_handoff=inbox.bot_receives_after_handoff,
             agent_ids=tuple(user_id for user_id, _ in agents[inbox.id]),
             agent_names=tuple(name for _, name in agents[inbox.id]),
         )

@@ -6,7 +6,8 @@ import dataclasses
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.services import inboxes
+from kiko_livechat.i18n import format_datetime
+from kiko_livechat.services import inboxes, webhooks
 from kiko_livechat.services.errors import PermissionDenied, ServiceError
 from kiko_livechat.services.inboxes import InboxView
 from kiko_livechat.state.forms import FormFeedback, as_id, form_flag
@@ -152,6 +153,20 @@ class InboxSettingsState(FormFeedback, SessionState):
     shown_count: int = 0
     # A newly generated bot token: shown once, right after "generate new token".
     bot_token: str = ""
+    webhook_secret: str = ""
+    bot_after_handoff: bool = False
+    _deliveries: list[dict] = []
+
+    @rx.var
+    def deliveries(self) -> list[dict[str, str]]:
+        """The webhook delivery log, with times in the tab's language."""
+        return [
+            {
+                **{k: v for k, v in row.items() if k != "created_at"},
+                "time": format_datetime(row["created_at"], self.locale),
+            }
+            for row in self._deliveries
+        ]
 
     @rx.event
     @signed_in_only
@@ -170,6 +185,31 @@ class InboxSettingsState(FormFeedback, SessionState):
                 return
         self.allowed = self.found = self.loaded = True
         self._show(view, people)
+        self._load_deliveries()
+
+    def _load_deliveries(self) -> None:
+        with self._as_actor() as (db, actor):
+            rows = (
+                webhooks.recent_deliveries(db, actor=actor, inbox_id=as_id(self.inbox_ref))
+                if self.channel == "api"
+                else []
+            )
+        self._deliveries = [
+            {
+                "event": r.event,
+                "status": r.status,
+                "attempts": str(r.attempts),
+                "code": str(r.last_status_code or ""),
+                "error": r.last_error,
+                "created_at": r.created_at,
+            }
+            for r in rows
+        ]
+
+    @rx.event
+    @signed_in_only
+    async def refresh_deliveries(self):
+        self._load_deliveries()
 
     def _route_inbox(self) -> str:
         return self.router.page.params.get("inbox_id", "")
@@ -183,6 +223,8 @@ class InboxSettingsState(FormFeedback, SessionState):
         self.allowed_domains = "\n".join(view.allowed_domains)
         self.webhook_url = view.webhook_url
         self.auto_assign = view.enable_auto_assignment
+        self.webhook_secret = view.webhook_secret
+        self.bot_after_handoff = view.bot_receives_after_handoff
         self.snippet = inboxes.embed_snippet(view.public_token)
         self.agents = [AgentChoice(id=p.id, name=p.name, selected=int(p.id) in view.agent_ids) for p in people]
         self.shown_count += 1
@@ -201,6 +243,7 @@ class InboxSettingsState(FormFeedback, SessionState):
                 name=form_data.get("name"),
                 webhook_url=form_data.get("webhook_url", ""),
                 enable_auto_assignment=form_flag(form_data, "enable_auto_assignment"),
+                bot_receives_after_handoff=form_flag(form_data, "bot_receives_after_handoff"),
                 agent_ids=checked_agents(form_data),
                 **web,
             )

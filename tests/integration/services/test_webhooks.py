@@ -4,10 +4,7 @@ and after the handoff no visitor messages (unless the inbox keeps Chatwoot's beh
 import asyncio
 import hashlib
 import hmac
-import http.server
 import json
-import socket
-import threading
 from datetime import timedelta
 
 import httpx
@@ -20,37 +17,7 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import api_access, api_chat, contacts, conversations, inboxes, webhooks
 from kiko_livechat.services.errors import NotFound, PermissionDenied
 from tests import factories
-
-
-class Receiver:
-    """A real HTTP endpoint standing in for the bot; answers with the next queued status."""
-
-    def __init__(self):
-        self.calls, self.statuses = [], []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                receiver.calls.append((dict(self.headers), body))
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}/hook"
-
-    def events(self):
-        return [json.loads(body)["event"] for _, body in self.calls]
+from tests.receivers import Receiver
 
 
 @pytest.fixture
