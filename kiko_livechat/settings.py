@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
 
+    # HTTP API: requests per second per token (per worker process), and the burst allowed.
+    api_rate_per_second: float = 50.0
+    api_rate_burst: float = 200.0
+
     invitation_valid_days: int = 7
     # Each open dashboard tab reports every `presence_heartbeat_seconds`; an agent with no tab
     # reporting for `presence_grace_seconds` counts as offline. Browsers slow timers of hidden

@@ -15,11 +15,9 @@ from kiko_livechat.i18n import negotiate, translate
 from kiko_livechat.services import api_access
 from kiko_livechat.services.entitlement import AccountBlocked
 from kiko_livechat.services.errors import AuthFailed, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from kiko_livechat.settings import get_settings
 
 BODY_MAX_BYTES = 256 * 1024
-# Per token and worker process: a steady 10 requests/s with bursts of 100.
-RATE_PER_SECOND = 10.0
-RATE_BURST = 100.0
 _STATUS = ((AuthFailed, 401), (NotFound, 404), (PermissionDenied, 403), (AccountBlocked, 403), (ValidationFailed, 422))
 
 
@@ -43,9 +41,12 @@ _buckets: dict[str, tuple[float, float]] = {}
 
 
 def _take_token(key: str) -> bool:
+    """A token bucket per API token (per worker process): KIKO_API_RATE_PER_SECOND, bursts of
+    KIKO_API_RATE_BURST."""
+    settings = get_settings()
     now = time.monotonic()
-    level, last = _buckets.get(key, (RATE_BURST, now))
-    level = min(RATE_BURST, level + (now - last) * RATE_PER_SECOND)
+    level, last = _buckets.get(key, (settings.api_rate_burst, now))
+    level = min(settings.api_rate_burst, level + (now - last) * settings.api_rate_per_second)
     if level < 1:
         _buckets[key] = (level, now)
         return False

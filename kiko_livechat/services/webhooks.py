@@ -83,12 +83,15 @@ def _enqueue_event(session: Session, event: events.ChatEvent) -> None:
     name = _event_name(event)
     if name is None:
         return
+    targets = _targets(session, event, name)
+    if not targets:  # most events of most inboxes: nobody listens, build nothing
+        return
     payload = _payload(session, event, name)
     if payload is None:  # private note, or a record deleted meanwhile
         return
     body = json.dumps(payload, ensure_ascii=False)
     now = utcnow()
-    for url, inbox_id, webhook_id in _targets(session, event, name):
+    for url, inbox_id, webhook_id in targets:
         session.add(
             WebhookDelivery(
                 account_id=event.account_id,

@@ -7,6 +7,7 @@ from starlette.testclient import TestClient
 from kiko_livechat.api import build_api, http
 from kiko_livechat.models import Account, ReportingEvent, Role
 from kiko_livechat.services import inboxes, presence, profile
+from kiko_livechat.settings import get_settings
 from tests import factories
 
 
@@ -106,12 +107,15 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(api, kwargs, status, e
 
 
 def test_the_rate_limit_answers_429(api, monkeypatch):
-    monkeypatch.setattr(http, "RATE_BURST", 3.0)
-    monkeypatch.setattr(http, "RATE_PER_SECOND", 0.001)
+    monkeypatch.setenv("KIKO_API_RATE_BURST", "3")
+    monkeypatch.setenv("KIKO_API_RATE_PER_SECOND", "0.001")
+    get_settings.cache_clear()
     http._buckets.clear()
     codes = [api["client"].get(f"/api/v1/accounts/{api['account']}/teams").status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
     http._buckets.clear()
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 def test_the_one_call_handoff_is_all_or_nothing(api):
