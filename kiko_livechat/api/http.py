@@ -54,6 +54,17 @@ def _take_token(key: str) -> bool:
     return True
 
 
+def _has_nul(value: object) -> bool:
+    """PostgreSQL cannot store NUL characters in text: such input is refused at the door."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def endpoint(handler: Callable) -> Callable:
     """Wrap a route: authenticate, check the path's account, rate-limit, map errors to JSON.
 
@@ -68,6 +79,8 @@ def endpoint(handler: Callable) -> Callable:
             if token and not _take_token(token):
                 raise ApiError(429, "api.error.rate_limited")
             body = await _body(request)
+            if _has_nul(body) or _has_nul(dict(request.query_params)):
+                raise ApiError(422, "api.error.nul_character")
             status, payload = await run_in_threadpool(_run, handler, request, token, body)
         except ApiError as error:
             return error_response(request, error.status, error.code, error.field, **error.params)
@@ -113,6 +126,14 @@ def fields(body: dict | None, allowed: set[str]) -> dict:
     if unknown:
         raise ApiError(422, "api.error.unknown_field", field=unknown[0], name=unknown[0])
     return body
+
+
+def required(data: dict, *names: str) -> dict:
+    """Refuse a body that lacks one of `names` with a clear 422 naming it."""
+    for name in names:
+        if name not in data:
+            raise ApiError(422, "error.required", field=name)
+    return data
 
 
 def int_param(request: Request, name: str, default: int | None = None) -> int | None:

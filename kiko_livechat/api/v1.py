@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from starlette.routing import Route
 
-from kiko_livechat.api.http import ApiError, endpoint, fields, int_param
+from kiko_livechat.api.http import ApiError, endpoint, fields, int_param, required
 from kiko_livechat.models import Conversation, User
 from kiko_livechat.services import api_chat, contacts, conversations, directory
 from kiko_livechat.services import chatwoot_json as presenters
@@ -95,6 +95,7 @@ def create_conversation(request, actor, body):
     data = fields(
         body, {"source_id", "inbox_id", "contact_id", "status", "message", "additional_attributes", "custom_attributes"}
     )
+    required(data, "inbox_id")
     data.pop("additional_attributes", None)
     data.pop("custom_attributes", None)
     conv = api_chat.create_conversation(request.state.db, actor=actor, **data)
@@ -170,7 +171,9 @@ def list_messages(request, actor, body):
 
 @endpoint
 def create_message(request, actor, body):
-    data = fields(body, {"content", "message_type", "private", "content_attributes", "echo_id", "content_type"})
+    data = required(
+        fields(body, {"content", "message_type", "private", "content_attributes", "echo_id", "content_type"}), "content"
+    )
     if data.pop("content_type", "text") != "text":
         raise ApiError(422, "error.invalid_choice", field="content_type")
     conv = _conversation(request, actor)
@@ -181,9 +184,7 @@ def create_message(request, actor, body):
 @endpoint
 def handoff(request, actor, body):
     """Kiko's one-call handoff: contact + transcript + reason, then the conversation is open."""
-    data = fields(body, {"inbox_id", "contact", "transcript", "reason"})
-    if "contact" not in data:
-        raise ApiError(422, "error.required", field="contact")
+    data = required(fields(body, {"inbox_id", "contact", "transcript", "reason"}), "inbox_id", "contact")
     conv = api_chat.hand_over(request.state.db, actor=actor, **data)
     return 201, presenters.conversation(request.state.db, conv)
 

@@ -141,7 +141,7 @@ def update_contact(session: Session, *, actor: Actor, contact_id: object, change
 def search_contacts(session: Session, *, actor: Actor, q: object, page: int = 1) -> tuple[list[ContactView], int]:
     """Contacts whose name, e-mail, phone or identifier contains `q` (case-insensitive)."""
     text = q.strip().lower() if isinstance(q, str) else ""
-    if not text or len(text) > 200:
+    if not text or len(text) > 200 or "\x00" in text:
         raise ValidationFailed("contacts.error.search_term", field="q")
     pattern = f"%{text}%"
     condition = or_(

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from kiko_livechat.models import Conversation, Message, MessageType, SenderType, User
 from kiko_livechat.services.errors import ValidationFailed
+from kiko_livechat.services.validation import refuse_nul
 
 CONTENT_MAX = 10_000
 ECHO_ID_MAX = 64
@@ -32,7 +33,7 @@ class MessageView:
 
 def clean_content(value: object) -> str:
     """Message text: not empty, at most CONTENT_MAX characters (trailing blanks trimmed)."""
-    text = value.rstrip() if isinstance(value, str) else ""
+    text = refuse_nul(value.rstrip(), field="content") if isinstance(value, str) else ""
     if not text.strip():
         raise ValidationFailed("conversations.error.empty_message", field="content")
     if len(text) > CONTENT_MAX:

@@ -13,9 +13,16 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
 
+def refuse_nul(text: str, *, field: str) -> str:
+    """Text with a NUL character cannot be stored (PostgreSQL refuses it): a validation error."""
+    if "\x00" in text:
+        raise ValidationFailed("api.error.nul_character", field=field)
+    return text
+
+
 def clean_name(value: object, *, field: str = "name", max_length: int = NAME_MAX) -> str:
     """A trimmed, non-empty name of at most `max_length` characters."""
-    text = value.strip() if isinstance(value, str) else ""
+    text = refuse_nul(value.strip(), field=field) if isinstance(value, str) else ""
     if not text:
         raise ValidationFailed("error.required", field=field)
     if len(text) > max_length:
@@ -55,14 +62,15 @@ def clean_new_password(value: object, *, field: str = "new_password") -> str:
 
 def choice(value: object, allowed: type, *, field: str) -> str:
     """`value` if it is one of the StrEnum `allowed`, else a validation error."""
-    if value not in {member.value for member in allowed}:
+    # Only strings can be a choice; a list or object from a JSON body is refused, not a crash.
+    if not isinstance(value, str) or value not in {member.value for member in allowed}:
         raise ValidationFailed("error.invalid_choice", field=field)
     return str(value)
 
 
 def clean_text(value: object, *, field: str, max_length: int) -> str:
     """Optional free text (greeting, description): trimmed, may be empty, at most `max_length`."""
-    text = value.strip() if isinstance(value, str) else ""
+    text = refuse_nul(value.strip(), field=field) if isinstance(value, str) else ""
     if len(text) > max_length:
         raise ValidationFailed("error.too_long", field=field, max=max_length)
     return text

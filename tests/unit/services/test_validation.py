@@ -2,8 +2,9 @@
 
 import pytest
 
+from kiko_livechat.models import Role
 from kiko_livechat.services.errors import ValidationFailed
-from kiko_livechat.services.validation import DOMAINS_MAX, clean_color, clean_domains, clean_url
+from kiko_livechat.services.validation import DOMAINS_MAX, choice, clean_color, clean_domains, clean_url
 
 
 @pytest.mark.parametrize(
@@ -66,3 +67,21 @@ def test_urls(value, result):
             clean_url(value, field="webhook_url")
     else:
         assert clean_url(value, field="webhook_url") == result
+
+
+@pytest.mark.parametrize("value", [{}, [], ["agent"], 1, None, True])
+def test_a_choice_of_the_wrong_type_is_refused_not_a_crash(value):
+    # Found by schemathesis: {"status": {}} in a JSON body raised TypeError (a 500).
+    with pytest.raises(ValidationFailed):
+        choice(value, Role, field="role")
+
+
+def test_text_with_a_nul_character_is_refused():
+    # Found by schemathesis: PostgreSQL refuses NUL in text, which was a 500.
+    from kiko_livechat.services.messages import clean_content
+    from kiko_livechat.services.validation import clean_name
+
+    for clean in (lambda v: clean_name(v), lambda v: clean_content(v)):
+        with pytest.raises(ValidationFailed) as refused:
+            clean("a\x00b")
+        assert refused.value.code == "api.error.nul_character"
