@@ -3,6 +3,7 @@
 import reflex as rx
 
 from kiko_livechat import routes
+from kiko_livechat.components.admin_widgets import confirm_button, secret_once
 from kiko_livechat.components.forms import card_section, field, form_error, form_notice
 from kiko_livechat.components.layout import dashboard, settings_nav
 from kiko_livechat.components.text import tr
@@ -13,6 +14,7 @@ from kiko_livechat.state.settings import (
     ACCOUNT_DEFAULT_LOCALE,
     AccountFormState,
     PasswordFormState,
+    PersonalTokenState,
     ProfileFormState,
 )
 
@@ -113,6 +115,30 @@ def _account_form() -> rx.Component:
     )
 
 
+def _api_token_section() -> rx.Component:
+    return card_section(
+        "settings.api_token.title",
+        rx.text(tr("settings.api_token.hint"), size="2"),
+        rx.cond(
+            PersonalTokenState.new_token != "",
+            secret_once(
+                tr("settings.api_token.new"), "settings.api_token.once", PersonalTokenState.new_token, "personal-token"
+            ),
+        ),
+        rx.box(
+            confirm_button(
+                "settings.api_token.generate",
+                "key-round",
+                "settings.api_token.generate",
+                tr("settings.api_token.confirm"),
+                "settings.api_token.generate",
+                PersonalTokenState.generate,
+                "generate-personal-token",
+            )
+        ),
+    )
+
+
 def settings_page() -> rx.Component:
     return dashboard(
         "settings.title",
@@ -122,6 +148,7 @@ def settings_page() -> rx.Component:
             _profile_form(),
             _account_form(),
             _password_form(),
+            _api_token_section(),
             columns=rx.breakpoints(initial="1", lg="2"),
             spacing="5",
             width="100%",

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from kiko_livechat.services import auth, profile
+from kiko_livechat.services import api_access, auth, profile
 from kiko_livechat.state.forms import FormFeedback
 from kiko_livechat.state.session import SessionState, signed_in_only
 
@@ -66,3 +66,17 @@ class PasswordFormState(FormFeedback, SessionState):
         session_state.token = token
         self._succeed("settings.password.changed")
         return rx.set_value("current_password", "")
+
+
+class PersonalTokenState(FormFeedback, SessionState):
+    """The user's personal API token for integrations: generated on request, shown once."""
+
+    new_token: str = ""
+
+    @rx.event
+    @signed_in_only
+    async def generate(self):
+        self._clear_feedback()
+        self.new_token = ""
+        with self._as_actor() as (db, actor):
+            self.new_token = api_access.issue_personal_token(db, actor=actor)
