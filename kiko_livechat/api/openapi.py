@@ -172,6 +172,23 @@ def spec() -> dict:
                     _body({"assignee_id": {**_INT, "nullable": True}, "team_id": _INT}),
                 )
             },
+            f"{BASE}/conversations/{{conversation_id}}/labels": {
+                "get": _operation("The conversation's labels", conversation),
+                "post": _operation(
+                    "Replace the conversation's labels",
+                    conversation,
+                    _body(
+                        {
+                            "labels": {
+                                "type": "array",
+                                "maxItems": 50,
+                                "items": {"type": "string", "pattern": "^[\\w-]{1,50}$"},
+                            }
+                        },
+                        ("labels",),
+                    ),
+                ),
+            },
             f"{BASE}/conversations/{{conversation_id}}/messages": {
                 "get": _operation(
                     "Messages (after=<message id> for the newer ones)",

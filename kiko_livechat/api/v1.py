@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from kiko_livechat.api.http import ApiError, endpoint, fields, int_param, required
 from kiko_livechat.models import Conversation, User
-from kiko_livechat.services import api_chat, contacts, conversations, directory
+from kiko_livechat.services import api_chat, contacts, conversations, directory, labels
 from kiko_livechat.services import chatwoot_json as presenters
 
 BASE = "/api/v1/accounts/{account_id:int}"
@@ -72,6 +72,8 @@ def list_conversations(request, actor, body):
         inbox_id=inbox_id,
         team_id=team_id,
         page=int_param(request, "page", 1),
+        labels=request.query_params.getlist("labels[]") or request.query_params.getlist("labels"),
+        q=request.query_params.get("q"),
     )
     rows = [db.get(Conversation, row.conversation_id) for row in page.rows]
     meta = conversations.assignee_counts(db, actor=actor, status=status, inbox_id=inbox_id, team_id=team_id)
@@ -154,6 +156,22 @@ def assignments(request, actor, body):
     )
     assignee = request.state.db.get(User, conv.assignee_id) if conv.assignee_id else None
     return 200, presenters.agent(assignee) if assignee else None
+
+
+@endpoint
+def get_labels(request, actor, body):
+    conv = _conversation(request, actor)
+    return 200, {"payload": labels.conversation_labels(request.state.db, actor=actor, conversation_id=conv.id)}
+
+
+@endpoint
+def set_labels(request, actor, body):
+    data = required(fields(body, {"labels"}), "labels")
+    conv = _conversation(request, actor)
+    titles = labels.set_conversation_labels(
+        request.state.db, actor=actor, conversation_id=conv.id, titles=data["labels"]
+    )
+    return 200, {"payload": titles}
 
 
 # --- messages -------------------------------------------------------------------------------
@@ -240,6 +258,8 @@ def routes() -> list[Route]:
         Route(conv + "/toggle_status", toggle_status, methods=["POST"]),
         Route(conv + "/toggle_priority", toggle_priority, methods=["POST"]),
         Route(conv + "/assignments", assignments, methods=["POST"]),
+        Route(conv + "/labels", get_labels, methods=["GET"]),
+        Route(conv + "/labels", set_labels, methods=["POST"]),
         Route(conv + "/messages", list_messages, methods=["GET"]),
         Route(conv + "/messages", create_message, methods=["POST"]),
         Route(BASE + "/handoffs", handoff, methods=["POST"]),

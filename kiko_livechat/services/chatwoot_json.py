@@ -5,7 +5,17 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from kiko_livechat.models import Contact, ContactInbox, Conversation, Inbox, Message, Team, User
+from kiko_livechat.models import (
+    Contact,
+    ContactInbox,
+    Conversation,
+    ConversationLabel,
+    Inbox,
+    Label,
+    Message,
+    Team,
+    User,
+)
 from kiko_livechat.services.contacts import ContactView
 from kiko_livechat.services.contacts import view as contact_view
 from kiko_livechat.services.messages import MessageView
@@ -76,7 +86,14 @@ def conversation(session: Session, conv: Conversation) -> dict:
         "status": conv.status,
         "priority": conv.priority,
         "snoozed_until": ts(conv.snoozed_until),
-        "labels": [],
+        "labels": list(
+            session.exec(
+                select(Label.title)
+                .join(ConversationLabel, ConversationLabel.label_id == Label.id)
+                .where(ConversationLabel.conversation_id == conv.id)
+                .order_by(Label.title)
+            ).all()
+        ),
         "additional_attributes": {},
         "custom_attributes": {},
         "can_reply": True,

@@ -14,8 +14,10 @@ from kiko_livechat.models import (
     Contact,
     ContactInbox,
     Conversation,
+    ConversationLabel,
     ConversationStatus,
     Inbox,
+    Label,
     Message,
     MessageType,
     Priority,
@@ -147,8 +149,14 @@ def list_conversations(
     team_id: object = None,
     sort: object = "last_activity",
     page: int = 1,
+    labels: object = None,
+    q: object = None,
 ) -> ConversationPage:
-    """One page of the conversations the actor may see, filtered and sorted, with counts per status."""
+    """One page of the conversations the actor may see, filtered and sorted, with counts per status.
+
+    `labels`: conversations with any of these labels. `q`: the contact's name or e-mail
+    contains it, or it is the conversation's number.
+    """
     status = status if status in STATUS_FILTERS else "open"
     assignee = assignee if assignee in ASSIGNEE_FILTERS else "all"
     sort = sort if sort in SORTS else "last_activity"
@@ -164,6 +172,23 @@ def list_conversations(
         base = base.where(Conversation.inbox_id == inbox_id)
     if valid_id(team_id):
         base = base.where(Conversation.team_id == team_id)
+    if isinstance(labels, list | tuple) and labels:
+        tagged = (
+            select(ConversationLabel.conversation_id)
+            .join(Label, Label.id == ConversationLabel.label_id)
+            .where(Label.account_id == actor.account_id, Label.title.in_([str(t).lower() for t in labels][:50]))
+        )
+        base = base.where(Conversation.id.in_(tagged))
+    if isinstance(q, str) and q.strip() and "\x00" not in q:
+        text = q.strip().lower()[:200]
+        matching = select(Contact.id).where(
+            Contact.account_id == actor.account_id,
+            sa.or_(func.lower(Contact.name).like(f"%{text}%"), func.lower(Contact.email).like(f"%{text}%")),
+        )
+        condition = Conversation.contact_id.in_(matching)
+        if text.isdigit() and len(text) < 10:
+            condition = sa.or_(condition, Conversation.display_id == int(text))
+        base = base.where(condition)
     counts_query = (
         select(Conversation.status, func.count()).where(Conversation.id.in_(base)).group_by(Conversation.status)
     )

@@ -148,3 +148,24 @@ def test_the_one_call_handoff_is_all_or_nothing(api):
     ]
     again = c.post(f"{base}/handoffs", json={**body, "transcript": [], "reason": ""})
     assert again.json()["meta"]["sender"]["id"] == conv["meta"]["sender"]["id"]  # same contact by source_id
+
+
+def test_labels_and_list_filters(api):
+    c, base = api["client"], f"/api/v1/accounts/{api['account']}"
+    numbers = []
+    for name, source in (("Anna Alpha", "a"), ("Bert Beta", "b")):
+        c.post(f"{base}/contacts", json={"name": name, "inbox_id": api["inbox"], "source_id": source})
+        numbers.append(c.post(f"{base}/conversations", json={"source_id": source, "inbox_id": api["inbox"],
+                                                                 "status": "open"}).json()["id"])  # fmt: skip
+    assert c.post(f"{base}/conversations/{numbers[0]}/labels", json={"labels": ["VIP", "rechnung"]}).json() == {
+        "payload": ["rechnung", "vip"]
+    }
+    assert c.get(f"{base}/conversations/{numbers[0]}/labels").json() == {"payload": ["rechnung", "vip"]}
+    bad = c.post(f"{base}/conversations/{numbers[0]}/labels", json={"labels": ["no spaces"]})
+    assert bad.status_code == 422 and bad.json()["error"] == "labels.error.title"
+    tagged = c.get(f"{base}/conversations", params={"labels[]": "vip"}).json()["data"]["payload"]
+    assert [conv["id"] for conv in tagged] == [numbers[0]] and tagged[0]["labels"] == ["rechnung", "vip"]
+    found = c.get(f"{base}/conversations", params={"q": "beta"}).json()["data"]["payload"]
+    assert [conv["id"] for conv in found] == [numbers[1]]
+    by_number = c.get(f"{base}/conversations", params={"q": str(numbers[0])}).json()["data"]["payload"]
+    assert [conv["id"] for conv in by_number] == [numbers[0]]

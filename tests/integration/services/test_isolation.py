@@ -61,6 +61,8 @@ ID_TAKING = {
     "contacts.get_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
     "contacts.update_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
     "contacts.contact_inbox_for": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
+    "labels.conversation_labels": "test_isolation.test_labels_of_foreign_conversations_are_not_found",
+    "labels.set_conversation_labels": "test_isolation.test_labels_of_foreign_conversations_are_not_found",
     "api_chat.hand_over": "test_api_chat.test_foreign_ids_are_not_found",
     "contacts.identity_in_inbox": "test_api_chat.test_foreign_ids_are_not_found (through hand_over)",
     "api_chat.create_conversation": "test_api_chat.test_foreign_ids_are_not_found",
@@ -167,3 +169,17 @@ def test_read_models_show_only_the_own_account(db, two_accounts):
     assert len(overview.inbox_summaries(db, actor=admin_b)) == 1
     assert overview.list_contacts(db, actor=admin_b).total == 1
     assert overview.status_counts(db, actor=admin_b)["open"] == 1
+
+
+def test_labels_of_foreign_conversations_are_not_found(db, two_accounts):
+    from kiko_livechat.services import labels
+
+    a, b, admin_a, admin_b = two_accounts
+    conversation_b = db.exec(
+        models.Conversation.__table__.select().where(models.Conversation.account_id == b.id)
+    ).first()
+    with pytest.raises(NotFound):
+        labels.conversation_labels(db, actor=admin_a, conversation_id=conversation_b.id)
+    with pytest.raises(NotFound):
+        labels.set_conversation_labels(db, actor=admin_a, conversation_id=conversation_b.id, titles=["x"])
+    assert labels.set_conversation_labels(db, actor=admin_b, conversation_id=conversation_b.id, titles=["x"]) == ["x"]
