@@ -5,6 +5,7 @@ from starlette.responses import JSONResponse
 
 from kiko_livechat.services.api_chat import REASON_MAX, TRANSCRIPT_MAX
 from kiko_livechat.services.messages import CONTENT_MAX
+from kiko_livechat.services.webhooks import EVENTS as WEBHOOK_EVENTS
 
 PATH = "/api/openapi.json"
 BASE = "/api/v1/accounts/{account_id}"
@@ -230,6 +231,27 @@ def spec() -> dict:
                     ),
                     ok=201,
                 )
+            },
+            f"{BASE}/webhooks": {
+                "get": _operation("Account webhooks (administrators)", account),
+                "post": _operation(
+                    "Create an account webhook; the answer carries its signing secret once",
+                    account,
+                    _body(
+                        {
+                            "url": {"type": "string", "format": "uri", "maxLength": 2000},
+                            "subscriptions": {
+                                "type": "array",
+                                "items": {"type": "string", "enum": list(WEBHOOK_EVENTS)},
+                            },
+                            "inbox_id": _INT,
+                        },
+                        ("url",),
+                    ),
+                ),
+            },
+            f"{BASE}/webhooks/{{webhook_id}}": {
+                "delete": _operation("Delete an account webhook", ("account_id", "webhook_id"))
             },
             f"{BASE}/agents": {"get": _operation("Agents of the account", account)},
             f"{BASE}/teams": {"get": _operation("Teams of the account", account)},

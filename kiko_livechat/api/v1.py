@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from kiko_livechat.api.http import ApiError, endpoint, fields, int_param, required
 from kiko_livechat.models import Conversation, User
-from kiko_livechat.services import api_chat, contacts, conversations, directory, labels
+from kiko_livechat.services import api_chat, contacts, conversations, directory, labels, webhooks
 from kiko_livechat.services import chatwoot_json as presenters
 
 BASE = "/api/v1/accounts/{account_id:int}"
@@ -207,6 +207,36 @@ def handoff(request, actor, body):
     return 201, presenters.conversation(request.state.db, conv)
 
 
+# --- account webhooks (administrators' personal tokens) -------------------------------------
+
+
+def _webhook(view) -> dict:
+    shaped = {
+        "id": view.webhook_id,
+        "url": view.url,
+        "subscriptions": list(view.subscriptions),
+        "inbox_id": view.inbox_id,
+    }
+    return {**shaped, "secret": view.secret} if view.secret else shaped
+
+
+@endpoint
+def list_account_webhooks(request, actor, body):
+    return 200, {"payload": {"webhooks": [_webhook(v) for v in webhooks.list_webhooks(request.state.db, actor=actor)]}}
+
+
+@endpoint
+def create_account_webhook(request, actor, body):
+    data = required(fields(body, {"url", "subscriptions", "inbox_id"}), "url")
+    return 200, {"payload": {"webhook": _webhook(webhooks.create_webhook(request.state.db, actor=actor, **data))}}
+
+
+@endpoint
+def delete_account_webhook(request, actor, body):
+    webhooks.delete_webhook(request.state.db, actor=actor, webhook_id=request.path_params["webhook_id"])
+    return 200, {}
+
+
 # --- the account's directory ----------------------------------------------------------------
 
 
@@ -263,6 +293,9 @@ def routes() -> list[Route]:
         Route(conv + "/messages", list_messages, methods=["GET"]),
         Route(conv + "/messages", create_message, methods=["POST"]),
         Route(BASE + "/handoffs", handoff, methods=["POST"]),
+        Route(BASE + "/webhooks", list_account_webhooks, methods=["GET"]),
+        Route(BASE + "/webhooks", create_account_webhook, methods=["POST"]),
+        Route(BASE + "/webhooks/{webhook_id:int}", delete_account_webhook, methods=["DELETE"]),
         Route(BASE + "/agents", list_agents, methods=["GET"]),
         Route(BASE + "/teams", list_teams, methods=["GET"]),
         Route(BASE + "/inboxes", list_inboxes, methods=["GET"]),

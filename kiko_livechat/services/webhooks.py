@@ -8,6 +8,7 @@ backoff and keeps the outcome for the administrators' delivery log. The chat nev
 import hashlib
 import hmac
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,8 +32,10 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events, outbox
 from kiko_livechat.services import chatwoot_json
 from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.messages import view as message_view
 from kiko_livechat.services.scoping import get_in_account
+from kiko_livechat.services.validation import clean_url
 
 # Seconds to wait before each retry; after the last one the delivery is given up as failed.
 BACKOFF_SECONDS = (10, 30, 120, 600, 1800, 3600, 10800)
@@ -162,6 +165,63 @@ def _bot_wants(session: Session, inbox: Inbox, event: events.ChatEvent, name: st
         conversation = session.get(Conversation, event.conversation_id)
         return conversation.status == ConversationStatus.PENDING or conversation.handed_off_at is None
     return True
+
+
+EVENTS = (
+    "conversation_created",
+    "conversation_status_changed",
+    "conversation_updated",
+    "message_created",
+    "contact_created",
+    "contact_updated",
+)
+
+
+@dataclass(frozen=True)
+class WebhookView:
+    webhook_id: int
+    url: str
+    subscriptions: tuple[str, ...]
+    inbox_id: int | None
+    # Only on creation: the secret that signs its deliveries.
+    secret: str | None = None
+
+
+def list_webhooks(session: Session, *, actor: Actor) -> list[WebhookView]:
+    """The account's webhooks (administrators only)."""
+    actor.require_admin()
+    rows = session.exec(select(Webhook).where(Webhook.account_id == actor.account_id).order_by(Webhook.id)).all()
+    return [WebhookView(w.id, w.url, tuple(w.subscriptions or ()), w.inbox_id) for w in rows]
+
+
+def create_webhook(
+    session: Session, *, actor: Actor, url: object, subscriptions: object = None, inbox_id: object = None
+) -> WebhookView:
+    """An account webhook for the chosen events (all when none are named), optionally one inbox's."""
+    actor.require_admin()
+    clean = clean_url(url, field="url", required=True)
+    events_wanted = list(EVENTS) if subscriptions is None else subscriptions
+    if not isinstance(events_wanted, list) or not events_wanted or any(e not in EVENTS for e in events_wanted):
+        raise ValidationFailed("webhooks.error.subscriptions", field="subscriptions", events=", ".join(EVENTS))
+    inbox = (
+        get_in_account(session, Inbox, account_id=actor.account_id, obj_id=inbox_id) if inbox_id is not None else None
+    )
+    hook = Webhook(
+        account_id=actor.account_id,
+        inbox_id=inbox.id if inbox else None,
+        url=clean,
+        subscriptions=list(dict.fromkeys(events_wanted)),
+        secret=secrets.token_hex(32),
+    )
+    session.add(hook)
+    session.commit()
+    return WebhookView(hook.id, hook.url, tuple(hook.subscriptions), hook.inbox_id, secret=hook.secret)
+
+
+def delete_webhook(session: Session, *, actor: Actor, webhook_id: object) -> None:
+    actor.require_admin()
+    session.delete(get_in_account(session, Webhook, account_id=actor.account_id, obj_id=webhook_id))
+    session.commit()
 
 
 def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[DueDelivery]:

@@ -72,6 +72,8 @@ ID_TAKING = {
     "conversations.visible_conversation": "test_conversations.test_an_agent_cannot_reach_... (all go through it)",
     "chatwoot_json.message": "formatting only: its ids are copied into the JSON, nothing is looked up",
     "webhooks.record_result": "worker-internal: the id comes from claim_due, never from a caller",
+    "webhooks.create_webhook": "test_webhooks.test_account_webhooks_are_for_administrators_and_hear_their_events",
+    "webhooks.delete_webhook": "test_webhooks.test_account_webhooks_are_for_administrators_and_hear_their_events",
     "webhooks.recent_deliveries": "test_webhooks.test_the_delivery_log_is_for_administrators_of_the_account",
     "scoping.require_unique_name": "test_teams.test_names_are_unique_per_account_and_bad_input_changes_nothing",
 }

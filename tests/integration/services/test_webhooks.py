@@ -15,7 +15,7 @@ from kiko_livechat import workers
 from kiko_livechat.models import Account, Inbox, Role, WebhookDelivery
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import api_access, api_chat, contacts, conversations, inboxes, webhooks
-from kiko_livechat.services.errors import NotFound, PermissionDenied
+from kiko_livechat.services.errors import NotFound, PermissionDenied, ValidationFailed
 from tests import factories
 from tests.receivers import Receiver
 
@@ -156,3 +156,29 @@ def test_the_delivery_log_is_for_administrators_of_the_account(bot, receiver):
         stranger = factories.actor(db, factories.account(db).id, role=Role.ADMINISTRATOR)
         with pytest.raises(NotFound):
             webhooks.recent_deliveries(db, actor=stranger, inbox_id=inbox_id)
+
+
+def test_account_webhooks_are_for_administrators_and_hear_their_events(bot, receiver):
+    engine, admin, actor, inbox_id = bot
+    with Session(engine, expire_on_commit=False) as db:
+        agent = factories.actor(db, admin.account_id)
+        with pytest.raises(PermissionDenied):
+            webhooks.create_webhook(db, actor=agent, url=receiver.url)
+        with pytest.raises(ValidationFailed):
+            webhooks.create_webhook(db, actor=admin, url=receiver.url, subscriptions=["message_deleted"])
+        stranger = factories.actor(db, factories.account(db).id, role=Role.ADMINISTRATOR)
+        with pytest.raises(NotFound):
+            webhooks.create_webhook(db, actor=stranger, url=receiver.url, inbox_id=inbox_id)
+        hook = webhooks.create_webhook(
+            db, actor=admin, url=receiver.url + "/account", subscriptions=["contact_created"]
+        )
+        assert hook.secret and [h.webhook_id for h in webhooks.list_webhooks(db, actor=admin)] == [hook.webhook_id]
+        with pytest.raises(NotFound):
+            webhooks.delete_webhook(db, actor=stranger, webhook_id=hook.webhook_id)
+        contacts.create_contact(db, actor=actor, name="E", inbox_id=inbox_id, source_id="acct")
+    _deliver_all(rounds=1)
+    paths = sorted(headers.get("X-Kiko-Event", "") for headers, _ in receiver.calls)
+    assert paths == ["contact_created", "contact_created"]  # the inbox's webhook and the account's
+    with Session(engine) as db:
+        webhooks.delete_webhook(db, actor=admin, webhook_id=hook.webhook_id)
+        assert webhooks.list_webhooks(db, actor=admin) == []
