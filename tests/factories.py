@@ -26,6 +26,18 @@ def account(db: Session, name: str | None = None, locale: str = "de"):
     return acc
 
 
+def active_account(db: Session, name: str | None = None, locale: str = "de"):
+    """An account whose live chat the operator has switched on (it takes conversations)."""
+    from kiko_livechat.models import Account
+
+    acc = account(db, name=name, locale=locale)
+    row = db.get(Account, acc.id)
+    row.livechat_active = True
+    db.add(row)
+    db.commit()
+    return row
+
+
 def user(db: Session, account_id: int, role: str = Role.AGENT, email: str | None = None, password: str = PASSWORD):
     created = provisioning.create_user(
         db,

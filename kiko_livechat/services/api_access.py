@@ -41,22 +41,27 @@ def resolve_api_token(session: Session, *, token: object, now: datetime | None =
 def issue_personal_token(session: Session, *, actor: Actor) -> str:
     """A new personal API token for the actor in their current account (shown once); the
     previous one stops working."""
+    token = replace_token(session, account_id=actor.account_id, owner_type="user", owner_id=actor.user_id)
+    session.commit()
+    return token
+
+
+def replace_token(session: Session, *, account_id: int, owner_type: str, owner_id: int) -> str:
+    """A fresh token for an owner (an inbox's bot, a user in an account); the owner's earlier
+    tokens stop working at once. Only the hash is stored; the caller commits."""
     now = utcnow()
     for old in session.exec(
         select(ApiAccessToken).where(
-            ApiAccessToken.owner_type == "user",
-            ApiAccessToken.owner_id == actor.user_id,
-            ApiAccessToken.account_id == actor.account_id,
+            ApiAccessToken.account_id == account_id,
+            ApiAccessToken.owner_type == owner_type,
+            ApiAccessToken.owner_id == owner_id,
             ApiAccessToken.revoked_at.is_(None),
         )
     ).all():
         old.revoked_at = now
         session.add(old)
     token, token_hash = new_token()
-    session.add(
-        ApiAccessToken(account_id=actor.account_id, owner_type="user", owner_id=actor.user_id, token_hash=token_hash)
-    )
-    session.commit()
+    session.add(ApiAccessToken(account_id=account_id, owner_type=owner_type, owner_id=owner_id, token_hash=token_hash))
     return token
 
 

@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 from kiko_livechat.models import (
     Account,
     AccountUser,
-    ApiAccessToken,
     ChannelType,
     Inbox,
     InboxMember,
@@ -19,10 +18,10 @@ from kiko_livechat.models import (
     User,
 )
 from kiko_livechat.models.base import utcnow
+from kiko_livechat.services.api_access import replace_token
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.passwords import hash_password
 from kiko_livechat.services.scoping import get_in_account, require_unique_name, valid_id
-from kiko_livechat.services.tokens import new_token
 from kiko_livechat.services.validation import (
     choice,
     clean_color,
@@ -154,21 +153,7 @@ def create_inbox(
 
 def issue_inbox_token(session: Session, inbox: Inbox) -> str:
     """A new bot token for an API inbox; earlier tokens of the inbox stop working at once."""
-    now = utcnow()
-    for old in session.exec(
-        select(ApiAccessToken).where(
-            ApiAccessToken.owner_type == "inbox",
-            ApiAccessToken.owner_id == inbox.id,
-            ApiAccessToken.revoked_at.is_(None),
-        )
-    ).all():
-        old.revoked_at = now
-        session.add(old)
-    token, token_hash = new_token()
-    session.add(
-        ApiAccessToken(account_id=inbox.account_id, owner_type="inbox", owner_id=inbox.id, token_hash=token_hash)
-    )
-    return token
+    return replace_token(session, account_id=inbox.account_id, owner_type="inbox", owner_id=inbox.id)
 
 
 def active_member_ids(session: Session, *, account_id: int, user_ids: object) -> list[int]:

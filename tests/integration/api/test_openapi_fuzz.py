@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from kiko_livechat.api import build_api
 from kiko_livechat.api.openapi import spec
-from kiko_livechat.models import Account, Role
+from kiko_livechat.models import Role
 from kiko_livechat.services import api_access, contacts, inboxes
 from tests import factories
 
@@ -19,11 +19,7 @@ APP = build_api()
 @pytest.fixture
 def bot_token(app_db):
     with Session(app_db, expire_on_commit=False) as db:
-        acc = factories.account(db)
-        account = db.get(Account, acc.id)
-        account.livechat_active = True
-        db.add(account)
-        db.commit()
+        acc = factories.active_account(db)
         admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
         created = inboxes.create_api_inbox(db, actor=admin, name="Fuzz Bot")
         bot = api_access.resolve_api_token(db, token=created.api_token)

@@ -5,7 +5,7 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from kiko_livechat.api import build_api, http
-from kiko_livechat.models import Account, ReportingEvent, Role
+from kiko_livechat.models import ReportingEvent, Role
 from kiko_livechat.services import inboxes, presence, profile
 from kiko_livechat.settings import get_settings
 from tests import factories
@@ -14,11 +14,7 @@ from tests import factories
 @pytest.fixture
 def api(app_db):
     with Session(app_db, expire_on_commit=False) as db:
-        acc = factories.account(db, name="Kiko Kunde")
-        account = db.get(Account, acc.id)
-        account.livechat_active = True
-        db.add(account)
-        db.commit()
+        acc = factories.active_account(db, name="Kiko Kunde")
         admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
         agent = factories.login(db, factories.user(db, acc.id)).actor
         bot = inboxes.create_api_inbox(db, actor=admin, name="Kiko Bot", agent_ids=[agent.user_id])

@@ -30,10 +30,7 @@ async def _collect(bus, count: int, action, timeout: float = 3.0) -> list:
 
 
 async def test_a_committed_message_is_published_once_and_a_rolled_back_one_never(db):
-    acc = factories.account(db)
-    acc.livechat_active = True
-    db.add(acc)
-    db.commit()
+    acc = factories.active_account(db)
     inbox = factories.inbox(db, acc.id)
     bus = get_bus()
     assert isinstance(bus, InProcessBus)

@@ -21,11 +21,7 @@ from tests import factories
 
 @pytest.fixture
 def setup(db):
-    acc = factories.account(db)
-    account = db.get(Account, acc.id)
-    account.livechat_active = True
-    db.add(account)
-    db.commit()
+    acc = factories.active_account(db)
     admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
     ben = factories.login(db, factories.user(db, acc.id)).actor
     clara = factories.login(db, factories.user(db, acc.id)).actor

@@ -13,10 +13,7 @@ from tests import factories
 
 @pytest.fixture
 def desk(db):
-    acc = factories.account(db)
-    acc.livechat_active = True
-    db.add(acc)
-    db.commit()
+    acc = factories.active_account(db)
     admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
     ben_user = factories.user(db, acc.id)
     ben = factories.login(db, ben_user).actor

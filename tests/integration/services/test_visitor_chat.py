@@ -11,10 +11,7 @@ from tests import factories
 
 @pytest.fixture
 def shop(db):
-    acc = factories.account(db, name="Shop GmbH")
-    acc.livechat_active = True
-    db.add(acc)
-    db.commit()
+    acc = factories.active_account(db, name="Shop GmbH")
     admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
     inbox = factories.inbox(db, acc.id, agent_ids=[admin.user_id])
     return acc, admin, inbox

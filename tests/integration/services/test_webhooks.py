@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, select
 
 from kiko_livechat import workers
-from kiko_livechat.models import Account, Inbox, Role, WebhookDelivery
+from kiko_livechat.models import Inbox, Role, WebhookDelivery
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import api_access, api_chat, contacts, conversations, inboxes, webhooks
 from kiko_livechat.services.errors import NotFound, PermissionDenied, ValidationFailed
@@ -30,11 +30,7 @@ def receiver():
 @pytest.fixture
 def bot(app_db, receiver):
     with Session(app_db, expire_on_commit=False) as db:
-        acc = factories.account(db)
-        account = db.get(Account, acc.id)
-        account.livechat_active = True
-        db.add(account)
-        db.commit()
+        acc = factories.active_account(db)
         admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
         created = inboxes.create_api_inbox(db, actor=admin, name="Kiko Bot", webhook_url=receiver.url)
         actor = api_access.resolve_api_token(db, token=created.api_token)

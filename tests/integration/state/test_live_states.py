@@ -3,7 +3,7 @@ loses nor doubles a message, and private notes never reach the visitor's page.""
 
 from sqlmodel import Session
 
-from kiko_livechat.models import Account, Role
+from kiko_livechat.models import Role
 from kiko_livechat.realtime import events
 from kiko_livechat.services import conversations, visitor_chat
 from kiko_livechat.state.conversation import ConversationState
@@ -13,11 +13,7 @@ from tests.integration.state.states import state_for
 
 def _setup(app_db):
     with Session(app_db, expire_on_commit=False) as db:
-        acc = factories.account(db)
-        account = db.get(Account, acc.id)
-        account.livechat_active = True
-        db.add(account)
-        db.commit()
+        acc = factories.active_account(db)
         admin_user = factories.user(db, acc.id, role=Role.ADMINISTRATOR)
         login = factories.login(db, admin_user)
         inbox = factories.inbox(db, acc.id)
