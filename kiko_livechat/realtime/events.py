@@ -43,6 +43,12 @@ class ChatEvent:
         return cls(**json.loads(text))
 
 
-def status_changed(conversation) -> ChatEvent:
+def changed(conversation, *fields: str, by: int | None = None) -> ChatEvent:
+    """A conversation update naming what changed ("status", "assignee", "team", "handoff") and
+    who did it (a user id; None for the system or a bot), for webhooks and alerts."""
+    return ChatEvent.about(CONVERSATION_UPDATED, conversation, detail={"changed": list(fields), "by": by})
+
+
+def status_changed(conversation, by: int | None = None) -> ChatEvent:
     """A conversation update whose status changed (webhooks call it conversation_status_changed)."""
-    return ChatEvent.about(CONVERSATION_UPDATED, conversation, detail={"changed": ["status"]})
+    return changed(conversation, "status", by=by)

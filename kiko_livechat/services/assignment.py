@@ -18,6 +18,8 @@ from kiko_livechat.models import (
     TeamMember,
     User,
 )
+from kiko_livechat.realtime import events
+from kiko_livechat.realtime.outbox import emit
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.presence import effective_availability
 
@@ -60,6 +62,7 @@ def auto_assign(session: Session, conversation: Conversation, *, now: datetime) 
     conversation.assignee_id = user_id
     session.add(conversation)
     record_activity(session, conversation, "activity.auto_assigned", assignee=name)
+    emit(session, events.changed(conversation, "assignee"))
     return user_id
 
 
@@ -85,4 +88,5 @@ def hand_off(session: Session, conversation: Conversation, *, now: datetime) -> 
         )
     )
     record_activity(session, conversation, "activity.handoff")
+    emit(session, events.changed(conversation, "handoff"))
     auto_assign(session, conversation, now=now)

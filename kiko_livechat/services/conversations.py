@@ -385,7 +385,7 @@ def set_status(
     if before == ConversationStatus.PENDING and conversation.status == ConversationStatus.OPEN:
         assignment.hand_off(session, conversation, now=now)
     session.add(conversation)
-    emit(session, events.status_changed(conversation))
+    emit(session, events.status_changed(conversation, by=None if actor.is_bot else actor.user_id))
     session.commit()
 
 
@@ -402,7 +402,9 @@ def assign(
     now = now or utcnow()
     conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
     who = actor_name(session, actor)
+    what = []
     if assignee_id != conversation.assignee_id:
+        what.append("assignee")
         if assignee_id is None:
             conversation.assignee_id = None
             record_activity(session, conversation, "activity.unassigned", actor=who)
@@ -420,12 +422,13 @@ def assign(
             assignee_name = session.get(User, member.user_id).name
             record_activity(session, conversation, "activity.assigned", actor=who, assignee=assignee_name)
     if team_id is not None and team_id != conversation.team_id:
+        what.append("team")
         team = get_in_account(session, Team, account_id=actor.account_id, obj_id=team_id)
         conversation.team_id = team.id
         record_activity(session, conversation, "activity.team_assigned", actor=who, team=team.name)
     conversation.updated_at = now
     session.add(conversation)
-    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    emit(session, events.changed(conversation, *what, by=None if actor.is_bot else actor.user_id))
     session.commit()
 
 

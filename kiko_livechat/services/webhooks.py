@@ -111,7 +111,10 @@ def _enqueue_event(session: Session, event: events.ChatEvent) -> None:
 
 def _event_name(event: events.ChatEvent) -> str | None:
     if event.kind == events.CONVERSATION_UPDATED:
-        return "conversation_status_changed" if "status" in event.detail.get("changed", []) else "conversation_updated"
+        what = event.detail.get("changed", [])
+        if what == ["handoff"]:  # told to the bot by the status change of the same transaction
+            return None
+        return "conversation_status_changed" if "status" in what else "conversation_updated"
     return {
         events.MESSAGE_CREATED: "message_created",
         events.CONVERSATION_CREATED: "conversation_created",
