@@ -63,6 +63,8 @@ ID_TAKING = {
     "contacts.contact_inbox_for": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
     "labels.conversation_labels": "test_isolation.test_labels_of_foreign_conversations_are_not_found",
     "labels.set_conversation_labels": "test_isolation.test_labels_of_foreign_conversations_are_not_found",
+    "notification_preferences.preferences_of": "test_notification_preferences.test_defaults_then_saved_values "
+    "(another account's preferences are separate)",
     "api_access.replace_token": "no actor; its callers pass the owner they already checked",
     "api_chat.hand_over": "test_api_chat.test_foreign_ids_are_not_found",
     "contacts.identity_in_inbox": "test_api_chat.test_foreign_ids_are_not_found (through hand_over)",
