@@ -9,7 +9,7 @@ import kiko_livechat.pages
 from kiko_livechat.api import build_api
 from kiko_livechat.api.framing import frame_policy
 from kiko_livechat.state.live import run_delivery, wake_snoozed_conversations
-from kiko_livechat.workers import deliver_webhooks
+from kiko_livechat.workers import deliver_webhooks, send_alert_emails
 
 app = rx.App(
     # Our routes first, then the frame policy around everything (pages included).
@@ -31,3 +31,5 @@ app.register_lifespan_task(run_delivery)
 app.register_lifespan_task(wake_snoozed_conversations)
 # Webhooks to the bot and other systems, from the durable outbox.
 app.register_lifespan_task(deliver_webhooks)
+# Alert e-mails to agents, from their durable queue.
+app.register_lifespan_task(send_alert_emails)

@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     presence_heartbeat_seconds: int = 25
     presence_grace_seconds: int = 150
 
+    # Alert e-mails. No host: e-mail is off (the app runs; administrators see it is off).
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    # "starttls", "tls" (implicit, usually port 465) or "none".
+    smtp_security: str = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_sender: str = "Kiko Livechat <no-reply@localhost>"
+    # Visitor messages arriving within this window after the first one go into one e-mail.
+    alert_digest_seconds: int = 60
+
     default_locale: str = "de"
     demo_logins_file: Path = PROJECT_ROOT / ".kiko" / "demo-logins.txt"
 

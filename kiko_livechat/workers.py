@@ -4,10 +4,12 @@ import asyncio
 import logging
 import time
 
+import aiosmtplib
 import httpx
 
 from kiko_livechat.db import session_scope
-from kiko_livechat.services import webhooks
+from kiko_livechat.services import alert_mail, webhooks
+from kiko_livechat.settings import get_settings
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
@@ -70,3 +72,44 @@ async def _send(client: httpx.AsyncClient, due: webhooks.DueDelivery) -> None:
 def _record(delivery_id: int, status: int | None, error: str | None) -> None:
     with session_scope() as db:
         webhooks.record_result(db, delivery_id=delivery_id, status_code=status, error=error)
+
+
+async def send_alert_emails() -> None:
+    """Send due alert e-mails through the configured SMTP server (nothing to do without one)."""
+    while True:
+        if alert_mail.email_enabled():
+            try:
+                for due in await asyncio.to_thread(_claim_emails):
+                    await _send_email(due)
+            except Exception:
+                log.exception("alert e-mail round failed")
+        await asyncio.sleep(POLL_SECONDS)
+
+
+def _claim_emails() -> list[alert_mail.DueEmail]:
+    with session_scope() as db:
+        return alert_mail.claim_due(db)
+
+
+async def _send_email(due: alert_mail.DueEmail) -> None:
+    settings = get_settings()
+    error = None
+    try:
+        await aiosmtplib.send(
+            due.message,
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_user,
+            password=settings.smtp_password,
+            use_tls=settings.smtp_security == "tls",
+            start_tls=settings.smtp_security == "starttls",
+            timeout=TIMEOUT_SECONDS * 2,
+        )
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    await asyncio.to_thread(_record_email, due.email_id, error)
+
+
+def _record_email(email_id: int, error: str | None) -> None:
+    with session_scope() as db:
+        alert_mail.record_result(db, email_id=email_id, error=error)

@@ -28,12 +28,13 @@ from kiko_livechat.models.conversations import (
     SenderType,
 )
 from kiko_livechat.models.inboxes import ChannelType, Inbox, InboxMember
-from kiko_livechat.models.integrations import DeliveryStatus, Webhook, WebhookDelivery
+from kiko_livechat.models.integrations import AlertEmail, DeliveryStatus, Webhook, WebhookDelivery
 from kiko_livechat.models.reporting import ReportingEvent, ReportingEventName
 from kiko_livechat.models.teams import Team, TeamMember
 
 __all__ = [
     "Account",
+    "AlertEmail",
     "AccountUser",
     "ApiAccessToken",
     "Attachment",

@@ -26,6 +26,8 @@ class Webhook(SQLModel, table=True):
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
+    # E-mails are "sent": what the mail server does with them is beyond us.
+    SENT = "sent"
     FAILED = "failed"
 
 
@@ -55,3 +57,28 @@ class WebhookDelivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = created_at_field()
     delivered_at: datetime | None = time_field()
+
+
+class AlertEmail(SQLModel, table=True):
+    """An alert e-mail to an agent, queued in the transaction that caused it. Quick follow-ups
+    in the same conversation join the pending row (the digest) instead of adding e-mails."""
+
+    __tablename__ = "alert_emails"
+    __table_args__ = (
+        sa.Index("ix_alert_emails_due", "status", "send_after"),
+        sa.Index("ix_alert_emails_pending", "user_id", "conversation_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    user_id: int = Field(foreign_key="users.id", nullable=False, ondelete="CASCADE")
+    conversation_id: int = Field(foreign_key="conversations.id", nullable=False, ondelete="CASCADE")
+    kind: str = Field(max_length=20)
+    events: int = Field(default=1)
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=10)
+    attempts: int = Field(default=0)
+    # Not before the end of the digest window; retries move it further.
+    send_after: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created_at_field()
+    sent_at: datetime | None = time_field()

@@ -28,8 +28,8 @@ MESSAGE = "message"
 TEAM = "team"
 KINDS = (HANDOFF, ASSIGNED, MESSAGE, TEAM)
 # Chatwoot users complain that handoffs raise no alert and new-message e-mails are off: here
-# handoff and assignment alert by e-mail and sound from the start, visitor messages by sound.
-DEFAULT_EMAIL = (HANDOFF, ASSIGNED)
+# handoffs, assignments and visitor messages alert by e-mail (messages digested) and sound.
+DEFAULT_EMAIL = (HANDOFF, ASSIGNED, MESSAGE)
 DEFAULT_SOUND = (HANDOFF, ASSIGNED, MESSAGE)
 
 

@@ -74,6 +74,7 @@ ID_TAKING = {
     "conversations.set_priority": "test_conversations.test_an_agent_cannot_reach_...",
     "conversations.visible_conversation": "test_conversations.test_an_agent_cannot_reach_... (all go through it)",
     "chatwoot_json.message": "formatting only: its ids are copied into the JSON, nothing is looked up",
+    "alert_mail.record_result": "worker-internal: the id comes from claim_due, never from a caller",
     "webhooks.record_result": "worker-internal: the id comes from claim_due, never from a caller",
     "webhooks.create_webhook": "test_webhooks.test_account_webhooks_are_for_administrators_and_hear_their_events",
     "webhooks.delete_webhook": "test_webhooks.test_account_webhooks_are_for_administrators_and_hear_their_events",

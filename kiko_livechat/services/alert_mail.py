@@ -1,0 +1,152 @@
+"""Alert e-mails to agents: queued with the change that caused them, digested, composed in the
+agent's language at send time, sent by the worker (kiko_livechat/workers.py) with retries."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from html import escape
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from kiko_livechat.i18n import translate
+from kiko_livechat.i18n.aliases import alias
+from kiko_livechat.models import (
+    Account,
+    AlertEmail,
+    Contact,
+    Conversation,
+    DeliveryStatus,
+    Message,
+    MessageType,
+    User,
+)
+from kiko_livechat.models.base import utcnow
+from kiko_livechat.realtime import outbox
+from kiko_livechat.services import alerts
+from kiko_livechat.services.notification_preferences import preferences_of
+from kiko_livechat.settings import get_settings
+
+BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
+LEASE_SECONDS = 120
+# Handoffs and assignments go out at once; visitor messages wait for the digest window.
+IMMEDIATE = (alerts.HANDOFF, alerts.ASSIGNED, alerts.TEAM)
+
+
+@dataclass(frozen=True)
+class DueEmail:
+    email_id: int
+    message: EmailMessage
+
+
+def email_enabled() -> bool:
+    return bool(get_settings().smtp_host)
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _enqueue(session: Session) -> None:
+    if not email_enabled():
+        return
+    now = utcnow()
+    for event in outbox.pending(session):
+        for user_id, kind in alerts.recipients(session, event):
+            _queue(session, event.account_id, user_id, event.conversation_id, kind, now)
+
+
+def _queue(session: Session, account_id: int, user_id: int, conversation_id: int, kind: str, now: datetime) -> None:
+    if kind not in preferences_of(session, account_id=account_id, user_id=user_id).email:
+        return
+    pending = session.exec(
+        select(AlertEmail).where(
+            AlertEmail.user_id == user_id,
+            AlertEmail.conversation_id == conversation_id,
+            AlertEmail.status == DeliveryStatus.PENDING,
+            AlertEmail.attempts == 0,
+        )
+    ).first()
+    if pending is not None:  # the digest: one e-mail for a burst in one conversation
+        pending.events += 1
+        session.add(pending)
+        return
+    delay = 0 if kind in IMMEDIATE else get_settings().alert_digest_seconds
+    session.add(
+        AlertEmail(
+            account_id=account_id,
+            user_id=user_id,
+            conversation_id=conversation_id,
+            kind=kind,
+            send_after=now + timedelta(seconds=delay),
+            created_at=now,
+        )
+    )
+
+
+def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[DueEmail]:
+    """E-mails to send now, composed, and leased to the caller (SKIP LOCKED on PostgreSQL)."""
+    now = now or utcnow()
+    rows = session.exec(
+        select(AlertEmail)
+        .where(AlertEmail.status == DeliveryStatus.PENDING, AlertEmail.send_after <= now)
+        .order_by(AlertEmail.send_after, AlertEmail.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    due = []
+    for row in rows:
+        row.attempts += 1
+        row.send_after = now + timedelta(seconds=LEASE_SECONDS)
+        session.add(row)
+        due.append(DueEmail(row.id, compose(session, row)))
+    session.commit()
+    return due
+
+
+def record_result(session: Session, *, email_id: int, error: str | None, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    row = session.get(AlertEmail, email_id)
+    if row is None or row.status != DeliveryStatus.PENDING:
+        return
+    if error is None:
+        row.status, row.sent_at, row.last_error = DeliveryStatus.SENT, now, None
+    elif row.attempts > len(BACKOFF_SECONDS):
+        row.status, row.last_error = DeliveryStatus.FAILED, error[:500]
+    else:
+        row.send_after, row.last_error = now + timedelta(seconds=BACKOFF_SECONDS[row.attempts - 1]), error[:500]
+    session.add(row)
+    session.commit()
+
+
+def compose(session: Session, row: AlertEmail) -> EmailMessage:
+    """The e-mail in the agent's language: who, the last visitor message, a link to it."""
+    user = session.get(User, row.user_id)
+    account = session.get(Account, row.account_id)
+    conversation = session.get(Conversation, row.conversation_id)
+    contact = session.get(Contact, conversation.contact_id)
+    locale = user.locale or account.locale
+    who = contact.name or alias(conversation.alias_key, locale)
+    last = (
+        session.exec(
+            select(Message.content)
+            .where(Message.conversation_id == conversation.id, Message.message_type == MessageType.INCOMING)
+            .order_by(Message.id.desc())
+            .limit(1)
+        ).first()
+        or ""
+    )
+    link = f"{get_settings().base_url}/app/conversations/{conversation.display_id}"
+    subject = translate(locale, f"mail.subject.{row.kind}", who=who, number=conversation.display_id)
+    intro = translate(locale, f"mail.intro.{row.kind}", who=who, count=row.events)
+    action = translate(locale, "mail.open")
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = get_settings().smtp_sender
+    message["To"] = user.email
+    # The same id on every attempt: a retry after a lost answer is recognisable as one e-mail.
+    message["Message-ID"] = f"<alert-{row.id}@kiko-livechat>"
+    message.set_content(f"{intro}\n\n{last}\n\n{action}: {link}\n")
+    message.add_alternative(
+        f"<p>{escape(intro)}</p><blockquote>{escape(last)}</blockquote>"
+        f'<p><a href="{escape(link)}">{escape(action)}</a></p>',
+        subtype="html",
+    )
+    return message

@@ -1,0 +1,156 @@
+"""Alert e-mails through a real SMTP server (aiosmtpd): content and language, the digest,
+retry after the server was down, no duplicate."""
+
+import asyncio
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import Session, select
+
+from kiko_livechat import workers
+from kiko_livechat.models import AlertEmail, Role, User
+from kiko_livechat.models.base import utcnow
+from kiko_livechat.services import alert_mail, api_access, api_chat, contacts, conversations, inboxes
+from kiko_livechat.settings import get_settings
+from tests import factories
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """A real SMTP server on a fixed port that can be taken down and brought back."""
+
+    def __init__(self, mailbox: Inbox, port: int):
+        self.mailbox, self.port, self.controller = mailbox, port, None
+
+    def start(self):
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp(app_db, monkeypatch):
+    port = _free_port()
+    mailbox = Inbox()
+    controller = Server(mailbox, port)
+    monkeypatch.setenv("KIKO_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("KIKO_SMTP_PORT", str(port))
+    monkeypatch.setenv("KIKO_SMTP_SECURITY", "none")
+    monkeypatch.setenv("KIKO_BASE_URL", "https://chat.example.net")
+    get_settings.cache_clear()
+    controller.start()
+    yield mailbox, controller
+    controller.stop()
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def desk(app_db):
+    with Session(app_db, expire_on_commit=False) as db:
+        acc = factories.active_account(db, locale="de")
+        admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
+        ben_user = factories.user(db, acc.id, email="ben@example.org")
+        ben_user.locale = "en"
+        db.add(ben_user)
+        db.commit()
+        ben = factories.login(db, ben_user).actor
+        created = inboxes.create_api_inbox(db, actor=admin, name="Bot", agent_ids=[ben.user_id])
+        bot = api_access.resolve_api_token(db, token=created.api_token)
+        contacts.create_contact(db, actor=bot, name="Erika Muster", inbox_id=created.inbox.inbox_id, source_id="s")
+        conv = api_chat.create_conversation(
+            db, actor=bot, inbox_id=created.inbox.inbox_id, source_id="s", status="pending"
+        )
+    return app_db, admin, ben, bot, conv
+
+
+def _send_round(now=None):
+    async def run():
+        due = await asyncio.to_thread(_claim, now)
+        for email in due:
+            await workers._send_email(email)
+
+    asyncio.run(run())
+
+
+def _claim(now):
+    from kiko_livechat.db import session_scope
+
+    with session_scope() as db:
+        return alert_mail.claim_due(db, now=now)
+
+
+def test_an_assignment_mails_the_agent_in_his_language_with_a_link(smtp, desk):
+    mailbox, _ = smtp
+    engine, admin, ben, bot, conv = desk
+    with Session(engine) as db:
+        api_chat.create_message(db, actor=bot, display_id=conv.display_id, content="Wo ist mein Paket?",
+                                message_type="incoming")  # fmt: skip
+        conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
+    _send_round()
+    (mail,) = mailbox.messages
+    assert mail["To"] == "ben@example.org"
+    assert mail["Subject"] == f"Assigned to you: #{conv.display_id} with Erika Muster"
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "Wo ist mein Paket?" in text and f"https://chat.example.net/app/conversations/{conv.display_id}" in html
+
+
+def test_quick_messages_become_one_email_and_a_retry_sends_it_once(smtp, desk):
+    mailbox, controller = smtp
+    engine, admin, ben, bot, conv = desk
+    with Session(engine) as db:
+        user = db.get(User, ben.user_id)
+        user.locale = None  # the account's German
+        db.add(user)
+        db.commit()
+        conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
+    _send_round()
+    mailbox.messages.clear()
+    with Session(engine) as db:
+        for text in ("Hallo?", "Ist da jemand?", "Bitte schnell!"):
+            api_chat.create_message(db, actor=bot, display_id=conv.display_id, content=text, message_type="incoming")
+        (row,) = db.exec(select(AlertEmail).where(AlertEmail.kind == "message")).all()
+        assert row.events == 3
+    _send_round()
+    assert mailbox.messages == []  # still inside the digest window
+    controller.stop()  # the mail server is down when the window ends
+    later = utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1)
+    _send_round(later)
+    with Session(engine) as db:
+        failed_once = db.get(AlertEmail, row.id)
+        assert (failed_once.status, failed_once.attempts) == ("pending", 1) and failed_once.last_error
+    controller.start()
+    _send_round(later + timedelta(minutes=5))
+    _send_round(later + timedelta(hours=1))
+    (mail,) = mailbox.messages
+    assert mail["Subject"] == f"Neue Nachricht von Erika Muster (#{conv.display_id})"
+    assert "3 neue Nachrichten" in mail.get_body(("plain",)).get_content()
+    assert "Bitte schnell!" in mail.get_body(("plain",)).get_content()
+
+
+def test_without_smtp_nothing_is_queued(desk):
+    engine, admin, ben, bot, conv = desk
+    with Session(engine) as db:
+        conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
+        assert db.exec(select(AlertEmail)).all() == []
+    assert alert_mail.email_enabled() is False
