@@ -3,12 +3,14 @@
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.admin_widgets import confirm_button, secret_once
+from kiko_livechat.components.admin_widgets import confirm_button, secret_once, switch_field
 from kiko_livechat.components.forms import card_section, field, form_error, form_notice
 from kiko_livechat.components.layout import dashboard, settings_nav
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.i18n.locales import PRODUCT_NAME
+from kiko_livechat.services.alerts import KINDS as ALERT_KINDS
+from kiko_livechat.services.notification_preferences import TONES
 from kiko_livechat.state.session import SessionState
 from kiko_livechat.state.settings import (
     ACCOUNT_DEFAULT_LOCALE,
@@ -17,6 +19,7 @@ from kiko_livechat.state.settings import (
     PersonalTokenState,
     ProfileFormState,
 )
+from kiko_livechat.state.settings import AlertPreferencesState as A
 
 
 def _settings_form(form_state, save_key: str, save_id: str, *fields: rx.Component, keep_values: bool = True):
@@ -139,6 +142,82 @@ def _api_token_section() -> rx.Component:
     )
 
 
+def _alert_row(kind: str) -> rx.Component:
+    def box(channel: str, chosen: rx.Var) -> rx.Component:
+        return rx.checkbox(
+            name=f"{channel}_{kind}",
+            default_checked=chosen.contains(kind),
+            id=f"alert-{channel}-{kind}",
+            aria_label=tr(f"settings.alerts.{channel}"),
+        )
+
+    return rx.table.row(
+        rx.table.cell(tr(f"settings.alerts.kind.{kind}")),
+        rx.table.cell(box("email", A.email)),
+        rx.table.cell(box("sound", A.sound)),
+    )
+
+
+def _alerts_section() -> rx.Component:
+    return card_section(
+        "settings.alerts.title",
+        rx.cond(
+            ~A.email_enabled,
+            rx.callout(tr("settings.alerts.email_off"), icon="mail_x", color_scheme="amber", size="1", id="email-off"),
+        ),
+        rx.form(
+            rx.vstack(
+                form_notice(A.notice),
+                form_error(A.errors.get("", "")),
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell(tr("settings.alerts.event")),
+                            rx.table.column_header_cell(tr("settings.alerts.email")),
+                            rx.table.column_header_cell(tr("settings.alerts.sound")),
+                        )
+                    ),
+                    rx.table.body(*[_alert_row(kind) for kind in ALERT_KINDS]),
+                    size="1",
+                    width="100%",
+                ),
+                field(
+                    "settings.alerts.tone",
+                    rx.select.root(
+                        rx.select.trigger(id="alert-tone"),
+                        rx.select.content(*[rx.select.item(tr(f"settings.alerts.tone.{t}"), value=t) for t in TONES]),
+                        name="tone",
+                        default_value=A.tone,
+                    ),
+                    A.errors.get("tone", ""),
+                ),
+                switch_field(
+                    "sound_when_visible",
+                    "settings.alerts.visible",
+                    A.sound_when_visible,
+                    "alert-visible",
+                    "settings.alerts.visible_hint",
+                ),
+                switch_field(
+                    "repeat_unread",
+                    "settings.alerts.repeat",
+                    A.repeat_unread,
+                    "alert-repeat",
+                    "settings.alerts.repeat_hint",
+                ),
+                switch_field(
+                    "desktop", "settings.alerts.desktop", A.desktop, "alert-desktop", "settings.alerts.desktop_hint"
+                ),
+                rx.button(tr("settings.alerts.save"), type="submit", id="alerts-save"),
+                spacing="4",
+                align="stretch",
+            ),
+            key=A.shown_count,
+            on_submit=A.save,
+        ),
+    )
+
+
 def settings_page() -> rx.Component:
     return dashboard(
         "settings.title",
@@ -149,6 +228,7 @@ def settings_page() -> rx.Component:
             _account_form(),
             _password_form(),
             _api_token_section(),
+            _alerts_section(),
             columns=rx.breakpoints(initial="1", lg="2"),
             spacing="5",
             width="100%",
@@ -157,4 +237,4 @@ def settings_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(settings_page, route=routes.SETTINGS, title=PRODUCT_NAME, on_load=SessionState.require_login)
+    app.add_page(settings_page, route=routes.SETTINGS, title=PRODUCT_NAME, on_load=[SessionState.require_login, A.load])

@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from kiko_livechat.services import api_access, auth, profile
-from kiko_livechat.state.forms import FormFeedback
+from kiko_livechat.services import alert_mail, alerts, api_access, auth, notification_preferences, profile
+from kiko_livechat.state.forms import FormFeedback, form_flag
 from kiko_livechat.state.session import SessionState, signed_in_only
 
 # A select item needs a non-empty value; this one stands for "follow the account's language".
@@ -80,3 +80,53 @@ class PersonalTokenState(FormFeedback, SessionState):
         self.new_token = ""
         with self._as_actor() as (db, actor):
             self.new_token = api_access.issue_personal_token(db, actor=actor)
+
+
+class AlertPreferencesState(FormFeedback, SessionState):
+    """The agent's alert preferences: e-mail and sound per alert kind, tone, behaviour."""
+
+    email: list[str] = []
+    sound: list[str] = []
+    tone: str = notification_preferences.DEFAULT_TONE
+    sound_when_visible: bool = True
+    repeat_unread: bool = True
+    desktop: bool = False
+    email_enabled: bool = False
+    shown_count: int = 0
+
+    @rx.event
+    @signed_in_only
+    async def load(self):
+        self._clear_feedback()
+        with self._as_actor() as (db, actor):
+            self._show(notification_preferences.get_preferences(db, actor=actor))
+        self.email_enabled = alert_mail.email_enabled()
+
+    def _show(self, current) -> None:
+        self.email, self.sound, self.tone = list(current.email), list(current.sound), current.tone
+        self.sound_when_visible, self.repeat_unread, self.desktop = (
+            current.sound_when_visible,
+            current.repeat_unread,
+            current.desktop,
+        )
+        self.shown_count += 1
+
+    @rx.event
+    @signed_in_only
+    async def save(self, form_data: dict):
+        self._clear_feedback()
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            saved = notification_preferences.save_preferences(
+                db,
+                actor=actor,
+                email=[kind for kind in alerts.KINDS if form_flag(form_data, f"email_{kind}")],
+                sound=[kind for kind in alerts.KINDS if form_flag(form_data, f"sound_{kind}")],
+                tone=form_data.get("tone", notification_preferences.DEFAULT_TONE),
+                sound_when_visible=form_flag(form_data, "sound_when_visible"),
+                repeat_unread=form_flag(form_data, "repeat_unread"),
+                desktop=form_flag(form_data, "desktop"),
+            )
+        if outcome.refused:
+            return
+        self._show(saved)
+        self._succeed("settings.saved")
