@@ -3,7 +3,7 @@ name with a language switch above one centred card, and the e-mail + password fi
 
 import reflex as rx
 
-from kiko_livechat.components.forms import field
+from kiko_livechat.components.forms import field, form_error
 from kiko_livechat.components.layout import language_select
 from kiko_livechat.components.text import tr
 from kiko_livechat.state.i18n import AppState
@@ -40,32 +40,48 @@ def public_card_page(*card_content: rx.Component, below: rx.Component | None = N
     )
 
 
-def credential_fields(errors: rx.Var) -> list[rx.Component]:
-    """E-mail and password inputs (ids `email`, `password`) with their errors."""
-    return [
-        field(
-            "login.email",
-            rx.input(
-                name="email",
-                id="email",
-                type="email",
-                auto_complete="username",
-                placeholder=tr("login.email_placeholder"),
-                size="3",
-                max_length=254,
+def login_form(state, title_key: str, subtitle_key: str, submit_id: str) -> rx.Component:
+    """E-mail and password (ids `email`, `password`) with their errors, sent to `state.login`.
+
+    The browser's own e-mail check is off: the server answers with translated errors.
+    """
+    return rx.form(
+        rx.vstack(
+            rx.heading(tr(title_key), size="6"),
+            rx.text(tr(subtitle_key), color_scheme="gray", size="2"),
+            form_error(state.errors.get("", "")),
+            field(
+                "login.email",
+                rx.input(
+                    name="email",
+                    id="email",
+                    type="email",
+                    auto_complete="username",
+                    placeholder=tr("login.email_placeholder"),
+                    size="3",
+                    max_length=254,
+                ),
+                state.errors.get("email", ""),
             ),
-            errors.get("email", ""),
-        ),
-        field(
-            "login.password",
-            rx.input(
-                name="password",
-                id="password",
-                type="password",
-                auto_complete="current-password",
-                size="3",
-                max_length=PASSWORD_INPUT_MAX,
+            field(
+                "login.password",
+                rx.input(
+                    name="password",
+                    id="password",
+                    type="password",
+                    auto_complete="current-password",
+                    size="3",
+                    max_length=PASSWORD_INPUT_MAX,
+                ),
+                state.errors.get("password", ""),
             ),
-            errors.get("password", ""),
+            rx.button(
+                tr("login.submit"), type="submit", size="3", width="100%", id=submit_id, loading=~state.is_hydrated
+            ),
+            spacing="4",
+            align="stretch",
         ),
-    ]
+        on_submit=state.login,
+        reset_on_submit=False,
+        no_validate=True,
+    )

@@ -9,7 +9,7 @@ from kiko_livechat.components.operator_widgets import (
     invitation_link,
     state_badge,
 )
-from kiko_livechat.components.public import credential_fields, public_card_page
+from kiko_livechat.components.public import login_form, public_card_page
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -54,28 +54,7 @@ def _choice(name: str, values: tuple[str, ...], label_prefix: str, default: str,
 
 def login_page() -> rx.Component:
     return public_card_page(
-        rx.form(
-            rx.vstack(
-                rx.heading(tr("operator.console"), size="6"),
-                rx.text(tr("operator.login.subtitle"), color_scheme="gray", size="2"),
-                form_error(OperatorLoginState.errors.get("", "")),
-                *credential_fields(OperatorLoginState.errors),
-                rx.button(
-                    tr("login.submit"),
-                    type="submit",
-                    size="3",
-                    width="100%",
-                    id="operator-login-submit",
-                    loading=~OperatorLoginState.is_hydrated,
-                ),
-                spacing="4",
-                align="stretch",
-            ),
-            on_submit=OperatorLoginState.login,
-            reset_on_submit=False,
-            # Our translated errors instead of the browser's own e-mail tooltip.
-            no_validate=True,
-        )
+        login_form(OperatorLoginState, "operator.console", "operator.login.subtitle", "operator-login-submit")
     )
 
 

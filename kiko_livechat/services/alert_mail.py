@@ -23,7 +23,7 @@ from kiko_livechat.models import (
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import outbox
-from kiko_livechat.services import alerts
+from kiko_livechat.services import alerts, work_queue
 from kiko_livechat.services.notification_preferences import preferences_of
 from kiko_livechat.settings import get_settings
 
@@ -83,20 +83,10 @@ def _queue(session: Session, account_id: int, user_id: int, conversation_id: int
 
 def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[DueEmail]:
     """E-mails to send now, composed, and leased to the caller (SKIP LOCKED on PostgreSQL)."""
-    now = now or utcnow()
-    rows = session.exec(
-        select(AlertEmail)
-        .where(AlertEmail.status == DeliveryStatus.PENDING, AlertEmail.send_after <= now)
-        .order_by(AlertEmail.send_after, AlertEmail.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    due = []
-    for row in rows:
-        row.attempts += 1
-        row.send_after = now + timedelta(seconds=LEASE_SECONDS)
-        session.add(row)
-        due.append(DueEmail(row.id, compose(session, row)))
+    rows = work_queue.claim(
+        session, AlertEmail, "send_after", now=now or utcnow(), lease_seconds=LEASE_SECONDS, limit=limit
+    )
+    due = [DueEmail(row.id, compose(session, row)) for row in rows]
     session.commit()
     return due
 
@@ -106,12 +96,9 @@ def record_result(session: Session, *, email_id: int, error: str | None, now: da
     row = session.get(AlertEmail, email_id)
     if row is None or row.status != DeliveryStatus.PENDING:
         return
-    if error is None:
-        row.status, row.sent_at, row.last_error = DeliveryStatus.SENT, now, None
-    elif row.attempts > len(BACKOFF_SECONDS):
-        row.status, row.last_error = DeliveryStatus.FAILED, error[:500]
-    else:
-        row.send_after, row.last_error = now + timedelta(seconds=BACKOFF_SECONDS[row.attempts - 1]), error[:500]
+    work_queue.settle(row, "send_after", ok=error is None, done=DeliveryStatus.SENT, now=now, backoff=BACKOFF_SECONDS)
+    row.sent_at = now if error is None else None
+    row.last_error = error[:500] if error else None
     session.add(row)
     session.commit()
 

@@ -10,7 +10,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -30,7 +30,7 @@ from kiko_livechat.models import (
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events, outbox
-from kiko_livechat.services import chatwoot_json
+from kiko_livechat.services import chatwoot_json, work_queue
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.messages import view as message_view
@@ -230,20 +230,10 @@ def delete_webhook(session: Session, *, actor: Actor, webhook_id: object) -> Non
 def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[DueDelivery]:
     """Deliveries to send now, leased to the caller (FOR UPDATE SKIP LOCKED on PostgreSQL, so
     several workers never send the same one at the same time)."""
-    now = now or utcnow()
-    rows = session.exec(
-        select(WebhookDelivery)
-        .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now)
-        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    due = []
-    for row in rows:
-        row.attempts += 1
-        row.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
-        session.add(row)
-        due.append(DueDelivery(row.id, row.url, _secret(session, row), row.event, row.payload))
+    rows = work_queue.claim(
+        session, WebhookDelivery, "next_attempt_at", now=now or utcnow(), lease_seconds=LEASE_SECONDS, limit=limit
+    )
+    due = [DueDelivery(row.id, row.url, _secret(session, row), row.event, row.payload) for row in rows]
     session.commit()
     return due
 
@@ -258,13 +248,9 @@ def record_result(
         return
     row.last_status_code = status_code
     row.last_error = (error or "")[:500] or None
-    if status_code is not None and 200 <= status_code < 300:
-        row.status = DeliveryStatus.DELIVERED
-        row.delivered_at = now
-    elif row.attempts > len(BACKOFF_SECONDS):
-        row.status = DeliveryStatus.FAILED
-    else:
-        row.next_attempt_at = now + timedelta(seconds=BACKOFF_SECONDS[row.attempts - 1])
+    ok = status_code is not None and 200 <= status_code < 300
+    work_queue.settle(row, "next_attempt_at", ok=ok, done=DeliveryStatus.DELIVERED, now=now, backoff=BACKOFF_SECONDS)
+    row.delivered_at = now if ok else None
     session.add(row)
     session.commit()
 
