@@ -3,6 +3,7 @@
 import reflex as rx
 
 from kiko_livechat import routes
+from kiko_livechat.components.alerts import alert_listener, sound_hint
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.settings import get_settings
@@ -151,6 +152,7 @@ def topbar(title_key: str, active: str) -> rx.Component:
         _mobile_menu(),
         rx.heading(tr(title_key), size="5"),
         rx.spacer(),
+        sound_hint(),
         availability_select(),
         language_select(SessionState.locale, SessionState.set_language),
         _user_menu(),
@@ -232,6 +234,7 @@ def dashboard(title_key: str, active: str, *content: rx.Component) -> rx.Compone
     """A dashboard page; content appears only once the session was confirmed by the server."""
     return rx.hstack(
         presence_heartbeat(),
+        alert_listener(),
         sidebar(active),
         rx.vstack(
             topbar(title_key, active),

@@ -205,8 +205,12 @@ def _alerts_section() -> rx.Component:
                     "alert-repeat",
                     "settings.alerts.repeat_hint",
                 ),
-                switch_field(
-                    "desktop", "settings.alerts.desktop", A.desktop, "alert-desktop", "settings.alerts.desktop_hint"
+                # A click here lets assets/alerts.js ask for the browser's permission.
+                rx.box(
+                    switch_field(
+                        "desktop", "settings.alerts.desktop", A.desktop, "alert-desktop", "settings.alerts.desktop_hint"
+                    ),
+                    custom_attrs={"data-ask-notifications": "true"},
                 ),
                 rx.button(tr("settings.alerts.save"), type="submit", id="alerts-save"),
                 spacing="4",

@@ -52,3 +52,8 @@ def changed(conversation, *fields: str, by: int | None = None) -> ChatEvent:
 def status_changed(conversation, by: int | None = None) -> ChatEvent:
     """A conversation update whose status changed (webhooks call it conversation_status_changed)."""
     return changed(conversation, "status", by=by)
+
+
+def alerted(event: ChatEvent) -> list[tuple[int, str]]:
+    """(user id, alert kind) the event alerts, as services.alerts worked it out before commit."""
+    return [(int(user_id), kind) for user_id, kind in event.detail.get("alerts", [])]

@@ -1,6 +1,8 @@
 """Events leave a service only when its transaction commits: `emit` parks them on the database
 session, and they are published after COMMIT (and dropped on ROLLBACK)."""
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,12 @@ def emit(session: Session, event: ChatEvent) -> None:
 def pending(session: Session) -> list[ChatEvent]:
     """The events waiting for this session's commit (read by the webhook outbox before COMMIT)."""
     return list(session.info.get(_KEY, []))
+
+
+def annotate(session: Session, change: Callable[[ChatEvent], ChatEvent]) -> None:
+    """Replace each waiting event by `change(event)` (e.g. the same event naming whom it alerts)."""
+    if _KEY in session.info:
+        session.info[_KEY] = [change(event) for event in session.info[_KEY]]
 
 
 @sa.event.listens_for(Session, "after_commit")

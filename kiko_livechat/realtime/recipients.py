@@ -6,10 +6,13 @@ their own conversation, never private notes and never what agents do behind the 
 
 from dataclasses import dataclass
 
-from kiko_livechat.realtime.events import CONVERSATION_UPDATED, MESSAGE_CREATED, TYPING, ChatEvent
+from kiko_livechat.realtime.events import CONVERSATION_UPDATED, MESSAGE_CREATED, TYPING, ChatEvent, alerted
 
 AGENT = "agent"
 VISITOR = "visitor"
+# A dashboard tab's alert listener: only events that alert its user, or that concern a
+# conversation it counts as unread (read elsewhere, reassigned ...).
+ALERTS = "alerts"
 # What a visitor's page reacts to: new messages, a status change (e.g. resolved), the agent typing.
 _VISITOR_KINDS = {MESSAGE_CREATED, CONVERSATION_UPDATED, TYPING}
 
@@ -24,11 +27,17 @@ class Client:
     # conversation their page shows (None: every conversation of their inboxes, e.g. the list).
     conversation_id: int | None = None
     user_id: int | None = None
+    # Alert listeners: the conversations they count as unread.
+    watched: frozenset[int] = frozenset()
 
 
 def receives(client: Client, event: ChatEvent) -> bool:
     if client.account_id != event.account_id or event.inbox_id not in client.inbox_ids:
         return False
+    if client.kind == ALERTS:
+        return event.kind != TYPING and (
+            event.conversation_id in client.watched or any(user_id == client.user_id for user_id, _ in alerted(event))
+        )
     if client.kind == AGENT:
         if client.conversation_id is not None and event.conversation_id != client.conversation_id:
             return False

@@ -10,19 +10,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kiko_livechat.i18n import translate
-from kiko_livechat.i18n.aliases import alias
 from kiko_livechat.models import (
     Account,
     AlertEmail,
-    Contact,
     Conversation,
     DeliveryStatus,
-    Message,
-    MessageType,
     User,
 )
 from kiko_livechat.models.base import utcnow
-from kiko_livechat.realtime import outbox
+from kiko_livechat.realtime import events, outbox
 from kiko_livechat.services import alerts, work_queue
 from kiko_livechat.services.notification_preferences import preferences_of
 from kiko_livechat.settings import get_settings
@@ -30,7 +26,7 @@ from kiko_livechat.settings import get_settings
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
 LEASE_SECONDS = 120
 # Handoffs and assignments go out at once; visitor messages wait for the digest window.
-IMMEDIATE = (alerts.HANDOFF, alerts.ASSIGNED, alerts.TEAM)
+IMMEDIATE = (alerts.HANDOFF, alerts.ASSIGNED, alerts.TEAM, alerts.UNANSWERED)
 
 
 @dataclass(frozen=True)
@@ -48,8 +44,9 @@ def _enqueue(session: Session) -> None:
     if not email_enabled():
         return
     now = utcnow()
+    alerts.route_pending(session)
     for event in outbox.pending(session):
-        for user_id, kind in alerts.recipients(session, event):
+        for user_id, kind in events.alerted(event):
             _queue(session, event.account_id, user_id, event.conversation_id, kind, now)
 
 
@@ -108,18 +105,9 @@ def compose(session: Session, row: AlertEmail) -> EmailMessage:
     user = session.get(User, row.user_id)
     account = session.get(Account, row.account_id)
     conversation = session.get(Conversation, row.conversation_id)
-    contact = session.get(Contact, conversation.contact_id)
     locale = user.locale or account.locale
-    who = contact.name or alias(conversation.alias_key, locale)
-    last = (
-        session.exec(
-            select(Message.content)
-            .where(Message.conversation_id == conversation.id, Message.message_type == MessageType.INCOMING)
-            .order_by(Message.id.desc())
-            .limit(1)
-        ).first()
-        or ""
-    )
+    about = alerts.subject_of(session, conversation, locale)
+    who, last = about.who, about.last_message
     link = f"{get_settings().base_url}/app/conversations/{conversation.display_id}"
     subject = translate(locale, f"mail.subject.{row.kind}", who=who, number=conversation.display_id)
     intro = translate(locale, f"mail.intro.{row.kind}", who=who, count=row.events)

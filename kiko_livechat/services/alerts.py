@@ -5,14 +5,24 @@ and desktop notifications alike.
   one) and nobody has it yet;
 - assigned: a conversation was given to the agent, by someone else or automatically;
 - message: the visitor wrote in a conversation assigned to the agent;
-- team: a conversation was given to a team of the agent.
+- team: a conversation was given to a team of the agent;
+- unanswered: nobody has answered a handed-over conversation within the inbox's time.
 Never for one's own doing; the page the agent is looking at is left out by the dashboard.
+
+Who is alerted is worked out once, before the transaction commits, and travels with the event
+(detail["alerts"]): the e-mail queue and every dashboard tab read the same answer.
 """
 
-from sqlmodel import Session, select
+import dataclasses
+from dataclasses import dataclass
 
+import sqlalchemy as sa
+from sqlmodel import Session, or_, select
+
+from kiko_livechat.i18n.aliases import alias
 from kiko_livechat.models import (
     AccountUser,
+    Contact,
     Conversation,
     ConversationStatus,
     InboxMember,
@@ -20,17 +30,38 @@ from kiko_livechat.models import (
     MessageType,
     TeamMember,
 )
-from kiko_livechat.realtime import events
+from kiko_livechat.realtime import events, outbox
+from kiko_livechat.services.actor import Actor
 
 HANDOFF = "handoff"
 ASSIGNED = "assigned"
 MESSAGE = "message"
 TEAM = "team"
-KINDS = (HANDOFF, ASSIGNED, MESSAGE, TEAM)
+UNANSWERED = "unanswered"
+KINDS = (HANDOFF, ASSIGNED, MESSAGE, TEAM, UNANSWERED)
 # Chatwoot users complain that handoffs raise no alert and new-message e-mails are off: here
-# handoffs, assignments and visitor messages alert by e-mail (messages digested) and sound.
-DEFAULT_EMAIL = (HANDOFF, ASSIGNED, MESSAGE)
-DEFAULT_SOUND = (HANDOFF, ASSIGNED, MESSAGE)
+# handoffs, assignments, visitor messages and unanswered handoffs alert by e-mail (messages
+# digested) and sound.
+DEFAULT_EMAIL = (HANDOFF, ASSIGNED, MESSAGE, UNANSWERED)
+DEFAULT_SOUND = (HANDOFF, ASSIGNED, MESSAGE, UNANSWERED)
+_ROUTED = (events.MESSAGE_CREATED, events.CONVERSATION_CREATED, events.CONVERSATION_UPDATED)
+
+
+def route_pending(session: Session) -> None:
+    """Name, on each event waiting for this session's commit, whom it alerts. Idempotent."""
+
+    def route(event: events.ChatEvent) -> events.ChatEvent:
+        if event.kind not in _ROUTED or "alerts" in event.detail:
+            return event
+        found = [[user_id, kind] for user_id, kind in recipients(session, event)]
+        return dataclasses.replace(event, detail={**event.detail, "alerts": found})
+
+    outbox.annotate(session, route)
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _route(session: Session) -> None:
+    route_pending(session)
 
 
 def recipients(session: Session, event: events.ChatEvent) -> list[tuple[int, str]]:
@@ -47,6 +78,10 @@ def recipients(session: Session, event: events.ChatEvent) -> list[tuple[int, str
     elif _new_for_humans(event, conversation):
         for user_id in _inbox_agents(session, conversation):
             found.setdefault(user_id, HANDOFF)
+    elif event.kind == events.CONVERSATION_UPDATED and "unanswered" in event.detail.get("changed", []):
+        for user_id in [*_inbox_agents(session, conversation), conversation.assignee_id]:
+            if user_id is not None:
+                found.setdefault(user_id, UNANSWERED)
     elif event.kind == events.CONVERSATION_UPDATED:
         what = event.detail.get("changed", [])
         if "assignee" in what and conversation.assignee_id and conversation.assignee_id != by:
@@ -55,7 +90,8 @@ def recipients(session: Session, event: events.ChatEvent) -> list[tuple[int, str
             for user_id in _team_members(session, conversation.team_id):
                 if user_id not in (by, conversation.assignee_id):
                     found.setdefault(user_id, TEAM)
-    return [(user_id, kind) for user_id, kind in found.items() if _active(session, conversation.account_id, user_id)]
+    active = _active(session, conversation.account_id, list(found))
+    return [(user_id, kind) for user_id, kind in found.items() if user_id in active]
 
 
 def _new_for_humans(event: events.ChatEvent, conversation: Conversation) -> bool:
@@ -75,12 +111,77 @@ def _team_members(session: Session, team_id: int) -> list[int]:
     return list(session.exec(select(TeamMember.user_id).where(TeamMember.team_id == team_id)).all())
 
 
-def _active(session: Session, account_id: int, user_id: int) -> bool:
-    return (
+def _active(session: Session, account_id: int, user_ids: list[int]) -> set[int]:
+    if not user_ids:
+        return set()
+    return set(
         session.exec(
-            select(AccountUser.id).where(
-                AccountUser.account_id == account_id, AccountUser.user_id == user_id, AccountUser.is_active
+            select(AccountUser.user_id).where(
+                AccountUser.account_id == account_id, AccountUser.user_id.in_(user_ids), AccountUser.is_active
             )
-        ).first()
-        is not None
+        ).all()
     )
+
+
+@dataclass(frozen=True)
+class Unread:
+    """What waits for the agent: open conversations assigned to them, or unassigned in an inbox
+    they work, with a visitor message nobody has read yet."""
+
+    conversation_ids: frozenset[int]
+    assigned: int
+
+    @property
+    def total(self) -> int:
+        return len(self.conversation_ids)
+
+
+# A count in a tab title; beyond this it says "many" either way.
+UNREAD_LIMIT = 99
+
+
+def unread_for(session: Session, *, actor: Actor) -> Unread:
+    member_inboxes = select(InboxMember.inbox_id).where(InboxMember.user_id == actor.user_id)
+    newer = (
+        select(Message.id)
+        .where(
+            Message.conversation_id == Conversation.id,
+            Message.message_type == MessageType.INCOMING,
+            or_(Conversation.agent_last_seen_at.is_(None), Message.created_at > Conversation.agent_last_seen_at),
+        )
+        .exists()
+    )
+    rows = session.exec(
+        select(Conversation.id, Conversation.assignee_id)
+        .where(
+            Conversation.account_id == actor.account_id,
+            Conversation.status == ConversationStatus.OPEN,
+            or_(
+                Conversation.assignee_id == actor.user_id,
+                Conversation.assignee_id.is_(None) & Conversation.inbox_id.in_(member_inboxes),
+            ),
+            newer,
+        )
+        .limit(UNREAD_LIMIT)
+    ).all()
+    return Unread(frozenset(cid for cid, _ in rows), sum(1 for _, assignee in rows if assignee == actor.user_id))
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an alert is about: the conversation's number, who (name or alias) and their last words."""
+
+    number: int
+    who: str
+    last_message: str
+
+
+def subject_of(session: Session, conversation: Conversation, locale: str) -> Subject:
+    contact = session.get(Contact, conversation.contact_id)
+    last = session.exec(
+        select(Message.content)
+        .where(Message.conversation_id == conversation.id, Message.message_type == MessageType.INCOMING)
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+    return Subject(conversation.display_id, contact.name or alias(conversation.alias_key, locale), last or "")

@@ -1,6 +1,7 @@
 """Delivery of chat events to the browsers connected to this worker process.
 
-Each worker keeps the tabs whose websocket it holds (registered by the page's on_load) and
+Each worker keeps the tabs whose websocket it holds (registered by the page's on_load; a tab
+may hold several listeners, e.g. its page and its alerts, one per state class) and
 listens to the bus (in-process, or Redis for several workers). For every event the recipients
 module decides who hears it; each of those tabs' states is then told to catch up from the
 database by message id. A nudge that arrives twice or a tab that missed one (reconnect, worker
@@ -15,7 +16,7 @@ import reflex as rx
 
 from kiko_livechat.db import session_scope
 from kiko_livechat.realtime.bus import get_bus
-from kiko_livechat.realtime.events import TYPING, ChatEvent
+from kiko_livechat.realtime.events import TYPING, ChatEvent, alerted
 from kiko_livechat.realtime.recipients import Client, receives
 from kiko_livechat.services import conversations
 
@@ -28,20 +29,21 @@ logging.getLogger("reflex.app").setLevel(logging.ERROR)
 RESYNC_SECONDS = 20
 FORGET_AFTER_SECONDS = 10 * RESYNC_SECONDS
 
-# client token -> (who this tab is, the state class that catches up)
-_clients: dict[str, tuple[Client, type[rx.State]]] = {}
-_seen: dict[str, float] = {}
+# (client token, state class that catches up) -> who this listener is
+Listener = tuple[str, type[rx.State]]
+_clients: dict[Listener, Client] = {}
+_seen: dict[Listener, float] = {}
 
 
 def register(client_token: str, client: Client, state_cls: type[rx.State]) -> None:
     """This tab (on this worker) wants the events `client` may hear, delivered to `state_cls`."""
-    _clients[client_token] = (client, state_cls)
-    _seen[client_token] = time.monotonic()
+    _clients[(client_token, state_cls)] = client
+    _seen[(client_token, state_cls)] = time.monotonic()
 
 
-def unregister(client_token: str) -> None:
-    _clients.pop(client_token, None)
-    _seen.pop(client_token, None)
+def unregister(client_token: str, state_cls: type[rx.State]) -> None:
+    _clients.pop((client_token, state_cls), None)
+    _seen.pop((client_token, state_cls), None)
 
 
 def run_soon(work, *args) -> None:
@@ -61,46 +63,53 @@ def registered() -> int:
     return len(_clients)
 
 
-# Tabs being updated right now, and the newest event each of them still has to hear.
-_busy: set[str] = set()
-_pending: dict[str, ChatEvent] = {}
+# Listeners being updated right now, and the newest event each of them still has to hear.
+_busy: set[Listener] = set()
+_pending: dict[Listener, ChatEvent] = {}
 
 
 async def run_delivery(app: rx.App) -> None:
     """Lifespan task (cancelled at shutdown): hear every event, hand it to the tabs that may see it."""
     async for event in get_bus().events():
-        for token, (client, state_cls) in list(_clients.items()):
+        for listener, client in list(_clients.items()):
             if receives(client, event):
-                _schedule(app, token, state_cls, event)
+                _schedule(app, listener, event)
 
 
-def _schedule(app: rx.App, token: str, state_cls: type[rx.State], event: ChatEvent) -> None:
+def _schedule(app: rx.App, listener: Listener, event: ChatEvent) -> None:
     """One update per tab at a time. Events arriving meanwhile collapse into one more update
     (a catch-up reads everything new anyway), so a burst costs each tab two reloads, not fifty.
-    A typing signal does not replace a pending message."""
-    if token in _busy:
-        if event.kind != TYPING or token not in _pending:
-            _pending[token] = event
+    A typing signal does not replace a pending message, nor does an event that alerts nobody
+    replace one that alerts someone (that tab's sound would be lost)."""
+    if listener in _busy:
+        waiting = _pending.get(listener)
+        if waiting is None or _weight(event) >= _weight(waiting):
+            _pending[listener] = event
         return
-    _busy.add(token)
-    asyncio.create_task(_drain(app, token, state_cls, event))
+    _busy.add(listener)
+    asyncio.create_task(_drain(app, listener, event))
 
 
-async def _drain(app: rx.App, token: str, state_cls: type[rx.State], event: ChatEvent | None) -> None:
+def _weight(event: ChatEvent) -> int:
+    return 0 if event.kind == TYPING else 2 if alerted(event) else 1
+
+
+async def _drain(app: rx.App, listener: Listener, event: ChatEvent | None) -> None:
     try:
         while event is not None:
-            await _deliver(app, token, state_cls, event)
-            event = _pending.pop(token, None)
+            await _deliver(app, listener, event)
+            event = _pending.pop(listener, None)
     finally:
-        _busy.discard(token)
+        _busy.discard(listener)
 
 
-async def _deliver(app: rx.App, token: str, state_cls: type[rx.State], event: ChatEvent) -> None:
+async def _deliver(app: rx.App, listener: Listener, event: ChatEvent) -> None:
+    token, state_cls = listener
     if app.event_namespace is None or token not in app.event_namespace.token_to_sid:
         # Not connected right now (closed, or reconnecting). A tab that comes back catches up
         # from the database on its next resync; one that never does is forgotten.
-        if time.monotonic() - _seen.get(token, 0) > FORGET_AFTER_SECONDS:
-            unregister(token)
+        if time.monotonic() - _seen.get(listener, 0) > FORGET_AFTER_SECONDS:
+            unregister(token, state_cls)
         return
     try:
         async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:

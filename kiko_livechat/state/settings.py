@@ -3,6 +3,7 @@
 import reflex as rx
 
 from kiko_livechat.services import alert_mail, alerts, api_access, auth, notification_preferences, profile
+from kiko_livechat.state.alerts import AlertState
 from kiko_livechat.state.forms import FormFeedback, form_flag
 from kiko_livechat.state.session import SessionState, signed_in_only
 
@@ -127,6 +128,7 @@ class AlertPreferencesState(FormFeedback, SessionState):
                 desktop=form_flag(form_data, "desktop"),
             )
         if outcome.refused:
-            return
+            return None
         self._show(saved)
         self._succeed("settings.saved")
+        return AlertState.start  # this tab's sound follows the new preferences at once

@@ -81,3 +81,55 @@ def test_team_assignment_alerts_the_team_but_not_who_did_it(db, desk):
     moved = _alerts(db, lambda: conversations.assign(db, actor=ben, conversation_id=conv.id,
                                                      assignee_id=None, team_id=team_id))  # fmt: skip
     assert moved == {(clara.user_id, "team")}
+
+
+def test_the_alerted_people_travel_with_the_committed_event(db, desk):
+    """Worked out once before commit: the e-mail queue and every dashboard tab read the same."""
+    acc, admin, ben, clara, inbox_id, bot = desk
+    contacts.create_contact(db, actor=bot, name="E", inbox_id=inbox_id, source_id="s")
+    conv = api_chat.create_conversation(db, actor=bot, inbox_id=inbox_id, source_id="s")
+    committed = _captured(db, lambda: conversations.set_status(db, actor=bot, conversation_id=conv.id, status="open"))
+    carried = {pair for event in committed for pair in events.alerted(event)}
+    assert carried == {(ben.user_id, "handoff"), (clara.user_id, "handoff")}
+
+
+def _visitor_writes(db, bot, conv, text="Hallo?"):
+    api_chat.create_message(db, actor=bot, display_id=conv.display_id, content=text, message_type="incoming")
+
+
+def test_unread_counts_what_waits_for_the_agent(db, desk):
+    acc, admin, ben, clara, inbox_id, bot = desk
+    contacts.create_contact(db, actor=bot, name="E", inbox_id=inbox_id, source_id="s")
+    mine = api_chat.create_conversation(db, actor=bot, inbox_id=inbox_id, source_id="s", status="open")
+    queue = api_chat.create_conversation(db, actor=bot, inbox_id=inbox_id, source_id="s", status="open")
+    claras = api_chat.create_conversation(db, actor=bot, inbox_id=inbox_id, source_id="s", status="open")
+    conversations.assign(db, actor=admin, conversation_id=mine.id, assignee_id=ben.user_id)
+    conversations.assign(db, actor=admin, conversation_id=claras.id, assignee_id=clara.user_id)
+    assert alerts.unread_for(db, actor=ben).total == 0  # nobody has written yet
+    for conv in (mine, queue, claras):
+        _visitor_writes(db, bot, conv)
+    unread = alerts.unread_for(db, actor=ben)
+    assert unread.conversation_ids == {mine.id, queue.id} and unread.assigned == 1
+    # Someone else reading the queued one takes it off; reading his own takes it off too.
+    conversations.mark_read(db, actor=clara, conversation_id=queue.id)
+    conversations.mark_read(db, actor=ben, conversation_id=mine.id)
+    assert alerts.unread_for(db, actor=ben).total == 0
+    _visitor_writes(db, bot, mine, "Noch da?")
+    assert alerts.unread_for(db, actor=ben) == alerts.Unread(frozenset({mine.id}), 1)
+    conversations.set_status(db, actor=ben, conversation_id=mine.id, status="resolved")
+    assert alerts.unread_for(db, actor=ben).total == 0
+
+
+def test_unread_leaves_out_inboxes_the_agent_does_not_work_and_other_accounts(db, desk):
+    acc, admin, ben, clara, inbox_id, bot = desk
+    other_inbox = inboxes.create_api_inbox(db, actor=admin, name="Other", agent_ids=[clara.user_id])
+    other_bot = api_access.resolve_api_token(db, token=other_inbox.api_token)
+    contacts.create_contact(db, actor=other_bot, name="F", inbox_id=other_inbox.inbox.inbox_id, source_id="t")
+    conv = api_chat.create_conversation(
+        db, actor=other_bot, inbox_id=other_inbox.inbox.inbox_id, source_id="t", status="open"
+    )
+    _visitor_writes(db, other_bot, conv)
+    assert alerts.unread_for(db, actor=ben).total == 0
+    assert alerts.unread_for(db, actor=clara).conversation_ids == {conv.id}
+    stranger = factories.actor(db, factories.active_account(db).id, role=Role.ADMINISTRATOR)
+    assert alerts.unread_for(db, actor=stranger).total == 0

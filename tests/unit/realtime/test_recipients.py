@@ -9,7 +9,7 @@ from kiko_livechat.realtime.events import (
     TYPING,
     ChatEvent,
 )
-from kiko_livechat.realtime.recipients import AGENT, VISITOR, Client, receives
+from kiko_livechat.realtime.recipients import AGENT, ALERTS, VISITOR, Client, receives
 
 AGENT_A = Client(kind=AGENT, account_id=1, inbox_ids=frozenset({10, 11}), user_id=5)
 AGENT_OTHER_INBOX = Client(kind=AGENT, account_id=1, inbox_ids=frozenset({12}), user_id=6)
@@ -61,3 +61,16 @@ def test_an_agent_page_showing_one_conversation_hears_only_that_one():
     assert receives(viewing, _event())
     other = ChatEvent(kind=MESSAGE_CREATED, account_id=1, inbox_id=10, conversation_id=999, message_id=2)
     assert not receives(viewing, other)
+
+
+def test_an_alert_listener_hears_what_alerts_its_user_or_changes_its_count():
+    listener = Client(kind=ALERTS, account_id=1, inbox_ids=frozenset({10}), user_id=5, watched=frozenset({200}))
+    assert receives(listener, _event(alerts=[[5, "message"]]))
+    assert not receives(listener, _event(alerts=[[6, "message"]]))  # someone else's alert
+    assert not receives(listener, _event())  # nothing for it, nothing it counts
+    counted = ChatEvent(kind=CONVERSATION_UPDATED, account_id=1, inbox_id=10, conversation_id=200)
+    assert receives(listener, counted)  # e.g. read in another tab: the count goes down
+    assert not receives(listener, ChatEvent(kind=TYPING, account_id=1, inbox_id=10, conversation_id=200))
+    elsewhere = ChatEvent(kind=MESSAGE_CREATED, account_id=2, inbox_id=10, conversation_id=100,
+                          detail={"alerts": [[5, "message"]]})  # fmt: skip
+    assert not receives(listener, elsewhere)

@@ -1,0 +1,86 @@
+"""A dashboard tab's alerts: what the browser is told to play, and the unread count."""
+
+from sqlmodel import Session
+
+from kiko_livechat.models import Role
+from kiko_livechat.realtime import events
+from kiko_livechat.services import auth, conversations, notification_preferences, visitor_chat
+from kiko_livechat.state import live
+from kiko_livechat.state.alerts import AlertState
+from tests import factories
+from tests.integration.state.states import state_for
+
+
+def _desk(app_db):
+    with Session(app_db, expire_on_commit=False) as db:
+        acc = factories.active_account(db)
+        ben = factories.login(db, factories.user(db, acc.id, role=Role.AGENT))
+        clara = factories.login(db, factories.user(db, acc.id, role=Role.AGENT))
+        inbox = factories.inbox(db, acc.id, agent_ids=[ben.actor.user_id, clara.actor.user_id])
+        sent = visitor_chat.send_visitor_message(
+            db, public_token=inbox.public_token, visitor_token=factories.visitor_token(), content="Hallo, ist wer da?"
+        )
+    return ben, clara, inbox, sent
+
+
+def _alerting(ben, inbox, sent, *alerts) -> events.ChatEvent:
+    return events.ChatEvent(
+        kind=events.CONVERSATION_CREATED, account_id=ben.actor.account_id, inbox_id=inbox.id,
+        conversation_id=sent.conversation_id, detail={"alerts": [list(pair) for pair in alerts]},
+    )  # fmt: skip
+
+
+async def test_a_handoff_tells_the_tab_to_play_and_counts_it(app_db):
+    ben, clara, inbox, sent = _desk(app_db)
+    state = state_for(AlertState, ben.token)
+    await state.start()
+    assert (state.unread, state.unread_assigned, state.alert_seq) == (1, 0, 0)
+    listener = live._clients[(state.router.session.client_token, AlertState)]
+    assert listener.watched == {sent.conversation_id} and listener.user_id == ben.actor.user_id
+
+    await state._on_chat_event(_alerting(ben, inbox, sent, (clara.actor.user_id, "handoff")))
+    assert state.alert_seq == 0  # Clara's alert, not his
+    await state._on_chat_event(_alerting(ben, inbox, sent, (ben.actor.user_id, "handoff")))
+    assert state.alert_seq == 1 and state.alert_sound and state.alert_number == "1"
+    assert state.alert_title.startswith("Neue Unterhaltung: ") and state.alert_body == "Hallo, ist wer da?"
+
+
+async def test_the_sound_follows_the_preferences_and_reading_clears_the_count(app_db):
+    ben, clara, inbox, sent = _desk(app_db)
+    with Session(app_db) as db:
+        notification_preferences.save_preferences(
+            db, actor=ben.actor, email=[], sound=["assigned"], tone="pop", sound_when_visible=False,
+            repeat_unread=False, desktop=True,
+        )  # fmt: skip
+    state = state_for(AlertState, ben.token)
+    await state.start()
+    assert (state.tone, state.sound_kinds, state.sound_when_visible, state.desktop) == (
+        "pop",
+        ["assigned"],
+        False,
+        True,
+    )
+    await state._on_chat_event(_alerting(ben, inbox, sent, (ben.actor.user_id, "handoff")))
+    assert state.alert_seq == 1 and not state.alert_sound  # shown as a notification, but silent
+    with Session(app_db) as db:
+        conversations.mark_read(db, actor=clara.actor, conversation_id=sent.conversation_id)
+    await state._on_chat_event(
+        events.ChatEvent(
+            kind=events.CONVERSATION_UPDATED,
+            account_id=ben.actor.account_id,
+            inbox_id=inbox.id,
+            conversation_id=sent.conversation_id,
+        )  # fmt: skip
+    )
+    assert state.unread == 0
+
+
+async def test_a_signed_out_tab_stops_listening(app_db):
+    ben, clara, inbox, sent = _desk(app_db)
+    state = state_for(AlertState, ben.token)
+    await state.start()
+    with Session(app_db) as db:
+        auth.logout(db, token=ben.token)
+    await state._on_chat_event(_alerting(ben, inbox, sent, (ben.actor.user_id, "handoff")))
+    assert state.alert_seq == 0
+    assert (state.router.session.client_token, AlertState) not in live._clients
