@@ -48,12 +48,21 @@ _ROUTED = (events.MESSAGE_CREATED, events.CONVERSATION_CREATED, events.CONVERSAT
 
 
 def route_pending(session: Session) -> None:
-    """Name, on each event waiting for this session's commit, whom it alerts. Idempotent."""
+    """Name, on each event waiting for this session's commit, whom it alerts; each person once
+    per conversation and transaction (a handoff that also opens and assigns is one alert).
+    Idempotent: events already routed keep their answer."""
+    done = {
+        (user_id, event.conversation_id) for event in outbox.pending(session) for user_id, _ in events.alerted(event)
+    }
 
     def route(event: events.ChatEvent) -> events.ChatEvent:
         if event.kind not in _ROUTED or "alerts" in event.detail:
             return event
-        found = [[user_id, kind] for user_id, kind in recipients(session, event)]
+        found = []
+        for user_id, kind in recipients(session, event):
+            if (user_id, event.conversation_id) not in done:
+                done.add((user_id, event.conversation_id))
+                found.append([user_id, kind])
         return dataclasses.replace(event, detail={**event.detail, "alerts": found})
 
     outbox.annotate(session, route)

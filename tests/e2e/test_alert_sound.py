@@ -1,0 +1,85 @@
+"""An agent's tab hears a handoff: the tone plays (after the first click, as browsers demand),
+the tab title counts the unread conversation, and the conversation on screen stays quiet."""
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import login
+
+pytestmark = pytest.mark.e2e
+
+# Every play() of an audio element, with its source and whether it was muted (the warm-up
+# after the first click plays each tone muted; an alert plays one unmuted).
+RECORD_PLAYS = """
+window.__plays = [];
+const play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  window.__plays.push({src: this.currentSrc || this.src, muted: this.muted, at: location.pathname});
+  return play.call(this);
+};
+"""
+
+
+def _alerts_heard(page) -> list[dict]:
+    return [p for p in page.evaluate("window.__plays") if not p["muted"]]
+
+
+def _bot(live_app):
+    demo = live_app["demo"]
+    return httpx.Client(
+        base_url=f"{live_app['base']}/api/v1/accounts/{demo['account_id']}",
+        headers={"api_access_token": demo["api_token"]},
+    )
+
+
+def test_a_handoff_plays_the_tone_and_counts_in_the_title(live_app, page):
+    base, demo = live_app["base"], live_app["demo"]
+    agent = demo["logins"][1]
+    page.add_init_script(RECORD_PLAYS)
+    login(page, base, agent["email"], agent["password"])
+    hint = page.locator("#sound-hint")
+    expect(hint).to_be_visible()
+    page.screenshot(path="test-artifacts/alert-sound-hint.png")
+    page.locator("h1, h2").first.click()  # any first click lets the page make sound
+    expect(hint).to_be_hidden()
+    assert _alerts_heard(page) == []
+
+    with _bot(live_app) as bot:
+        handoff = {
+            "inbox_id": demo["api_inbox_id"],
+            "contact": {"name": "Tonia Test", "source_id": "tone-1"},
+            "transcript": [{"content": "Ich möchte mit einem Menschen sprechen", "message_type": "incoming"}],
+        }
+        handed = bot.post("/handoffs", json=handoff)
+        assert handed.status_code == 201, handed.text
+        number = handed.json()["id"]
+        page.wait_for_function("window.__plays.some(p => !p.muted)")
+        heard = _alerts_heard(page)
+        assert len(heard) == 1 and heard[0]["src"].endswith("/tones/bell.wav")
+        page.wait_for_function("document.title.startsWith('(1) ')")
+
+        # Opening the conversation (a new page load: the record starts afresh) reads it: the
+        # count goes; the agent takes it.
+        page.goto(f"{base}/app/conversations/{number}")
+        expect(page.locator("#conversation-title")).to_be_visible()
+        page.wait_for_function("!/^\\(\\d+\\)/.test(document.title)")
+        page.get_by_role("button", name="Mir zuweisen").click()
+        expect(page.get_by_text(f"{agent['name']} zugewiesen")).to_be_visible()
+
+        # The visitor writes in the conversation on screen: it shows, and stays quiet.
+        said = bot.post(
+            f"/conversations/{number}/messages", json={"content": "Sind Sie da?", "message_type": "incoming"}
+        )
+        assert said.status_code in (200, 201), said.text
+        expect(page.locator(".message", has_text="Sind Sie da?")).to_be_visible()
+        page.wait_for_timeout(1500)
+        assert _alerts_heard(page) == []
+
+        # Elsewhere in the dashboard the next message alerts again and counts.
+        page.locator("a[href='/app/inbox']").first.click()
+        expect(page.locator("#tab-open")).to_be_visible()
+        bot.post(f"/conversations/{number}/messages", json={"content": "Hallo?", "message_type": "incoming"})
+        page.wait_for_function("window.__plays.some(p => !p.muted && p.at === '/app/inbox')")
+        page.wait_for_function("document.title.startsWith('(1) ')")
+        page.screenshot(path="test-artifacts/alert-sound-inbox.png")
