@@ -138,8 +138,12 @@ def test_unread_leaves_out_inboxes_the_agent_does_not_work_and_other_accounts(db
 def test_one_transaction_alerts_each_person_once_per_conversation(db, desk):
     """The one-call handoff creates, opens and hands over: one alert each, not three."""
     acc, admin, ben, clara, inbox_id, bot = desk
-    committed = _captured(db, lambda: api_chat.hand_over(db, actor=bot, inbox_id=inbox_id,
-                                                         contact={"name": "E", "source_id": "s"},
-                                                         transcript=[{"content": "Hallo", "message_type": "incoming"}]))  # fmt: skip
+    transcript = [{"content": "Hallo", "message_type": "incoming"}]
+    committed = _captured(
+        db,
+        lambda: api_chat.hand_over(
+            db, actor=bot, inbox_id=inbox_id, contact={"name": "E", "source_id": "s"}, transcript=transcript
+        ),
+    )
     carried = [pair for event in committed for pair in events.alerted(event)]
     assert sorted(carried) == sorted([(ben.user_id, "handoff"), (clara.user_id, "handoff")])
