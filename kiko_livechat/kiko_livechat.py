@@ -8,8 +8,8 @@ import reflex as rx
 import kiko_livechat.pages
 from kiko_livechat.api import build_api
 from kiko_livechat.api.framing import frame_policy
-from kiko_livechat.state.live import run_delivery, wake_snoozed_conversations
-from kiko_livechat.workers import deliver_webhooks, send_alert_emails
+from kiko_livechat.state.live import run_delivery
+from kiko_livechat.workers import deliver_webhooks, remind_unanswered, send_alert_emails, wake_snoozed_conversations
 
 app = rx.App(
     # Our routes first, then the frame policy around everything (pages included).
@@ -29,6 +29,8 @@ for _module in pkgutil.iter_modules(kiko_livechat.pages.__path__):
 app.register_lifespan_task(run_delivery)
 # Snoozed conversations reopen when their time has come.
 app.register_lifespan_task(wake_snoozed_conversations)
+# Handoffs nobody answered in time: agents reminded, the visitor offered to leave an e-mail.
+app.register_lifespan_task(remind_unanswered)
 # Webhooks to the bot and other systems, from the durable outbox.
 app.register_lifespan_task(deliver_webhooks)
 # Alert e-mails to agents, from their durable queue.

@@ -8,12 +8,40 @@ import aiosmtplib
 import httpx
 
 from kiko_livechat.db import session_scope
-from kiko_livechat.services import alert_mail, webhooks
+from kiko_livechat.services import alert_mail, conversations, unanswered, webhooks
 from kiko_livechat.settings import get_settings
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 TIMEOUT_SECONDS = 5.0
+SNOOZE_CHECK_SECONDS = 30
+# A reminder is at most this late after the inbox's time (two minutes by default).
+REMINDER_CHECK_SECONDS = 10
+
+
+async def wake_snoozed_conversations() -> None:
+    """Reopen conversations whose snooze time has passed."""
+    await _every(SNOOZE_CHECK_SECONDS, conversations.wake_snoozed, "waking snoozed conversations")
+
+
+async def remind_unanswered() -> None:
+    """Remind the agents of handoffs nobody has answered in their inbox's time."""
+    await _every(REMINDER_CHECK_SECONDS, unanswered.remind_overdue, "reminding of unanswered conversations")
+
+
+async def _every(seconds: float, work, what: str) -> None:
+    """Run `work(db)` in a thread every `seconds`; a failure is logged and tried again next time."""
+
+    def run() -> None:
+        with session_scope() as db:
+            work(db)
+
+    while True:
+        try:
+            await asyncio.to_thread(run)
+        except Exception:
+            log.exception("%s failed", what)
+        await asyncio.sleep(seconds)
 
 
 async def deliver_webhooks() -> None:

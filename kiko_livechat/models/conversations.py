@@ -51,6 +51,8 @@ class Conversation(SQLModel, table=True):
         sa.Index("ix_conversations_assignee", "account_id", "assignee_id", "status", "last_activity_at"),
         sa.Index("ix_conversations_team", "account_id", "team_id", "status", "last_activity_at"),
         sa.Index("ix_conversations_waiting", "account_id", "status", "waiting_since"),
+        # The reminder worker: handoffs nobody has answered in time.
+        sa.Index("ix_conversations_unanswered_due", "unanswered_due_at"),
         # Reports by creation time; the contact's earlier conversations.
         sa.Index("ix_conversations_created", "account_id", "created_at"),
         sa.Index("ix_conversations_contact", "contact_id", "created_at"),
@@ -76,6 +78,12 @@ class Conversation(SQLModel, table=True):
     # When the bot handed over; first response time is counted from here.
     handed_off_at: datetime | None = time_field()
     first_reply_at: datetime | None = time_field()
+    # When the first human answer after the handoff is overdue (the inbox's reminder time);
+    # cleared when the reminder worker has looked at it.
+    unanswered_due_at: datetime | None = time_field()
+    # When agents were reminded that nobody answered; the visitor was then offered to leave an
+    # e-mail address, and the transcript is mailed to it once an agent answers.
+    unanswered_at: datetime | None = time_field()
     agent_last_seen_at: datetime | None = time_field()
     contact_last_seen_at: datetime | None = time_field()
     created_at: datetime = created_at_field()

@@ -36,6 +36,8 @@ class Inbox(SQLModel, table=True):
     # stop, so the bot does not answer over the agent. On: Chatwoot's behaviour.
     bot_receives_after_handoff: bool = Field(default=False)
     enable_auto_assignment: bool = Field(default=True)
+    # Remind the inbox's agents when nobody answers a handoff within this time (0: never).
+    unanswered_after_seconds: int = Field(default=120)
     created_at: datetime = created_at_field()
 
 

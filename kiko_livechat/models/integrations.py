@@ -60,8 +60,9 @@ class WebhookDelivery(SQLModel, table=True):
 
 
 class AlertEmail(SQLModel, table=True):
-    """An alert e-mail to an agent, queued in the transaction that caused it. Quick follow-ups
-    in the same conversation join the pending row (the digest) instead of adding e-mails."""
+    """An alert e-mail to an agent, or a transcript to a visitor, queued in the transaction that
+    caused it. Quick follow-ups in the same conversation join the pending row (the digest)
+    instead of adding e-mails."""
 
     __tablename__ = "alert_emails"
     __table_args__ = (
@@ -71,8 +72,10 @@ class AlertEmail(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = account_fk()
-    user_id: int = Field(foreign_key="users.id", nullable=False, ondelete="CASCADE")
+    # The agent alerted; None for a transcript to the visitor (who is the conversation's contact).
+    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE")
     conversation_id: int = Field(foreign_key="conversations.id", nullable=False, ondelete="CASCADE")
+    # An alert kind (services/alerts.KINDS) or "transcript".
     kind: str = Field(max_length=20)
     events: int = Field(default=1)
     status: str = Field(default=DeliveryStatus.PENDING, max_length=10)

@@ -17,6 +17,7 @@ from kiko_livechat.components.forms import card_section, field, form_error, form
 from kiko_livechat.components.layout import dashboard, settings_nav
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
+from kiko_livechat.services.inboxes import UNANSWERED_MAX_MINUTES
 from kiko_livechat.services.provisioning import GREETING_MAX
 from kiko_livechat.services.validation import NAME_MAX, URL_MAX
 from kiko_livechat.state.inboxes import (
@@ -264,6 +265,20 @@ def _settings_form() -> rx.Component:
                     S.auto_assign,
                     "inbox-auto-assign",
                     "inboxes.field.auto_assign_hint",
+                ),
+                field(
+                    "inboxes.field.unanswered",
+                    rx.input(
+                        name="unanswered_after_minutes",
+                        type="number",
+                        min=0,
+                        max=UNANSWERED_MAX_MINUTES,
+                        default_value=S.unanswered_minutes,
+                        id="inbox-unanswered",
+                        width="8em",
+                    ),
+                    S.errors.get("unanswered_after_minutes", ""),
+                    hint_key="inboxes.field.unanswered_hint",
                 ),
                 agent_checkboxes(S.agents, S.errors.get("agent_ids", ""), checked=lambda agent: agent.selected),
                 rx.button(tr("inboxes.settings.save"), type="submit", id="save-inbox", width="fit-content"),

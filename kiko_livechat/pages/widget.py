@@ -61,10 +61,16 @@ def _notices() -> rx.Component:
             rx.callout(tr("widget.unavailable"), icon="circle_alert", color_scheme="amber", size="1", width="100%"),
         ),
         rx.cond(
-            ~WidgetState.agents_online & (WidgetState.conversation_ref != 0) & ~WidgetState.email_left,
+            (~WidgetState.agents_online | WidgetState.unanswered)
+            & (WidgetState.conversation_ref != 0)
+            & ~WidgetState.email_left,
             rx.form(
                 rx.vstack(
-                    rx.text(tr("widget.leave_email"), size="2"),
+                    rx.text(
+                        rx.cond(WidgetState.unanswered, tr("widget.unanswered"), tr("widget.leave_email")),
+                        size="2",
+                        id="widget-email-offer",
+                    ),
                     rx.hstack(
                         rx.input(name="email", type="email", id="widget-email", size="2", width="100%"),
                         rx.button(tr("widget.leave_email_submit"), type="submit", size="2"),

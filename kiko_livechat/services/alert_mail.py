@@ -19,7 +19,8 @@ from kiko_livechat.models import (
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events, outbox
-from kiko_livechat.services import alerts, work_queue
+from kiko_livechat.services import alerts, transcripts, work_queue
+from kiko_livechat.services.mail import build_email
 from kiko_livechat.services.notification_preferences import preferences_of
 from kiko_livechat.settings import get_settings
 
@@ -48,6 +49,7 @@ def _enqueue(session: Session) -> None:
     for event in outbox.pending(session):
         for user_id, kind in events.alerted(event):
             _queue(session, event.account_id, user_id, event.conversation_id, kind, now)
+        transcripts.queue_after_answer(session, event, now)
 
 
 def _queue(session: Session, account_id: int, user_id: int, conversation_id: int, kind: str, now: datetime) -> None:
@@ -101,7 +103,10 @@ def record_result(session: Session, *, email_id: int, error: str | None, now: da
 
 
 def compose(session: Session, row: AlertEmail) -> EmailMessage:
-    """The e-mail in the agent's language: who, the last visitor message, a link to it."""
+    """The e-mail in the agent's language: who, the last visitor message, a link to it (or the
+    visitor's transcript)."""
+    if row.kind == transcripts.TRANSCRIPT:
+        return transcripts.compose(session, row)
     user = session.get(User, row.user_id)
     account = session.get(Account, row.account_id)
     conversation = session.get(Conversation, row.conversation_id)
@@ -112,16 +117,11 @@ def compose(session: Session, row: AlertEmail) -> EmailMessage:
     subject = translate(locale, f"mail.subject.{row.kind}", who=who, number=conversation.display_id)
     intro = translate(locale, f"mail.intro.{row.kind}", who=who, count=row.events)
     action = translate(locale, "mail.open")
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = get_settings().smtp_sender
-    message["To"] = user.email
-    # The same id on every attempt: a retry after a lost answer is recognisable as one e-mail.
-    message["Message-ID"] = f"<alert-{row.id}@kiko-livechat>"
-    message.set_content(f"{intro}\n\n{last}\n\n{action}: {link}\n")
-    message.add_alternative(
-        f"<p>{escape(intro)}</p><blockquote>{escape(last)}</blockquote>"
+    return build_email(
+        to=user.email,
+        subject=subject,
+        text=f"{intro}\n\n{last}\n\n{action}: {link}\n",
+        html=f"<p>{escape(intro)}</p><blockquote>{escape(last)}</blockquote>"
         f'<p><a href="{escape(link)}">{escape(action)}</a></p>',
-        subtype="html",
+        reference=f"alert-{row.id}",
     )
-    return message

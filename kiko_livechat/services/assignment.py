@@ -20,6 +20,7 @@ from kiko_livechat.models import (
 )
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.outbox import emit
+from kiko_livechat.services import unanswered
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.presence import effective_availability
 
@@ -74,6 +75,7 @@ def hand_off(session: Session, conversation: Conversation, *, now: datetime) -> 
         return
     conversation.handed_off_at = now
     conversation.waiting_since = now
+    unanswered.expect_answer(conversation, session.get(Inbox, conversation.inbox_id), now=now)
     session.add(conversation)
     session.add(
         ReportingEvent(

@@ -29,7 +29,7 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.bus import get_bus
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import assignment, status_machine
+from kiko_livechat.services import assignment, status_machine, unanswered
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import NotFound
@@ -134,6 +134,7 @@ def open_conversation(
     session.add(conversation)
     session.flush()
     if status == ConversationStatus.OPEN:
+        unanswered.expect_answer(conversation, inbox, now=now)
         assignment.auto_assign(session, conversation, now=now)
     emit(session, events.ChatEvent.about(events.CONVERSATION_CREATED, conversation))
     return conversation

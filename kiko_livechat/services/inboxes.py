@@ -10,10 +10,19 @@ from kiko_livechat.services import provisioning
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.scoping import get_in_account, require_unique_name
-from kiko_livechat.services.validation import clean_color, clean_domains, clean_name, clean_text, clean_url
+from kiko_livechat.services.validation import (
+    clean_color,
+    clean_domains,
+    clean_name,
+    clean_text,
+    clean_url,
+    clean_whole_number,
+)
 from kiko_livechat.settings import get_settings
 
 WIDGET_SCRIPT = "/widget.js"
+# Longest "nobody answers" reminder time an inbox can have (a day).
+UNANSWERED_MAX_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class InboxView:
     public_token: str
     webhook_secret: str
     bot_receives_after_handoff: bool
+    unanswered_after_minutes: int
     agent_ids: tuple[int, ...]
     agent_names: tuple[str, ...]
 
@@ -109,8 +119,10 @@ def update_inbox(
     enable_auto_assignment: object = True,
     agent_ids: object = (),
     bot_receives_after_handoff: object = False,
+    unanswered_after_minutes: object = None,
 ) -> InboxView:
-    """Change an inbox's settings and the agents who work it, all or nothing."""
+    """Change an inbox's settings and the agents who work it, all or nothing. The reminder time
+    (minutes, 0 = none) stays as it is when not given."""
     actor.require_admin()
     inbox = get_in_account(session, Inbox, account_id=actor.account_id, obj_id=inbox_id)
     clean = clean_name(name)
@@ -122,6 +134,10 @@ def update_inbox(
     else:
         inbox.webhook_url = clean_url(webhook_url, field="webhook_url")
         inbox.bot_receives_after_handoff = bool(bot_receives_after_handoff)
+    if unanswered_after_minutes is not None:
+        inbox.unanswered_after_seconds = 60 * clean_whole_number(
+            unanswered_after_minutes, field="unanswered_after_minutes", minimum=0, maximum=UNANSWERED_MAX_MINUTES
+        )
     members = provisioning.active_member_ids(session, account_id=actor.account_id, user_ids=_ids(agent_ids))
     inbox.name = clean
     inbox.enable_auto_assignment = bool(enable_auto_assignment)
@@ -188,6 +204,7 @@ def _views(session: Session, inboxes: list[Inbox]) -> list[InboxView]:
             public_token=inbox.public_token,
             webhook_secret=inbox.webhook_secret,
             bot_receives_after_handoff=inbox.bot_receives_after_handoff,
+            unanswered_after_minutes=inbox.unanswered_after_seconds // 60,
             agent_ids=tuple(user_id for user_id, _ in agents[inbox.id]),
             agent_names=tuple(name for _, name in agents[inbox.id]),
         )

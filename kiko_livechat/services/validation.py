@@ -76,6 +76,16 @@ def clean_text(value: object, *, field: str, max_length: int) -> str:
     return text
 
 
+def clean_whole_number(value: object, *, field: str, minimum: int, maximum: int) -> int:
+    """A whole number in a range, from a form (text) or JSON (int)."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and text.isascii() and text.isdigit():
+        text = int(text)
+    if not isinstance(text, int) or isinstance(text, bool) or not minimum <= text <= maximum:
+        raise ValidationFailed("error.number_range", field=field, min=minimum, max=maximum)
+    return text
+
+
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.models import (
     Account,
     ChannelType,
@@ -202,12 +203,21 @@ def mark_seen(
 
 
 def leave_email(
-    session: Session, *, public_token: object, visitor_token: object, conversation_id: object, email: object
+    session: Session,
+    *,
+    public_token: object,
+    visitor_token: object,
+    conversation_id: object,
+    email: object,
+    locale: object = None,
 ) -> None:
-    """The visitor leaves an address to be answered later (no agent online)."""
+    """The visitor leaves an address to be answered later (nobody online, or nobody answered in
+    time), and the language their page speaks, for the transcript e-mail."""
     conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
     contact = session.get(Contact, conversation.contact_id)
     contact.email = clean_email(email)
+    if locale in SUPPORTED_LOCALES:
+        contact.additional_attributes = {**(contact.additional_attributes or {}), "locale": locale}
     session.add(contact)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
     session.commit()

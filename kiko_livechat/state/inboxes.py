@@ -147,6 +147,7 @@ class InboxSettingsState(FormFeedback, SessionState):
     allowed_domains: str = ""
     webhook_url: str = ""
     auto_assign: bool = True
+    unanswered_minutes: str = "2"
     snippet: str = ""
     agents: list[AgentChoice] = []
     # Bumped whenever stored values are shown; the form is keyed on it, so it re-mounts with them.
@@ -223,6 +224,7 @@ class InboxSettingsState(FormFeedback, SessionState):
         self.allowed_domains = "\n".join(view.allowed_domains)
         self.webhook_url = view.webhook_url
         self.auto_assign = view.enable_auto_assignment
+        self.unanswered_minutes = str(view.unanswered_after_minutes)
         self.webhook_secret = view.webhook_secret
         self.bot_after_handoff = view.bot_receives_after_handoff
         self.snippet = inboxes.embed_snippet(view.public_token)
@@ -244,6 +246,7 @@ class InboxSettingsState(FormFeedback, SessionState):
                 webhook_url=form_data.get("webhook_url", ""),
                 enable_auto_assignment=form_flag(form_data, "enable_auto_assignment"),
                 bot_receives_after_handoff=form_flag(form_data, "bot_receives_after_handoff"),
+                unanswered_after_minutes=form_data.get("unanswered_after_minutes"),
                 agent_ids=checked_agents(form_data),
                 **web,
             )

@@ -14,11 +14,9 @@ import time
 
 import reflex as rx
 
-from kiko_livechat.db import session_scope
 from kiko_livechat.realtime.bus import get_bus
 from kiko_livechat.realtime.events import TYPING, ChatEvent, alerted
 from kiko_livechat.realtime.recipients import Client, receives
-from kiko_livechat.services import conversations
 
 log = logging.getLogger(__name__)
 # Reflex warns for every update sent to a tab that has just gone; that is expected here.
@@ -117,21 +115,3 @@ async def _deliver(app: rx.App, listener: Listener, event: ChatEvent) -> None:
             await state._on_chat_event(event)
     except Exception:  # one broken tab must not stop the delivery to the others
         log.exception("delivering %s to a tab failed", event.kind)
-
-
-SNOOZE_CHECK_SECONDS = 30
-
-
-async def wake_snoozed_conversations() -> None:
-    """Lifespan task: every half minute, reopen conversations whose snooze time has passed."""
-
-    def wake() -> int:
-        with session_scope() as db:
-            return conversations.wake_snoozed(db)
-
-    while True:
-        try:
-            await asyncio.to_thread(wake)
-        except Exception:
-            log.exception("waking snoozed conversations failed")
-        await asyncio.sleep(SNOOZE_CHECK_SECONDS)

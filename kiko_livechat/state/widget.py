@@ -10,7 +10,7 @@ from kiko_livechat.i18n import SUPPORTED_LOCALES, format_time, negotiate, transl
 from kiko_livechat.models import MessageType
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import VISITOR, Client
-from kiko_livechat.services import visitor_chat
+from kiko_livechat.services import unanswered, visitor_chat
 from kiko_livechat.services.errors import ServiceError
 from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
@@ -31,6 +31,8 @@ class WidgetState(FormFeedback, AppState):
     status: str = ""
     agent_typing: str = ""
     email_left: bool = False
+    # Nobody answered in the inbox's time: the visitor is offered to leave an e-mail address.
+    unanswered: bool = False
     # Sent with each message; a resend of the same draft (after a reconnect) is stored once.
     draft_id: str = ""
     _inbox_token: str = ""
@@ -81,6 +83,7 @@ class WidgetState(FormFeedback, AppState):
         self._inbox_id, self._account_id = inbox.inbox_id, inbox.account_id
         self.conversation_ref = conversation.id if conversation else 0
         self.status = conversation.status if conversation else ""
+        self.unanswered = conversation is not None and unanswered.is_unanswered(conversation)
         self._messages = []
         self._append(history)
         self.loaded = True
@@ -131,6 +134,8 @@ class WidgetState(FormFeedback, AppState):
                 after_id=self._last_id(),
             )
         self._append(views)
+        if any(v.sender_type == "agent" and v.message_type == MessageType.OUTGOING for v in views):
+            self.unanswered = False
         if any(v.sender_type != "contact" for v in views):
             live.run_soon(_mark_seen, self._inbox_token, self.visitor_token, self.conversation_ref)
 
@@ -199,6 +204,7 @@ class WidgetState(FormFeedback, AppState):
                     visitor_token=self.visitor_token,
                     conversation_id=self.conversation_ref,
                     email=form_data.get("email"),
+                    locale=self.locale,
                 )
         except ServiceError as error:
             self._fail(error)
@@ -219,6 +225,7 @@ class WidgetState(FormFeedback, AppState):
                     db, public_token=self._inbox_token, visitor_token=self.visitor_token
                 )
             self.status = conversation.status if conversation else "resolved"
+            self.unanswered = conversation is not None and unanswered.is_unanswered(conversation)
 
     @rx.var
     def blocked_text(self) -> str:

@@ -1,0 +1,18 @@
+"""Building the e-mails the queue sends (services/alert_mail.py): text and HTML, one sender."""
+
+from email.message import EmailMessage
+
+from kiko_livechat.settings import get_settings
+
+
+def build_email(*, to: str, subject: str, text: str, html: str, reference: str) -> EmailMessage:
+    """`reference` names the queued e-mail (its Message-ID), the same on every attempt."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = get_settings().smtp_sender
+    message["To"] = to
+    # The same id on every attempt: a retry after a lost answer is recognisable as one e-mail.
+    message["Message-ID"] = f"<{reference}@kiko-livechat>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
