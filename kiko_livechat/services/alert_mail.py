@@ -59,11 +59,12 @@ def _queue(session: Session, account_id: int, user_id: int, conversation_id: int
         select(AlertEmail).where(
             AlertEmail.user_id == user_id,
             AlertEmail.conversation_id == conversation_id,
+            AlertEmail.kind == kind,
             AlertEmail.status == DeliveryStatus.PENDING,
             AlertEmail.attempts == 0,
         )
     ).first()
-    if pending is not None:  # the digest: one e-mail for a burst in one conversation
+    if pending is not None:  # the digest: one e-mail for a burst of the same kind in one conversation
         pending.events += 1
         session.add(pending)
         return

@@ -157,7 +157,9 @@ def test_admin_creates_a_web_widget_inbox_and_gets_its_snippet(live_app, page):
     expect(page.get_by_role("checkbox", name="Ben Berger")).to_be_checked()
     expect(page.get_by_role("checkbox", name="Clara Chen")).not_to_be_checked()
 
-    # Change it: another greeting, Clara too, no auto-assignment.
+    # Change it: another greeting, Clara too, no auto-assignment, a reminder after 5 minutes.
+    expect(page.locator("#inbox-unanswered")).to_have_value("2")
+    page.locator("#inbox-unanswered").fill("5")
     page.locator("#inbox-greeting").fill("Hallo aus dem Shop")
     page.get_by_role("checkbox", name="Clara Chen").click()
     page.get_by_role("switch", name="Automatische Zuweisung").click()
@@ -165,6 +167,7 @@ def test_admin_creates_a_web_widget_inbox_and_gets_its_snippet(live_app, page):
     expect(page.get_by_text("Gespeichert.")).to_be_visible()
     page.reload()
     expect(page.locator("#inbox-greeting")).to_have_value("Hallo aus dem Shop")
+    expect(page.locator("#inbox-unanswered")).to_have_value("5")
     expect(page.get_by_role("checkbox", name="Clara Chen")).to_be_checked()
     expect(page.get_by_role("switch", name="Automatische Zuweisung")).not_to_be_checked()
     expect(page.locator("#inbox-domains")).to_have_value("shop.example.com\n*.example.org")

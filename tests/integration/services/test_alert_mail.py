@@ -13,7 +13,16 @@ from sqlmodel import Session, select
 from kiko_livechat import workers
 from kiko_livechat.models import AlertEmail, Role, User
 from kiko_livechat.models.base import utcnow
-from kiko_livechat.services import alert_mail, api_access, api_chat, contacts, conversations, inboxes
+from kiko_livechat.services import (
+    alert_mail,
+    api_access,
+    api_chat,
+    contacts,
+    conversations,
+    inboxes,
+    unanswered,
+    visitor_chat,
+)
 from kiko_livechat.settings import get_settings
 from tests import factories
 
@@ -154,3 +163,48 @@ def test_without_smtp_nothing_is_queued(desk):
         conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
         assert db.exec(select(AlertEmail)).all() == []
     assert alert_mail.email_enabled() is False
+
+
+def test_nobody_answered_the_visitor_left_an_address_and_gets_the_transcript(smtp, app_db):
+    mailbox, _ = smtp
+    with Session(app_db, expire_on_commit=False) as db:
+        acc = factories.active_account(db, locale="de")
+        agent_user = factories.user(db, acc.id, email="agent@example.org")
+        agent = factories.login(db, agent_user).actor
+        inbox = factories.inbox(db, acc.id, agent_ids=[agent.user_id])
+        visitor, start = factories.visitor_token(), utcnow()
+        sent = visitor_chat.send_visitor_message(
+            db, public_token=inbox.public_token, visitor_token=visitor, content="Is anyone there?", now=start
+        )
+    _send_round()
+    (handoff,) = mailbox.messages
+    assert handoff["Subject"].startswith("Neue Unterhaltung #1")
+    mailbox.messages.clear()
+    with Session(app_db) as db:
+        assert unanswered.remind_overdue(db, now=start + timedelta(minutes=3)) == 1
+        visitor_chat.leave_email(
+            db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=sent.conversation_id,
+            email="visitor@example.com", locale="en",
+        )  # fmt: skip
+    _send_round()
+    (reminder,) = mailbox.messages
+    assert reminder["To"] == "agent@example.org" and reminder["Subject"].startswith("Niemand hat #1 beantwortet")
+    mailbox.messages.clear()
+    with Session(app_db) as db:
+        conversations.send_reply(db, actor=agent, conversation_id=sent.conversation_id, content="Sorry, here now!")
+        conversations.send_reply(db, actor=agent, conversation_id=sent.conversation_id, content="intern", private=True)
+        conversations.send_reply(db, actor=agent, conversation_id=sent.conversation_id, content="Your parcel left.")
+        (queued,) = db.exec(select(AlertEmail).where(AlertEmail.kind == "transcript")).all()
+        assert queued.user_id is None
+    _send_round()
+    assert mailbox.messages == []  # the digest window: the answer may come in a few messages
+    _send_round(utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1))
+    (transcript,) = mailbox.messages
+    assert transcript["To"] == "visitor@example.com"
+    assert transcript["Subject"] == f"Your conversation with {acc.name}"
+    text = transcript.get_body(("plain",)).get_content()
+    assert "You (" in text and "Is anyone there?" in text and "Sorry, here now!" in text and "Your parcel left." in text
+    assert "intern" not in text and "intern" not in transcript.get_body(("html",)).get_content()
+    with Session(app_db) as db:  # later answers do not send it again
+        conversations.send_reply(db, actor=agent, conversation_id=sent.conversation_id, content="Anything else?")
+        assert len(db.exec(select(AlertEmail).where(AlertEmail.kind == "transcript")).all()) == 1
