@@ -31,7 +31,7 @@ import redis  # noqa: E402
 import websockets  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from bench.reflex_socket import CONVERSATION, SESSION, WIDGET, ReflexSocket  # noqa: E402
+from bench.reflex_socket import ALERTS, CONVERSATION, SESSION, WIDGET, ReflexSocket  # noqa: E402
 from bench.timing import percentiles  # noqa: E402
 from kiko_livechat.db import make_engine  # noqa: E402
 from kiko_livechat.models import Conversation, Inbox, InboxMember  # noqa: E402
@@ -150,6 +150,8 @@ async def _latency_run(app: dict, args) -> None:
         agents.append(ReflexSocket(base, f"/app/conversations/{number}", {"conversation_number": number},
                                    {f"{SESSION}.token_rx_state_": token}))  # fmt: skip
     await _gather_limited(_connect(a) for a in agents)
+    # As in a browser, each dashboard tab also listens for alerts.
+    await _gather_limited(a.emit(f"{ALERTS}.start", {}) for a in agents)
     await asyncio.sleep(2)
     rss_connected = _rss_kib(app["pid"])
 

@@ -14,6 +14,8 @@ APP = f"{ROOT}.kiko_livechat___state___i18n____app_state"
 WIDGET = f"{APP}.kiko_livechat___state___widget____widget_state"
 SESSION = f"{APP}.kiko_livechat___state___session____session_state"
 CONVERSATION = f"{SESSION}.kiko_livechat___state___conversation____conversation_state"
+# Every dashboard page starts it on mount: the tab's alert listener (sound, count).
+ALERTS = f"{SESSION}.kiko_livechat___state___alerts____alert_state"
 
 
 class ReflexSocket:

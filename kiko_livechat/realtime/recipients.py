@@ -10,7 +10,7 @@ from kiko_livechat.realtime.events import CONVERSATION_UPDATED, MESSAGE_CREATED,
 
 AGENT = "agent"
 VISITOR = "visitor"
-# A dashboard tab's alert listener: only events that alert its user, or that concern a
+# A dashboard tab's alert listener: only events that alert its user, or updates of a
 # conversation it counts as unread (read elsewhere, reassigned ...).
 ALERTS = "alerts"
 # What a visitor's page reacts to: new messages, a status change (e.g. resolved), the agent typing.
@@ -35,8 +35,10 @@ def receives(client: Client, event: ChatEvent) -> bool:
     if client.account_id != event.account_id or event.inbox_id not in client.inbox_ids:
         return False
     if client.kind == ALERTS:
-        return event.kind != TYPING and (
-            event.conversation_id in client.watched or any(user_id == client.user_id for user_id, _ in alerted(event))
+        # A counted conversation leaves the count only by an update (read, reassigned, status);
+        # another message in it changes nothing, and in a busy queue that is most events.
+        return (event.kind == CONVERSATION_UPDATED and event.conversation_id in client.watched) or any(
+            user_id == client.user_id for user_id, _ in alerted(event)
         )
     if client.kind == AGENT:
         if client.conversation_id is not None and event.conversation_id != client.conversation_id:

@@ -70,6 +70,8 @@ def test_an_alert_listener_hears_what_alerts_its_user_or_changes_its_count():
     assert not receives(listener, _event())  # nothing for it, nothing it counts
     counted = ChatEvent(kind=CONVERSATION_UPDATED, account_id=1, inbox_id=10, conversation_id=200)
     assert receives(listener, counted)  # e.g. read in another tab: the count goes down
+    more = ChatEvent(kind=MESSAGE_CREATED, account_id=1, inbox_id=10, conversation_id=200)
+    assert not receives(listener, more)  # one more message in a counted conversation: same count
     assert not receives(listener, ChatEvent(kind=TYPING, account_id=1, inbox_id=10, conversation_id=200))
     elsewhere = ChatEvent(kind=MESSAGE_CREATED, account_id=2, inbox_id=10, conversation_id=100,
                           detail={"alerts": [[5, "message"]]})  # fmt: skip
