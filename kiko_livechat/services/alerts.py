@@ -54,12 +54,13 @@ def route_pending(session: Session) -> None:
     done = {
         (user_id, event.conversation_id) for event in outbox.pending(session) for user_id, _ in events.alerted(event)
     }
+    reads = _Reads(session)
 
     def route(event: events.ChatEvent) -> events.ChatEvent:
         if event.kind not in _ROUTED or "alerts" in event.detail:
             return event
         found = []
-        for user_id, kind in recipients(session, event):
+        for user_id, kind in recipients(session, event, reads):
             if (user_id, event.conversation_id) not in done:
                 done.add((user_id, event.conversation_id))
                 found.append([user_id, kind])
@@ -73,33 +74,37 @@ def _route(session: Session) -> None:
     route_pending(session)
 
 
-def recipients(session: Session, event: events.ChatEvent) -> list[tuple[int, str]]:
+def recipients(session: Session, event: events.ChatEvent, reads: "_Reads | None" = None) -> list[tuple[int, str]]:
     """(user id, alert kind) for everyone `event` should alert, each user at most once."""
+    what = event.detail.get("changed", [])
+    if event.private or (event.kind == events.CONVERSATION_UPDATED and not what):
+        return []  # a note, or an update that alerts nobody (read markers, an e-mail left)
     conversation = session.get(Conversation, event.conversation_id) if event.conversation_id else None
     if conversation is None:
         return []
+    reads = reads or _Reads(session)
     by = event.detail.get("by")
     found: dict[int, str] = {}
     if event.kind == events.MESSAGE_CREATED:
-        message = session.get(Message, event.message_id)
-        if message is not None and message.message_type == MessageType.INCOMING and conversation.assignee_id:
-            found[conversation.assignee_id] = MESSAGE
+        if conversation.assignee_id:
+            message = session.get(Message, event.message_id)
+            if message is not None and message.message_type == MessageType.INCOMING:
+                found[conversation.assignee_id] = MESSAGE
     elif _new_for_humans(event, conversation):
-        for user_id in _inbox_agents(session, conversation):
+        for user_id in reads.inbox_agents(conversation.inbox_id):
             found.setdefault(user_id, HANDOFF)
-    elif event.kind == events.CONVERSATION_UPDATED and "unanswered" in event.detail.get("changed", []):
-        for user_id in [*_inbox_agents(session, conversation), conversation.assignee_id]:
+    elif "unanswered" in what:
+        for user_id in [*reads.inbox_agents(conversation.inbox_id), conversation.assignee_id]:
             if user_id is not None:
                 found.setdefault(user_id, UNANSWERED)
     elif event.kind == events.CONVERSATION_UPDATED:
-        what = event.detail.get("changed", [])
         if "assignee" in what and conversation.assignee_id and conversation.assignee_id != by:
             found[conversation.assignee_id] = ASSIGNED
         if "team" in what and conversation.team_id:
-            for user_id in _team_members(session, conversation.team_id):
+            for user_id in reads.team_members(conversation.team_id):
                 if user_id not in (by, conversation.assignee_id):
                     found.setdefault(user_id, TEAM)
-    active = _active(session, conversation.account_id, list(found))
+    active = reads.active(conversation.account_id, found)
     return [(user_id, kind) for user_id, kind in found.items() if user_id in active]
 
 
@@ -112,24 +117,41 @@ def _new_for_humans(event: events.ChatEvent, conversation: Conversation) -> bool
     return event.kind == events.CONVERSATION_UPDATED and "handoff" in event.detail.get("changed", [])
 
 
-def _inbox_agents(session: Session, conversation: Conversation) -> list[int]:
-    return list(session.exec(select(InboxMember.user_id).where(InboxMember.inbox_id == conversation.inbox_id)).all())
+class _Reads:
+    """Lookups shared by the events of one transaction: a handoff emits several about the same
+    conversation, and each would otherwise read the inbox's agents again."""
 
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._inbox_agents: dict[int, list[int]] = {}
+        self._team_members: dict[int, list[int]] = {}
+        self._active: dict[tuple[int, int], bool] = {}
 
-def _team_members(session: Session, team_id: int) -> list[int]:
-    return list(session.exec(select(TeamMember.user_id).where(TeamMember.team_id == team_id)).all())
+    def inbox_agents(self, inbox_id: int) -> list[int]:
+        if inbox_id not in self._inbox_agents:
+            query = select(InboxMember.user_id).where(InboxMember.inbox_id == inbox_id)
+            self._inbox_agents[inbox_id] = list(self.session.exec(query).all())
+        return self._inbox_agents[inbox_id]
 
+    def team_members(self, team_id: int) -> list[int]:
+        if team_id not in self._team_members:
+            query = select(TeamMember.user_id).where(TeamMember.team_id == team_id)
+            self._team_members[team_id] = list(self.session.exec(query).all())
+        return self._team_members[team_id]
 
-def _active(session: Session, account_id: int, user_ids: list[int]) -> set[int]:
-    if not user_ids:
-        return set()
-    return set(
-        session.exec(
-            select(AccountUser.user_id).where(
-                AccountUser.account_id == account_id, AccountUser.user_id.in_(user_ids), AccountUser.is_active
+    def active(self, account_id: int, user_ids) -> set[int]:
+        """Of `user_ids`, those active members of the account."""
+        unknown = [user_id for user_id in user_ids if (account_id, user_id) not in self._active]
+        if unknown:
+            found = set(
+                self.session.exec(
+                    select(AccountUser.user_id).where(
+                        AccountUser.account_id == account_id, AccountUser.user_id.in_(unknown), AccountUser.is_active
+                    )
+                ).all()
             )
-        ).all()
-    )
+            self._active.update({(account_id, user_id): user_id in found for user_id in unknown})
+        return {user_id for user_id in user_ids if self._active[(account_id, user_id)]}
 
 
 @dataclass(frozen=True)
