@@ -29,6 +29,8 @@ class DeliveryStatus(StrEnum):
     # E-mails are "sent": what the mail server does with them is beyond us.
     SENT = "sent"
     FAILED = "failed"
+    # Not sent because it no longer mattered (the agent read the messages meanwhile).
+    SKIPPED = "skipped"
 
 
 class WebhookDelivery(SQLModel, table=True):

@@ -86,7 +86,13 @@ def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20)
     rows = work_queue.claim(
         session, AlertEmail, "send_after", now=now or utcnow(), lease_seconds=LEASE_SECONDS, limit=limit
     )
-    due = [DueEmail(row.id, compose(session, row)) for row in rows]
+    due = []
+    for row in rows:
+        if row.kind == alerts.MESSAGE and not alerts.is_unread(session, row.conversation_id):
+            row.status = DeliveryStatus.SKIPPED  # read during the digest window: nothing to tell
+            session.add(row)
+        else:
+            due.append(DueEmail(row.id, compose(session, row)))
     session.commit()
     return due
 

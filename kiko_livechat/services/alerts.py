@@ -171,9 +171,9 @@ class Unread:
 UNREAD_LIMIT = 99
 
 
-def unread_for(session: Session, *, actor: Actor) -> Unread:
-    member_inboxes = select(InboxMember.inbox_id).where(InboxMember.user_id == actor.user_id)
-    newer = (
+def _unread_visitor_message():
+    """SQL: the conversation has a visitor message no agent has read yet."""
+    return (
         select(Message.id)
         .where(
             Message.conversation_id == Conversation.id,
@@ -182,6 +182,17 @@ def unread_for(session: Session, *, actor: Actor) -> Unread:
         )
         .exists()
     )
+
+
+def is_unread(session: Session, conversation_id: int) -> bool:
+    """Whether a visitor message in the conversation waits unread (a digest e-mail about it is
+    dropped once the agent has read everything, e.g. because the conversation was on screen)."""
+    query = select(Conversation.id).where(Conversation.id == conversation_id, _unread_visitor_message())
+    return session.exec(query).first() is not None
+
+
+def unread_for(session: Session, *, actor: Actor) -> Unread:
+    member_inboxes = select(InboxMember.inbox_id).where(InboxMember.user_id == actor.user_id)
     rows = session.exec(
         select(Conversation.id, Conversation.assignee_id)
         .where(
@@ -191,7 +202,7 @@ def unread_for(session: Session, *, actor: Actor) -> Unread:
                 Conversation.assignee_id == actor.user_id,
                 Conversation.assignee_id.is_(None) & Conversation.inbox_id.in_(member_inboxes),
             ),
-            newer,
+            _unread_visitor_message(),
         )
         .limit(UNREAD_LIMIT)
     ).all()

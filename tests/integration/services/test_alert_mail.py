@@ -208,3 +208,21 @@ def test_nobody_answered_the_visitor_left_an_address_and_gets_the_transcript(smt
     with Session(app_db) as db:  # later answers do not send it again
         conversations.send_reply(db, actor=agent, conversation_id=sent.conversation_id, content="Anything else?")
         assert len(db.exec(select(AlertEmail).where(AlertEmail.kind == "transcript")).all()) == 1
+
+
+def test_messages_read_during_the_digest_window_send_no_email(smtp, desk):
+    """The agent had the conversation on screen (or read it): the digest has nothing to tell."""
+    mailbox, _ = smtp
+    engine, admin, ben, bot, conv = desk
+    with Session(engine) as db:
+        conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
+    _send_round()
+    mailbox.messages.clear()
+    with Session(engine) as db:
+        api_chat.create_message(db, actor=bot, display_id=conv.display_id, content="Hallo?", message_type="incoming")
+        conversations.mark_read(db, actor=ben, conversation_id=conv.id, now=utcnow() + timedelta(seconds=1))
+    _send_round(utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1))
+    assert mailbox.messages == []
+    with Session(engine) as db:
+        (row,) = db.exec(select(AlertEmail).where(AlertEmail.kind == "message")).all()
+        assert row.status == "skipped"
