@@ -6,6 +6,8 @@ Delivery comes from state/live.py like a page's own events, as a second listener
 (realtime/recipients.ALERTS) that hears only what alerts this user or changes their count.
 """
 
+import time
+
 import reflex as rx
 
 from kiko_livechat.i18n import translate
@@ -36,6 +38,8 @@ class AlertState(SessionState):
     desktop: bool = False
     _user_id: int = 0
     _inbox_ids: list[int] = []
+    # The conversations in the count (their updates may change it).
+    _counted: list[int] = []
 
     @rx.event
     @signed_in_only
@@ -56,8 +60,12 @@ class AlertState(SessionState):
 
     def _count(self, account_id: int, unread: alerts.Unread) -> None:
         self.unread, self.unread_assigned = unread.total, unread.assigned
-        # Listen again with the conversations now counted: reading one elsewhere, or its
+        self._listen(account_id, unread.conversation_ids)
+
+    def _listen(self, account_id: int, counted: frozenset[int]) -> None:
+        # Listen with the conversations now counted: reading one elsewhere, or its
         # reassignment, must bring the count down here.
+        self._counted = sorted(counted)
         live.register(
             self.router.session.client_token,
             Client(
@@ -65,29 +73,55 @@ class AlertState(SessionState):
                 account_id=account_id,
                 inbox_ids=frozenset(self._inbox_ids),
                 user_id=self._user_id,
-                watched=unread.conversation_ids,
+                watched=counted,
             ),
             AlertState,
         )
 
     async def _on_chat_event(self, event: events.ChatEvent) -> None:
         kinds = [kind for user_id, kind in events.alerted(event) if user_id == self._user_id]
+        kind = kinds[0] if kinds else None
         try:
             with self._as_actor() as (db, actor):
-                unread = alerts.unread_for(db, actor=actor)
-                subject = (
-                    alerts.subject_of(db, db.get(Conversation, event.conversation_id), self.locale) if kinds else None
-                )
+                # A handoff or a visitor message is unread by definition: counted without a
+                # query (a handoff reaches every agent of the inbox at once). Anything else
+                # (read, reassigned, reminded) is counted afresh.
+                unread = None if kind in _UNREAD_BY_DEFINITION else alerts.unread_for(db, actor=actor)
+                subject = _subject(db, event, self.locale) if kind else None
         except AuthFailed:  # signed out meanwhile: this tab hears nothing more
             live.unregister(self.router.session.client_token, AlertState)
             return
-        self._count(actor.account_id, unread)
+        if unread is not None:
+            self._count(actor.account_id, unread)
+        elif event.conversation_id not in self._counted:
+            self.unread += 1
+            self.unread_assigned += 1 if kind == alerts.MESSAGE else 0
+            self._listen(actor.account_id, frozenset([*self._counted, event.conversation_id]))
         if subject is None:
             return
-        kind = kinds[0]
         self.alert_kind = kind
         self.alert_number = str(subject.number)
         self.alert_title = translate(self.locale, f"alert.title.{kind}", who=subject.who)
         self.alert_body = subject.last_message[:200]
         self.alert_sound = kind in self.sound_kinds
         self.alert_seq += 1
+
+
+_UNREAD_BY_DEFINITION = (alerts.HANDOFF, alerts.MESSAGE)
+# One event reaches every alerted tab of this worker (all agents of an inbox for a handoff):
+# what it is about is read once, not once per tab. Kept briefly, keyed by event and language.
+_SUBJECT_SECONDS = 5.0
+_subjects: dict[tuple, tuple[float, alerts.Subject]] = {}
+
+
+def _subject(db, event: events.ChatEvent, locale: str) -> alerts.Subject:
+    key = (event.kind, event.conversation_id, event.message_id, tuple(event.detail.get("changed", ())), locale)
+    now = time.monotonic()
+    cached = _subjects.get(key)
+    if cached is not None and now - cached[0] < _SUBJECT_SECONDS:
+        return cached[1]
+    if len(_subjects) > 1000:
+        _subjects.clear()
+    subject = alerts.subject_of(db, db.get(Conversation, event.conversation_id), locale)
+    _subjects[key] = (now, subject)
+    return subject

@@ -4,7 +4,7 @@ from sqlmodel import Session
 
 from kiko_livechat.models import Role
 from kiko_livechat.realtime import events
-from kiko_livechat.services import auth, conversations, notification_preferences, visitor_chat
+from kiko_livechat.services import alerts, auth, conversations, notification_preferences, visitor_chat
 from kiko_livechat.state import live
 from kiko_livechat.state.alerts import AlertState
 from tests import factories
@@ -84,3 +84,24 @@ async def test_a_signed_out_tab_stops_listening(app_db):
     await state._on_chat_event(_alerting(ben, inbox, sent, (ben.actor.user_id, "handoff")))
     assert state.alert_seq == 0
     assert (state.router.session.client_token, AlertState) not in live._clients
+
+
+async def test_a_new_handoff_or_message_is_counted_once(app_db):
+    ben, clara, inbox, sent = _desk(app_db)
+    state = state_for(AlertState, ben.token)
+    await state.start()
+    with Session(app_db) as db:
+        second = visitor_chat.send_visitor_message(
+            db, public_token=inbox.public_token, visitor_token=factories.visitor_token(), content="Ich auch"
+        )
+    handoff = events.ChatEvent(
+        kind=events.CONVERSATION_CREATED, account_id=ben.actor.account_id, inbox_id=inbox.id,
+        conversation_id=second.conversation_id, detail={"alerts": [[ben.actor.user_id, "handoff"]]},
+    )  # fmt: skip
+    await state._on_chat_event(handoff)
+    await state._on_chat_event(handoff)  # heard twice: still one conversation
+    assert (state.unread, state.unread_assigned, state.alert_seq) == (2, 0, 2)
+    listener = live._clients[(state.router.session.client_token, AlertState)]
+    assert listener.watched == {sent.conversation_id, second.conversation_id}
+    with Session(app_db) as db:  # what a query counts agrees
+        assert alerts.unread_for(db, actor=ben.actor).total == 2
