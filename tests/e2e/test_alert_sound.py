@@ -83,3 +83,39 @@ def test_a_handoff_plays_the_tone_and_counts_in_the_title(live_app, page):
         page.wait_for_function("window.__plays.some(p => !p.muted && p.at === '/app/inbox')")
         page.wait_for_function("document.title.startsWith('(1) ')")
         page.screenshot(path="test-artifacts/alert-sound-inbox.png")
+
+
+# The browser's Notification API, recorded; the tab pretends to be in the background (an agent
+# working in another window), when a desktop notification is what reaches them.
+RECORD_NOTIFICATIONS = """
+window.__notes = [];
+class RecordedNotification {
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title, options) { window.__notes.push({title, body: options.body}); }
+  close() {}
+}
+window.Notification = RecordedNotification;
+document.hasFocus = () => false;
+"""
+
+
+def test_desktop_notifications_once_switched_on(live_app, page):
+    base, demo = live_app["base"], live_app["demo"]
+    agent = demo["logins"][2]
+    page.add_init_script(RECORD_PLAYS + RECORD_NOTIFICATIONS)
+    login(page, base, agent["email"], agent["password"])
+    page.goto(f"{base}/app/settings")
+    page.get_by_role("switch", name="Desktop-Benachrichtigungen").click()
+    page.locator("#alerts-save").click()
+    expect(page.get_by_text("Gespeichert.").first).to_be_visible()
+    with _bot(live_app) as bot:
+        handoff = {
+            "inbox_id": demo["api_inbox_id"],
+            "contact": {"name": "Desiree Desktop", "source_id": "desk-1"},
+            "transcript": [{"content": "Hallo, ich brauche Hilfe beim Login", "message_type": "incoming"}],
+        }
+        assert bot.post("/handoffs", json=handoff).status_code == 201
+    page.wait_for_function("window.__notes.length > 0")
+    (note,) = page.evaluate("window.__notes")
+    assert note == {"title": "Neue Unterhaltung: Desiree Desktop", "body": "Hallo, ich brauche Hilfe beim Login"}
