@@ -88,7 +88,7 @@ def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20)
     )
     due = []
     for row in rows:
-        if row.kind == alerts.MESSAGE and not alerts.is_unread(session, row.conversation_id):
+        if row.kind == alerts.MESSAGE and not alerts.is_unread(session, session.get(Conversation, row.conversation_id)):
             row.status = DeliveryStatus.SKIPPED  # read during the digest window: nothing to tell
             session.add(row)
         else:

@@ -184,10 +184,10 @@ def _unread_visitor_message():
     )
 
 
-def is_unread(session: Session, conversation_id: int) -> bool:
+def is_unread(session: Session, conversation: Conversation) -> bool:
     """Whether a visitor message in the conversation waits unread (a digest e-mail about it is
     dropped once the agent has read everything, e.g. because the conversation was on screen)."""
-    query = select(Conversation.id).where(Conversation.id == conversation_id, _unread_visitor_message())
+    query = select(Conversation.id).where(Conversation.id == conversation.id, _unread_visitor_message())
     return session.exec(query).first() is not None
 
 

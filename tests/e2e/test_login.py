@@ -99,6 +99,7 @@ def test_agent_changes_password_and_other_sessions_end(live_app, browser, page):
     page.locator("#confirm_password").fill("ein ganz neues Passwort")
     page.locator("#password-save").click()
     expect(page.get_by_text("Passwort geändert. Ihre anderen Sitzungen wurden abgemeldet.")).to_be_visible()
+    agent["password"] = "ein ganz neues Passwort"  # the app is shared: later tests sign in with it
     page.reload()
     expect(page.locator("#profile-name")).to_be_visible()  # this tab continues on its new session
     other.goto(f"{base}/app/settings")
