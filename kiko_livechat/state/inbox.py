@@ -1,6 +1,8 @@
 """The agents' conversation list: tabs by status, mine/unassigned/all, inbox and team filters,
 sorting, pages; rows move and counts change live as events arrive."""
 
+from collections import OrderedDict
+
 import reflex as rx
 
 from kiko_livechat.i18n import format_datetime, translate
@@ -71,18 +73,25 @@ class ConversationListState(SessionState):
             ConversationListState,
         )
 
-    def _reload(self) -> None:
+    def _reload(self, event: events.ChatEvent | None = None) -> None:
+        """Read this tab's page afresh. For a live event, tabs that show the same list (same
+        visible inboxes, filters and page) share one read of it."""
+        params = {
+            "status": self.status_filter,
+            "assignee": self.assignee_filter,
+            "inbox_id": int(self.inbox_filter) if self.inbox_filter.isdigit() else None,
+            "team_id": int(self.team_filter) if self.team_filter.isdigit() else None,
+            "sort": self.sort,
+            "page": self.page,
+        }
         with self._as_actor() as (db, actor):
-            result = conversations.list_conversations(
-                db,
-                actor=actor,
-                status=self.status_filter,
-                assignee=self.assignee_filter,
-                inbox_id=int(self.inbox_filter) if self.inbox_filter.isdigit() else None,
-                team_id=int(self.team_filter) if self.team_filter.isdigit() else None,
-                sort=self.sort,
-                page=self.page,
-            )
+            if event is None:
+                result = conversations.list_conversations(db, actor=actor, **params)
+            else:
+                scope = frozenset(inbox_id for inbox_id, _ in conversations.visible_inboxes(db, actor=actor))
+                mine = actor.user_id if self.assignee_filter == "mine" else None
+                key = (actor.account_id, scope, mine, tuple(params.items()))
+                result = _shared_page(event, key, lambda: conversations.list_conversations(db, actor=actor, **params))
         self.total, self.has_next, self.counts = result.total, result.has_next, result.counts
         self._rows = [
             {
@@ -102,7 +111,7 @@ class ConversationListState(SessionState):
 
     async def _on_chat_event(self, event: events.ChatEvent) -> None:
         if event.kind != events.TYPING:
-            self._reload()
+            self._reload(event)
 
     async def _change(self, **filters) -> None:
         for name, value in filters.items():
@@ -149,3 +158,22 @@ class ConversationListState(SessionState):
     async def previous_page(self):
         self.page = max(1, self.page - 1)
         self._reload()
+
+
+# One event reaches the list tab of every agent on this worker, one after another. Each page
+# read is kept for the event that caused it (the event object itself, compared by identity),
+# so the next tab with the same list takes it instead of reading the same rows again.
+_SHARED_PAGES = 256
+_shared: OrderedDict[tuple, tuple[events.ChatEvent, conversations.ConversationPage]] = OrderedDict()
+
+
+def _shared_page(event: events.ChatEvent, key: tuple, read) -> conversations.ConversationPage:
+    slot = (id(event), key)
+    found = _shared.get(slot)
+    if found is not None and found[0] is event:
+        return found[1]
+    page = read()
+    _shared[slot] = (event, page)
+    while len(_shared) > _SHARED_PAGES:
+        _shared.popitem(last=False)
+    return page

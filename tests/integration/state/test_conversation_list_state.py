@@ -1,0 +1,72 @@
+"""The conversation list of many agents' tabs hearing one event: tabs that show the same list
+share one read of it, and a tab never gets a list it may not see."""
+
+from sqlmodel import Session
+
+from kiko_livechat.models import Role
+from kiko_livechat.realtime import events
+from kiko_livechat.services import conversations, visitor_chat
+from kiko_livechat.state.inbox import ConversationListState
+from tests import factories
+from tests.integration.state.states import state_for
+
+
+def _desk(app_db):
+    with Session(app_db, expire_on_commit=False) as db:
+        acc = factories.active_account(db)
+        ben, clara, dora = (factories.login(db, factories.user(db, acc.id, role=Role.AGENT)) for _ in range(3))
+        shop = factories.inbox(db, acc.id, agent_ids=[ben.actor.user_id, clara.actor.user_id])
+        other = factories.inbox(db, acc.id, agent_ids=[dora.actor.user_id])
+        sent = visitor_chat.send_visitor_message(
+            db, public_token=shop.public_token, visitor_token=factories.visitor_token(), content="Hallo Shop"
+        )
+        visitor_chat.send_visitor_message(
+            db, public_token=other.public_token, visitor_token=factories.visitor_token(), content="Hallo anderswo"
+        )
+    return ben, clara, dora, shop, sent
+
+
+def _reads(monkeypatch) -> list[int]:
+    """Counts the real list reads (the function still runs)."""
+    calls = []
+    real = conversations.list_conversations
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs["actor"].user_id)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(conversations, "list_conversations", counted)
+    return calls
+
+
+async def test_tabs_with_the_same_list_share_one_read_per_event(app_db, monkeypatch):
+    ben, clara, dora, shop, sent = _desk(app_db)
+    tabs = [state_for(ConversationListState, person.token) for person in (ben, clara, dora)]
+    reads = _reads(monkeypatch)
+    event = events.ChatEvent(kind=events.MESSAGE_CREATED, account_id=shop.account_id, inbox_id=shop.id,
+                             conversation_id=sent.conversation_id)  # fmt: skip
+    for tab in tabs:
+        await tab._on_chat_event(event)
+    assert reads == [ben.actor.user_id, dora.actor.user_id]  # Clara shares Ben's read; Dora sees other inboxes
+    assert [r["preview"] for r in tabs[0].rows] == [r["preview"] for r in tabs[1].rows] == ["Hallo Shop"]
+    assert [r["preview"] for r in tabs[2].rows] == ["Hallo anderswo"]
+    later = events.ChatEvent(**event.__dict__)  # equal, but another event: read again
+    for tab in tabs:
+        await tab._on_chat_event(later)
+    assert len(reads) == 4
+
+
+async def test_mine_is_never_shared_between_agents(app_db, monkeypatch):
+    ben, clara, dora, shop, sent = _desk(app_db)
+    with Session(app_db) as db:
+        conversations.assign(db, actor=ben.actor, conversation_id=sent.conversation_id, assignee_id=ben.actor.user_id)
+    tabs = [state_for(ConversationListState, person.token) for person in (ben, clara)]
+    for tab in tabs:
+        tab.assignee_filter = "mine"
+    reads = _reads(monkeypatch)
+    event = events.ChatEvent(kind=events.CONVERSATION_UPDATED, account_id=shop.account_id, inbox_id=shop.id,
+                             conversation_id=sent.conversation_id)  # fmt: skip
+    for tab in tabs:
+        await tab._on_chat_event(event)
+    assert len(reads) == 2
+    assert [r["preview"] for r in tabs[0].rows] != [] and tabs[1].rows == []
