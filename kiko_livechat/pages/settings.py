@@ -158,6 +158,28 @@ def _alert_row(kind: str) -> rx.Component:
     )
 
 
+def _tone_previews() -> rx.Component:
+    """Listen to each tone before choosing (played right in the click, which browsers allow)."""
+    return rx.hstack(
+        rx.text(tr("settings.alerts.preview"), size="1", color_scheme="gray"),
+        *[
+            rx.button(
+                rx.icon("play", size=12),
+                tr(f"settings.alerts.tone.{tone}"),
+                type="button",
+                variant="ghost",
+                size="1",
+                id=f"preview-{tone}",
+                on_click=rx.call_script(f"new Audio('/tones/{tone}.wav').play()"),
+            )
+            for tone in TONES
+        ],
+        align="center",
+        spacing="3",
+        wrap="wrap",
+    )
+
+
 def _alerts_section() -> rx.Component:
     return card_section(
         "settings.alerts.title",
@@ -191,6 +213,7 @@ def _alerts_section() -> rx.Component:
                     ),
                     A.errors.get("tone", ""),
                 ),
+                _tone_previews(),
                 switch_field(
                     "sound_when_visible",
                     "settings.alerts.visible",
