@@ -264,4 +264,9 @@ def settings_page() -> rx.Component:
 
 
 def register(app: rx.App) -> None:
-    app.add_page(settings_page, route=routes.SETTINGS, title=PRODUCT_NAME, on_load=[SessionState.require_login, A.load])
+    app.add_page(
+        settings_page,
+        route=routes.SETTINGS,
+        title=PRODUCT_NAME,
+        on_load=[SessionState.require_login, A.load, PersonalTokenState.forget],
+    )

@@ -76,6 +76,14 @@ class PersonalTokenState(FormFeedback, SessionState):
 
     @rx.event
     @signed_in_only
+    async def forget(self):
+        """on_load of the settings page: a token shown once is not shown again after a reload
+        (the tab's state outlives the page)."""
+        self.new_token = ""
+        self._check_session()
+
+    @rx.event
+    @signed_in_only
     async def generate(self):
         self._clear_feedback()
         self.new_token = ""

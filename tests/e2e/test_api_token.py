@@ -20,4 +20,7 @@ def test_a_personal_token_is_shown_once_and_works(live_app, page):
     profile = httpx.get(f"{base}/api/v1/profile", headers={"api_access_token": token.inner_text().strip()})
     assert profile.status_code == 200 and profile.json()["email"] == agent["email"]
     page.reload()
+    # Once the page shows the signed-in user's data (not the first, empty render), the token is gone.
+    expect(page.locator("#generate-personal-token")).to_be_visible()
+    expect(page.locator("#profile-name")).to_have_value(agent["name"])
     expect(page.locator("#personal-token")).to_have_count(0)  # not shown again
