@@ -76,6 +76,7 @@ class AlertState(SessionState):
                 watched=counted,
             ),
             AlertState,
+            slot=live.ALERTS,
         )
 
     async def _on_chat_event(self, event: events.ChatEvent) -> None:
@@ -89,7 +90,7 @@ class AlertState(SessionState):
                 unread = None if kind in _UNREAD_BY_DEFINITION else alerts.unread_for(db, actor=actor)
                 subject = _subject(db, event, self.locale) if kind else None
         except AuthFailed:  # signed out meanwhile: this tab hears nothing more
-            live.unregister(self.router.session.client_token, AlertState)
+            live.unregister(self.router.session.client_token, live.ALERTS)
             return
         if unread is not None:
             self._count(actor.account_id, unread)

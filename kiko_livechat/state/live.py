@@ -1,7 +1,7 @@
 """Delivery of chat events to the browsers connected to this worker process.
 
 Each worker keeps the tabs whose websocket it holds (registered by the page's on_load; a tab
-may hold several listeners, e.g. its page and its alerts, one per state class) and
+holds at most one listener per slot: the page it shows, and its alerts) and
 listens to the bus (in-process, or Redis for several workers). For every event the recipients
 module decides who hears it; each of those tabs' states is then told to catch up from the
 database by message id. A nudge that arrives twice or a tab that missed one (reconnect, worker
@@ -27,21 +27,31 @@ logging.getLogger("reflex.app").setLevel(logging.ERROR)
 RESYNC_SECONDS = 20
 FORGET_AFTER_SECONDS = 10 * RESYNC_SECONDS
 
-# (client token, state class that catches up) -> who this listener is
-Listener = tuple[str, type[rx.State]]
-_clients: dict[Listener, Client] = {}
+# The page a tab shows listens in this slot; opening another page replaces or ends it, so a
+# conversation left behind is not caught up on (and marked read) any more.
+PAGE = "page"
+# The tab's alert listener, on every dashboard page.
+ALERTS = "alerts"
+# (client token, slot) -> who this listener is, and the state class that catches up
+Listener = tuple[str, str]
+_clients: dict[Listener, tuple[Client, type[rx.State]]] = {}
 _seen: dict[Listener, float] = {}
 
 
-def register(client_token: str, client: Client, state_cls: type[rx.State]) -> None:
+def register(client_token: str, client: Client, state_cls: type[rx.State], slot: str = PAGE) -> None:
     """This tab (on this worker) wants the events `client` may hear, delivered to `state_cls`."""
-    _clients[(client_token, state_cls)] = client
-    _seen[(client_token, state_cls)] = time.monotonic()
+    _clients[(client_token, slot)] = (client, state_cls)
+    _seen[(client_token, slot)] = time.monotonic()
 
 
-def unregister(client_token: str, state_cls: type[rx.State]) -> None:
-    _clients.pop((client_token, state_cls), None)
-    _seen.pop((client_token, state_cls), None)
+def unregister(client_token: str, slot: str = PAGE) -> None:
+    _clients.pop((client_token, slot), None)
+    _seen.pop((client_token, slot), None)
+
+
+def listening(client_token: str) -> set[type[rx.State]]:
+    """The state classes that hear events for this tab on this worker."""
+    return {state_cls for (token, _), (_, state_cls) in list(_clients.items()) if token == client_token}
 
 
 def run_soon(work, *args) -> None:
@@ -69,7 +79,7 @@ _pending: dict[Listener, ChatEvent] = {}
 async def run_delivery(app: rx.App) -> None:
     """Lifespan task (cancelled at shutdown): hear every event, hand it to the tabs that may see it."""
     async for event in get_bus().events():
-        for listener, client in list(_clients.items()):
+        for listener, (client, _) in list(_clients.items()):
             if receives(client, event):
                 _schedule(app, listener, event)
 
@@ -102,12 +112,16 @@ async def _drain(app: rx.App, listener: Listener, event: ChatEvent | None) -> No
 
 
 async def _deliver(app: rx.App, listener: Listener, event: ChatEvent) -> None:
-    token, state_cls = listener
+    token, slot = listener
+    registered = _clients.get(listener)
+    if registered is None:  # the tab moved on meanwhile
+        return
+    state_cls = registered[1]
     if app.event_namespace is None or token not in app.event_namespace.token_to_sid:
         # Not connected right now (closed, or reconnecting). A tab that comes back catches up
         # from the database on its next resync; one that never does is forgotten.
         if time.monotonic() - _seen.get(listener, 0) > FORGET_AFTER_SECONDS:
-            unregister(token, state_cls)
+            unregister(token, slot)
         return
     try:
         async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:

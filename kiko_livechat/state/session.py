@@ -13,6 +13,7 @@ from kiko_livechat.services import auth, presence, profile
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import AuthFailed, ServiceError
 from kiko_livechat.services.profile import ProfileView
+from kiko_livechat.state import live
 from kiko_livechat.state.forms import as_id
 from kiko_livechat.state.i18n import AppState
 
@@ -76,7 +77,9 @@ class SessionState(AppState):
 
     @rx.event
     def require_login(self):
-        """on_load of every dashboard page: load the profile or send the visitor to the login."""
+        """on_load of every dashboard page: load the profile or send the visitor to the login.
+        The page left behind stops listening (the new page's own load listens again)."""
+        live.unregister(self.router.session.client_token)
         try:
             with self._as_actor() as (db, actor):
                 view = profile.get_profile(db, actor=actor)

@@ -35,7 +35,7 @@ async def test_a_handoff_tells_the_tab_to_play_and_counts_it(app_db):
     state = state_for(AlertState, ben.token)
     await state.start()
     assert (state.unread, state.unread_assigned, state.alert_seq) == (1, 0, 0)
-    listener = live._clients[(state.router.session.client_token, AlertState)]
+    listener = live._clients[(state.router.session.client_token, live.ALERTS)][0]
     assert listener.watched == {sent.conversation_id} and listener.user_id == ben.actor.user_id
 
     await state._on_chat_event(_alerting(ben, inbox, sent, (clara.actor.user_id, "handoff")))
@@ -83,7 +83,7 @@ async def test_a_signed_out_tab_stops_listening(app_db):
         auth.logout(db, token=ben.token)
     await state._on_chat_event(_alerting(ben, inbox, sent, (ben.actor.user_id, "handoff")))
     assert state.alert_seq == 0
-    assert (state.router.session.client_token, AlertState) not in live._clients
+    assert AlertState not in live.listening(state.router.session.client_token)
 
 
 async def test_a_new_handoff_or_message_is_counted_once(app_db):
@@ -101,7 +101,7 @@ async def test_a_new_handoff_or_message_is_counted_once(app_db):
     await state._on_chat_event(handoff)
     await state._on_chat_event(handoff)  # heard twice: still one conversation
     assert (state.unread, state.unread_assigned, state.alert_seq) == (2, 0, 2)
-    listener = live._clients[(state.router.session.client_token, AlertState)]
+    listener = live._clients[(state.router.session.client_token, live.ALERTS)][0]
     assert listener.watched == {sent.conversation_id, second.conversation_id}
     with Session(app_db) as db:  # what a query counts agrees
         assert alerts.unread_for(db, actor=ben.actor).total == 2

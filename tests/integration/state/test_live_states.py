@@ -68,3 +68,24 @@ async def test_the_visitor_page_never_shows_private_notes(app_db):
         )  # fmt: skip
     )
     assert [m["content"] for m in widget.messages] == ["1", "Hallo!"]
+
+
+async def test_a_tab_that_leaves_a_conversation_stops_reading_it(app_db):
+    """Navigating to another dashboard page ends the previous page's listening (its catch-ups
+    would mark the conversation read while the agent is elsewhere); the tab's alerts go on."""
+    from kiko_livechat.state import live
+    from kiko_livechat.state.alerts import AlertState
+    from kiko_livechat.state.session import SessionState
+
+    login, inbox, visitor, sent = _setup(app_db)
+    page = state_for(ConversationState, login.token)
+    page.number = "1"
+    page.conversation_ref = sent.conversation_id
+    page._listen(login.actor, inbox.id)
+    alerts = await page.get_state(AlertState)
+    await alerts.start()
+    token = page.router.session.client_token
+    assert live.listening(token) == {ConversationState, AlertState}
+    session = await page.get_state(SessionState)
+    session.require_login()  # on_load of the next dashboard page
+    assert live.listening(token) == {AlertState}
