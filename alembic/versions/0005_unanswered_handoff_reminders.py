@@ -1,5 +1,6 @@
 """Unanswered handoff reminders: the per-inbox time, the due and reminded times per
-conversation, and transcript e-mails to visitors in the alert e-mail queue.
+conversation, when the visitor asked to be answered by e-mail, and transcript e-mails to
+visitors in the alert e-mail queue.
 
 Revision ID: 0005
 Revises: 0004
@@ -24,6 +25,7 @@ def upgrade() -> None:
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("unanswered_due_at", kiko_livechat.models.base.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("unanswered_at", kiko_livechat.models.base.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("email_requested_at", kiko_livechat.models.base.UTCDateTime(), nullable=True))
         batch_op.create_index("ix_conversations_unanswered_due", ["unanswered_due_at"], unique=False)
 
     with op.batch_alter_table("inboxes", schema=None) as batch_op:
@@ -36,6 +38,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.drop_index("ix_conversations_unanswered_due")
+        batch_op.drop_column("email_requested_at")
         batch_op.drop_column("unanswered_at")
         batch_op.drop_column("unanswered_due_at")
 

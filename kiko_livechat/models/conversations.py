@@ -82,8 +82,11 @@ class Conversation(SQLModel, table=True):
     # cleared when the reminder worker has looked at it.
     unanswered_due_at: datetime | None = time_field()
     # When agents were reminded that nobody answered; the visitor was then offered to leave an
-    # e-mail address, and the transcript is mailed to it once an agent answers.
+    # e-mail address.
     unanswered_at: datetime | None = time_field()
+    # When the visitor left an address to be answered by e-mail (nobody online, or nobody
+    # answered in time): the transcript is mailed to it once an agent answers.
+    email_requested_at: datetime | None = time_field()
     agent_last_seen_at: datetime | None = time_field()
     contact_last_seen_at: datetime | None = time_field()
     created_at: datetime = created_at_field()

@@ -1,6 +1,7 @@
-"""The transcript a visitor gets by e-mail when nobody answered in time and they left their
-address: queued with the first agent answer (after the digest window, so an answer in a few
-messages goes as one e-mail), composed at send time in the visitor's language."""
+"""The transcript a visitor gets by e-mail when they left their address in the widget (nobody
+was online, or nobody answered in time): queued with the first agent answer after that (and
+after the digest window, so an answer in a few messages goes as one e-mail), composed at send
+time in the visitor's language."""
 
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -27,15 +28,15 @@ TRANSCRIPT = "transcript"
 
 
 def queue_after_answer(session: Session, event: events.ChatEvent, now: datetime) -> None:
-    """If `event` is an agent's answer to a conversation nobody had answered in time, and the
-    visitor left an address, queue their transcript (once per conversation)."""
+    """If `event` is an agent's answer in a conversation whose visitor left an address to be
+    answered by e-mail, queue their transcript (once per conversation)."""
     if event.kind != events.MESSAGE_CREATED or event.private:
         return
     message = session.get(Message, event.message_id)
     if message is None or message.message_type != MessageType.OUTGOING or message.sender_type != SenderType.AGENT:
         return
     conversation = session.get(Conversation, event.conversation_id)
-    if conversation.unanswered_at is None or not session.get(Contact, conversation.contact_id).email:
+    if conversation.email_requested_at is None or not session.get(Contact, conversation.contact_id).email:
         return
     queued = session.exec(
         select(AlertEmail.id).where(AlertEmail.conversation_id == conversation.id, AlertEmail.kind == TRANSCRIPT)

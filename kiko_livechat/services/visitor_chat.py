@@ -218,6 +218,8 @@ def leave_email(
     contact.email = clean_email(email)
     if locale in SUPPORTED_LOCALES:
         contact.additional_attributes = {**(contact.additional_attributes or {}), "locale": locale}
+    conversation.email_requested_at = utcnow()
+    session.add(conversation)
     session.add(contact)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
     session.commit()

@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
 from kiko_livechat import workers
-from kiko_livechat.models import AlertEmail, Role, User
+from kiko_livechat.models import AlertEmail, Contact, Conversation, Role, User
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import (
     alert_mail,
@@ -226,3 +226,30 @@ def test_messages_read_during_the_digest_window_send_no_email(smtp, desk):
     with Session(engine) as db:
         (row,) = db.exec(select(AlertEmail).where(AlertEmail.kind == "message")).all()
         assert row.status == "skipped"
+
+
+def test_an_address_left_while_nobody_was_online_gets_the_answer_too(smtp, app_db):
+    """The widget promises an answer by e-mail whenever the visitor leaves an address, not only
+    after a reminder; a contact whose address came from elsewhere asked for nothing."""
+    mailbox, _ = smtp
+    with Session(app_db, expire_on_commit=False) as db:
+        acc = factories.active_account(db, locale="de")
+        agent = factories.login(db, factories.user(db, acc.id, email="agent@example.org")).actor
+        inbox = factories.inbox(db, acc.id, agent_ids=[agent.user_id])
+        asked, silent = factories.visitor_token(), factories.visitor_token()
+        first = visitor_chat.send_visitor_message(db, public_token=inbox.public_token, visitor_token=asked,
+                                                  content="Hallo, niemand da?")  # fmt: skip
+        visitor_chat.leave_email(db, public_token=inbox.public_token, visitor_token=asked,
+                                 conversation_id=first.conversation_id, email="erika@example.com")  # fmt: skip
+        second = visitor_chat.send_visitor_message(db, public_token=inbox.public_token, visitor_token=silent,
+                                                   content="Frage")  # fmt: skip
+        other = db.get(Contact, db.get(Conversation, second.conversation_id).contact_id)
+        other.email = "known@example.com"  # e.g. passed by the embedding page
+        db.add(other)
+        db.commit()
+        for conversation_id in (first.conversation_id, second.conversation_id):
+            conversations.send_reply(db, actor=agent, conversation_id=conversation_id, content="Gern!")
+    _send_round(utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1))
+    transcripts = [mail for mail in mailbox.messages if mail["To"] != "agent@example.org"]
+    assert [mail["To"] for mail in transcripts] == ["erika@example.com"]
+    assert transcripts[0]["Subject"] == f"Ihre Unterhaltung mit {acc.name}"
