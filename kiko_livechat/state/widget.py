@@ -84,6 +84,8 @@ class WidgetState(FormFeedback, AppState):
         self.conversation_ref = conversation.id if conversation else 0
         self.status = conversation.status if conversation else ""
         self.unanswered = conversation is not None and unanswered.is_unanswered(conversation)
+        # An address left earlier (another page load) is not asked for again.
+        self.email_left = conversation is not None and conversation.email_requested_at is not None
         self._messages = []
         self._append(history)
         self.loaded = True

@@ -54,6 +54,11 @@ def test_the_team_is_reminded_and_the_visitor_offered_to_leave_an_address(live_a
         visitor.locator("#widget-email").fill("besucher@example.com")
         visitor.get_by_role("button", name="Senden").first.click()
         expect(visitor.get_by_text("Danke! Wir melden uns per E-Mail.")).to_be_visible()
+        # The visitor opens the chat on another page of the shop: the address is not asked again.
+        again = visitor.context.new_page()
+        again.goto(visitor.url)
+        expect(again.get_by_text("Hallo, ist jemand da? Ich warte auf Hilfe.")).to_be_visible()
+        expect(again.locator("#widget-email-offer")).to_have_count(0)
         visitor.screenshot(path="test-artifacts/widget-unanswered.png")
         with Session(engine) as db:
             conversation = db.exec(select(Conversation).order_by(Conversation.id.desc())).first()
