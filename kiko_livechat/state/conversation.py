@@ -18,6 +18,7 @@ from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
 from kiko_livechat.state.forms import FormFeedback, as_id
+from kiko_livechat.state.routing import route_arg
 from kiko_livechat.state.session import SessionState, signed_in_only
 
 # Dates typed into the snooze field are wall-clock times where the team works.
@@ -76,7 +77,7 @@ class ConversationState(FormFeedback, SessionState):
     @signed_in_only
     async def load(self):
         self._clear_feedback()
-        self.number = self.router.page.params.get("conversation_number", "")
+        self.number = route_arg(self.router, "conversation_number")
         self.draft_id = uuid.uuid4().hex
         self.note_mode = False
         self._messages = []

@@ -11,6 +11,7 @@ from kiko_livechat.services import inboxes, webhooks
 from kiko_livechat.services.errors import PermissionDenied, ServiceError
 from kiko_livechat.services.inboxes import InboxView
 from kiko_livechat.state.forms import FormFeedback, as_id, form_flag
+from kiko_livechat.state.routing import route_arg
 from kiko_livechat.state.session import SessionState, signed_in_only
 from kiko_livechat.state.teams import Person, active_people
 
@@ -213,7 +214,7 @@ class InboxSettingsState(FormFeedback, SessionState):
         self._load_deliveries()
 
     def _route_inbox(self) -> str:
-        return self.router.page.params.get("inbox_id", "")
+        return route_arg(self.router, "inbox_id")
 
     def _show(self, view: InboxView, people: list[Person]) -> None:
         self.inbox_ref = str(view.inbox_id)

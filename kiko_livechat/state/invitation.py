@@ -9,6 +9,7 @@ from kiko_livechat.services import invitations
 from kiko_livechat.services.errors import ServiceError
 from kiko_livechat.state.forms import FormFeedback
 from kiko_livechat.state.i18n import AppState
+from kiko_livechat.state.routing import route_arg
 from kiko_livechat.state.session import SessionState
 
 
@@ -21,7 +22,7 @@ class InvitationState(FormFeedback, AppState):
     existing_user: bool = False
 
     def _code(self) -> str:
-        return self.router.page.params.get("invite_code", "")
+        return route_arg(self.router, "invite_code")
 
     @rx.event
     def load_invitation(self):

@@ -16,6 +16,7 @@ from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
 from kiko_livechat.state.forms import FormFeedback
 from kiko_livechat.state.i18n import AppState
+from kiko_livechat.state.routing import route_arg
 
 
 class WidgetState(FormFeedback, AppState):
@@ -47,7 +48,7 @@ class WidgetState(FormFeedback, AppState):
     @rx.event
     def open_widget(self):
         """on_load: the inbox of the URL, the visitor's language, their ongoing conversation."""
-        self._inbox_token = self.router.page.params.get("inbox_token", "")
+        self._inbox_token = route_arg(self.router, "inbox_token")
         if len(self.visitor_token) < 16:
             self.visitor_token = visitor_chat.new_visitor_token()
         self.draft_id = uuid.uuid4().hex

@@ -2,9 +2,10 @@
 handler, translated refusals next to the right field, and bad input changing nothing."""
 
 import pytest
-from reflex.istate.data import PageData, RouterData
+from reflex.istate.data import RouterData
 from sqlmodel import Session, select
 
+from kiko_livechat import routes
 from kiko_livechat.models import Inbox, Role, Team
 from kiko_livechat.services import teams
 from kiko_livechat.state.inboxes import (
@@ -116,6 +117,12 @@ async def test_agents_see_their_own_teams_and_cannot_change_them(demo):
     assert snapshot(demo["engine"]) == before
 
 
+def _inbox_page(inbox_ref: str) -> RouterData:
+    """The router of a tab showing the settings page of inbox `inbox_ref`."""
+    address = f"/app/settings/inboxes/{inbox_ref}"
+    return RouterData.from_router_data({"pathname": routes.SETTINGS_INBOX, "asPath": address})
+
+
 async def test_a_web_inbox_is_created_and_its_settings_page_shows_the_snippet(demo):
     admin, ben = demo["tokens"]["admin"], demo["ben"]
     form = state_for(WebInboxFormState, admin)
@@ -134,7 +141,7 @@ async def test_a_web_inbox_is_created_and_its_settings_page_shows_the_snippet(de
     assert f"/app/settings/inboxes/{inbox.id}" in repr(result)
 
     page = state_for(InboxSettingsState, admin)
-    page.router = RouterData(_page=PageData(params={"inbox_id": str(inbox.id)}))
+    page.router = _inbox_page(str(inbox.id))
     await page.load()
     assert (page.found, page.inbox_name, page.channel, page.widget_color) == (True, "Shop", "web_widget", "#ff6600")
     assert inbox.public_token in page.snippet and "/widget.js" in page.snippet
@@ -164,7 +171,7 @@ async def test_an_api_inbox_token_is_shown_once_and_can_be_replaced(demo):
     assert (form.bot_token, form.created_ref) == ("", "")
 
     page = state_for(InboxSettingsState, admin)
-    page.router = RouterData(_page=PageData(params={"inbox_id": created}))
+    page.router = _inbox_page(created)
     await page.load()
     assert (page.channel, page.webhook_url, page.bot_token) == ("api", "https://bot.example.com/hook", "")
     await page.regenerate_token()
@@ -177,12 +184,12 @@ async def test_inbox_pages_refuse_agents_and_unknown_inboxes(demo):
     assert (listing.allowed, listing.inboxes, listing.people) == (False, [], [])
     page = state_for(InboxSettingsState, demo["tokens"]["admin"])
     for ref in ("", "abc", "999999"):
-        page.router = RouterData(_page=PageData(params={"inbox_id": ref}))
+        page.router = _inbox_page(ref)
         await page.load()
         assert (page.allowed, page.found, page.loaded) == (True, False, True)
     with Session(demo["engine"], expire_on_commit=False) as db:
         other = factories.account(db)
         foreign = factories.inbox(db, other.id)
-    page.router = RouterData(_page=PageData(params={"inbox_id": str(foreign.id)}))
+    page.router = _inbox_page(str(foreign.id))
     await page.load()
     assert not page.found
