@@ -17,15 +17,21 @@ class AppState(rx.State):
     def t(self) -> dict[str, str]:
         return catalog(self.locale)
 
+    def _use_locale(self, locale: str) -> None:
+        """Switch the tab's language. Assigning marks the catalog for sending (about 30 KB),
+        even for the same value, so an unchanged language is not assigned again."""
+        if locale != self.locale:
+            self.locale = locale
+
     @rx.event
     def apply_lang_pref(self):
         """Use the language chosen earlier in this browser, if any."""
         if self.lang_pref in SUPPORTED_LOCALES:
-            self.locale = self.lang_pref
+            self._use_locale(self.lang_pref)
 
     @rx.event
     def choose_language(self, locale: str):
         """Switch the language of a signed-out page (login); remembered in this browser."""
         if locale in SUPPORTED_LOCALES:
-            self.locale = locale
+            self._use_locale(locale)
             self.lang_pref = locale

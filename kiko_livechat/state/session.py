@@ -63,7 +63,7 @@ class SessionState(AppState):
             {"account_id": str(m.account_id), "name": m.account_name, "role": m.role} for m in view.memberships
         ]
         self.account_blocked = view.account_blocked or ""
-        self.locale = view.locale
+        self._use_locale(view.locale)
 
     def _sign_out_locally(self):
         """Forget everything about the user in this tab and go to the login page."""

@@ -73,7 +73,7 @@ class WidgetState(FormFeedback, AppState):
             self.loaded = True
             return
         requested = self.router.url.query_parameters.get("locale", "")
-        self.locale = (
+        self._use_locale(
             requested
             if requested in SUPPORTED_LOCALES
             else negotiate(self.router.headers.accept_language, inbox.locale)
