@@ -5,7 +5,8 @@
  * watches it and
  *  - plays the agent's tone (browsers allow sound only after a first click on the page: until
  *    then #sound-hint stays visible), also while the tab is visible if the agent wants that;
- *  - stays silent for the conversation that is on screen right now;
+ *  - stays silent for the conversation that is on screen right now, in this tab or another;
+ *  - plays once for all the agent's tabs (they coordinate through localStorage and a Web Lock);
  *  - shows a desktop notification (Notification API; permission is asked on a click on an
  *    element with data-ask-notifications, e.g. the settings switch or the hint);
  *  - repeats the tone every 30 s while a conversation assigned to the agent stays unread;
@@ -16,11 +17,19 @@
   if (window.kikoAlerts) return;
 
   var REPEAT_MS = 30000;
+  // Tabs of one browser share these: which conversation a visible tab shows, when a tab last played.
+  var VIEWING_KEY = "kiko-alerts-viewing";
+  var PLAYED_KEY = "kiko-alerts-played";
+  // Another tab's alert this recent is the same alert: one sound for all tabs.
+  var SAME_ALERT_MS = 1500;
+  var TAB = Math.random().toString(36).slice(2);
   var COUNT_PREFIX = /^\(\d+\+?\) /;
   var audio = {};
   var lastSeq = null;
   var lastPlay = Date.now();
   var unlocked = false;
+  var sharedNumber = null;
+  var sharedAt = 0;
 
   function box() { return document.getElementById("kiko-alerts"); }
   function data(name) { var el = box(); return el ? el.getAttribute("data-" + name) : null; }
@@ -40,8 +49,27 @@
     document.documentElement.classList.add("kiko-sound-on");
   }
 
+  function mayPlay() {
+    return !(visible() && !flag("visible")); // the agent may want sound only from background tabs
+  }
+
+  function shared(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+
+  function playOnce(withinMs) {
+    // Of the agent's tabs, the first to get here plays; the others stay quiet for `withinMs`.
+    if (!mayPlay()) return;
+    var run = function () {
+      var last = shared(PLAYED_KEY) || 0;
+      if (Date.now() - last < withinMs) { lastPlay = Date.now(); return; }
+      try { localStorage.setItem(PLAYED_KEY, JSON.stringify(Date.now())); } catch (e) { /* private mode */ }
+      play();
+    };
+    if (navigator.locks) navigator.locks.request("kiko-alerts-sound", run); else run();
+  }
+
   function play() {
-    if (visible() && !flag("visible")) return; // the agent wants sound only from background tabs
     var sound = tone(data("tone") || "bell");
     sound.muted = false;
     sound.currentTime = 0;
@@ -68,8 +96,30 @@
     });
   }
 
+  function shownHere() {
+    var match = location.pathname.match(/^\/app\/conversations\/(\d+)\/?$/);
+    return match ? match[1] : null;
+  }
+
+  function shareViewing() {
+    // A visible tab on a conversation tells the agent's other tabs, so they stay quiet for it.
+    var number = visible() ? shownHere() : null;
+    if (number === sharedNumber && Date.now() - sharedAt < 2000) return; // called on every DOM change
+    sharedNumber = number;
+    sharedAt = Date.now();
+    try {
+      if (number) {
+        localStorage.setItem(VIEWING_KEY, JSON.stringify({ number: number, tab: TAB, at: sharedAt }));
+      } else if ((shared(VIEWING_KEY) || {}).tab === TAB) {
+        localStorage.removeItem(VIEWING_KEY);
+      }
+    } catch (e) { /* private mode: each tab decides alone */ }
+  }
+
   function viewing(number) {
-    return visible() && location.pathname.replace(/\/$/, "") === "/app/conversations/" + number;
+    if (visible() && shownHere() === number) return true;
+    var elsewhere = shared(VIEWING_KEY);
+    return !!elsewhere && elsewhere.number === number && Date.now() - elsewhere.at < 10000;
   }
 
   function notify(title, body, number) {
@@ -86,7 +136,7 @@
   function alertNow() {
     var number = data("number");
     if (viewing(number)) return;
-    if (flag("sound")) play();
+    if (flag("sound")) playOnce(SAME_ALERT_MS);
     notify(data("title"), data("body"), number);
   }
 
@@ -98,6 +148,7 @@
   }
 
   function sync() {
+    shareViewing();
     if (box()) {
       var seq = data("seq");
       if (lastSeq === null) {
@@ -113,7 +164,7 @@
   function repeat() {
     if (!box() || !flag("repeat") || !flag("sound-any")) return;
     if ((parseInt(data("unread-assigned"), 10) || 0) === 0) { lastPlay = Date.now(); return; }
-    if (Date.now() - lastPlay >= REPEAT_MS) play();
+    if (Date.now() - lastPlay >= REPEAT_MS) playOnce(REPEAT_MS - 1000);
   }
 
   function onClick(event) {
@@ -138,6 +189,8 @@
     attributeFilter: ["data-seq", "data-unread"],
   });
   setInterval(repeat, 5000);
+  setInterval(shareViewing, 5000);
+  document.addEventListener("visibilitychange", shareViewing);
   sync();
   window.kikoAlerts = { sync: sync, unlocked: function () { return unlocked; } };
 })();

@@ -119,3 +119,46 @@ def test_desktop_notifications_once_switched_on(live_app, page):
     page.wait_for_function("window.__notes.length > 0")
     (note,) = page.evaluate("window.__notes")
     assert note == {"title": "Neue Unterhaltung: Desiree Desktop", "body": "Hallo, ich brauche Hilfe beim Login"}
+
+
+def test_two_tabs_of_one_agent_play_once_and_respect_the_conversation_on_screen(live_app, browser):
+    base, demo = live_app["base"], live_app["demo"]
+    agent = demo["logins"][0]
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    context.add_init_script(RECORD_PLAYS)
+    first = context.new_page()
+    login(first, base, agent["email"], agent["password"])
+    second = context.new_page()  # the same browser: the same login
+    second.goto(f"{base}/app/inbox")
+    expect(second.locator("#tab-open")).to_be_visible()
+    for tab in (first, second):
+        tab.locator("h1, h2").first.click()
+
+    def heard() -> int:
+        return len(_alerts_heard(first)) + len(_alerts_heard(second))
+
+    with _bot(live_app) as bot:
+        handoff = {
+            "inbox_id": demo["api_inbox_id"],
+            "contact": {"name": "Zwei Tabs", "source_id": "two-tabs-1"},
+            "transcript": [{"content": "Hallo zusammen", "message_type": "incoming"}],
+        }
+        handed = bot.post("/handoffs", json=handoff)
+        number = handed.json()["id"]
+        for tab in (first, second):
+            tab.wait_for_function("document.title.startsWith('(')")
+        first.wait_for_timeout(1500)
+        assert heard() == 1  # one sound for the agent, not one per tab
+
+        # The first tab shows the conversation: a visitor message there stays quiet in both tabs.
+        first.goto(f"{base}/app/conversations/{number}")
+        expect(first.locator("#conversation-title")).to_be_visible()
+        first.get_by_role("button", name="Mir zuweisen").click()
+        expect(first.get_by_text(f"{agent['name']} zugewiesen")).to_be_visible()
+        second.wait_for_timeout(2500)  # the tabs have shared what is on screen
+        before = len(_alerts_heard(second))
+        bot.post(f"/conversations/{number}/messages", json={"content": "Noch da?", "message_type": "incoming"})
+        expect(first.locator(".message", has_text="Noch da?")).to_be_visible()
+        second.wait_for_timeout(2000)
+        assert len(_alerts_heard(second)) == before and _alerts_heard(first) == []
+    context.close()
