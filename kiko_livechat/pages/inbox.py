@@ -43,6 +43,9 @@ def _filters() -> rx.Component:
             value=S.assignee_filter,
             on_change=S.show_assignee,
             size="1",
+            # On a phone the three choices share the width instead of running off the screen.
+            width=["100%", "auto"],
+            style={"& .rt-SegmentedControlItemLabel": {"padding_left": "6px", "padding_right": "6px"}},
         ),
         rx.hstack(
             rx.button(

@@ -21,3 +21,11 @@ def choose_language(page: Page, label: str) -> None:
 
 def expect_heading(page: Page, text: str) -> None:
     expect(page.get_by_role("heading", name=text, exact=True)).to_be_visible()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def fits_the_screen(page: Page) -> bool:
+    """Nothing sticks out sideways (no horizontal scrolling of the whole page)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

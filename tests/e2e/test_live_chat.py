@@ -112,3 +112,15 @@ def test_a_bot_handoff_over_the_api_appears_live_in_the_dashboard(live_app, page
     expect(page.locator(".activity-line", has_text="übergeben")).to_be_visible()
     page.screenshot(path="test-artifacts/bot-handoff-dashboard.png")
     api.close()
+
+
+def test_the_conversation_list_fits_a_phone(live_app, browser):
+    from tests.e2e.helpers import PHONE, fits_the_screen, login
+
+    page = browser.new_context(viewport=PHONE, locale="de-DE").new_page()
+    agent = live_app["demo"]["logins"][1]
+    login(page, live_app["base"], agent["email"], agent["password"])
+    expect(page.get_by_role("radio", name="Nicht zugewiesen")).to_be_visible()
+    assert fits_the_screen(page)
+    page.screenshot(path="test-artifacts/conversation-list-phone.png")
+    page.context.close()

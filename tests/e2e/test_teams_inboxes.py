@@ -11,11 +11,10 @@ from kiko_livechat.db import make_engine
 from kiko_livechat.models import ApiAccessToken, Inbox
 from kiko_livechat.services.tokens import hash_token
 from kiko_livechat.settings import PROJECT_ROOT
-from tests.e2e.helpers import choose_language, expect_heading, login
+from tests.e2e.helpers import PHONE, choose_language, expect_heading, fits_the_screen, login
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
@@ -28,10 +27,6 @@ def _logout(page: Page) -> None:
     page.locator("#user-menu").click()
     page.locator("#logout").click()
     page.wait_for_url(re.compile(r".*/login$"))
-
-
-def _fits_the_screen(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _add_member(page: Page, team: str, name: str) -> None:
@@ -104,7 +99,7 @@ def test_admin_sets_up_a_team_and_an_agent_sees_only_his_teams(live_app, page):
 
     page.set_viewport_size(PHONE)
     expect(renamed).to_be_visible()
-    assert _fits_the_screen(page)
+    assert fits_the_screen(page)
     page.screenshot(path=str(ARTIFACTS / "teams-admin-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.screenshot(path=str(ARTIFACTS / "teams-admin.png"), full_page=True)
@@ -174,7 +169,7 @@ def test_admin_creates_a_web_widget_inbox_and_gets_its_snippet(live_app, page):
     page.screenshot(path=str(ARTIFACTS / "inbox-web-settings.png"), full_page=True)
     page.set_viewport_size(PHONE)
     expect(snippet).to_be_visible()
-    assert _fits_the_screen(page)
+    assert fits_the_screen(page)
     page.screenshot(path=str(ARTIFACTS / "inbox-web-settings-phone.png"), full_page=True)
 
 
@@ -198,7 +193,7 @@ def test_admin_creates_an_api_inbox_sees_its_token_once_and_regenerates_it(live_
     expect(page.get_by_role("region", name="Bot Zwei").get_by_text("Clara Chen")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "inbox-api-created.png"), full_page=True)
     page.set_viewport_size(PHONE)
-    assert _fits_the_screen(page)
+    assert fits_the_screen(page)
     page.screenshot(path=str(ARTIFACTS / "inboxes-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
