@@ -87,7 +87,7 @@
     markUnlocked();
     // Safari lets an element play later only if it was started inside a user gesture: start
     // each tone once, muted, right now.
-    ["bell", "chime", "pop"].forEach(function (name) {
+    (data("tones") || "bell").split(",").forEach(function (name) {
       var sound = tone(name);
       sound.muted = true;
       var started = sound.play();

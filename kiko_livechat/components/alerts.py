@@ -5,6 +5,7 @@ import reflex as rx
 
 from kiko_livechat.components.chat import resync_timer
 from kiko_livechat.components.text import tr
+from kiko_livechat.services.notification_preferences import TONES
 from kiko_livechat.state.alerts import AlertState as A
 
 
@@ -23,6 +24,8 @@ def alert_listener() -> rx.Component:
                 "data-sound": A.alert_sound.to_string(),
                 "data-sound-any": (A.sound_kinds.length() > 0).to_string(),
                 "data-tone": A.tone,
+                # Every bundled tone: the first click starts each once (Safari's rule).
+                "data-tones": ",".join(TONES),
                 "data-visible": A.sound_when_visible.to_string(),
                 "data-repeat": A.repeat_unread.to_string(),
                 "data-desktop": A.desktop.to_string(),
