@@ -230,33 +230,59 @@ def presence_heartbeat() -> rx.Component:
     )
 
 
-def dashboard(title_key: str, active: str, *content: rx.Component) -> rx.Component:
-    """A dashboard page; content appears only once the session was confirmed by the server."""
+def _frame(title_key: str, active: str, body: rx.Component, **frame) -> rx.Component:
     return rx.hstack(
         presence_heartbeat(),
         alert_listener(),
         sidebar(active),
         rx.vstack(
             topbar(title_key, active),
-            rx.cond(
-                SessionState.signed_in,
-                rx.vstack(
-                    account_notice(),
-                    *content,
-                    spacing="5",
-                    padding=["16px", "24px", "32px"],
-                    width="100%",
-                    max_width="1100px",
-                    align="stretch",
-                ),
-                rx.center(rx.spinner(size="3"), padding="64px", width="100%"),
-            ),
+            rx.cond(SessionState.signed_in, body, rx.center(rx.spinner(size="3"), padding="64px", width="100%")),
             spacing="0",
             width="100%",
             min_width="0",
+            **frame,
         ),
         spacing="0",
         width="100%",
         min_height="100vh",
         align="start",
+    )
+
+
+def dashboard(title_key: str, active: str, *content: rx.Component) -> rx.Component:
+    """A dashboard page; content appears only once the session was confirmed by the server."""
+    return _frame(
+        title_key,
+        active,
+        rx.vstack(
+            account_notice(),
+            *content,
+            spacing="5",
+            padding=["16px", "24px", "32px"],
+            width="100%",
+            max_width="1100px",
+            align="stretch",
+        ),
+    )
+
+
+def workspace(title_key: str, active: str, *panes: rx.Component) -> rx.Component:
+    """A dashboard page of side-by-side panes that fill the window below the top bar, each
+    scrolling on its own (the inbox: list, conversation, contact)."""
+    return _frame(
+        title_key,
+        active,
+        rx.vstack(
+            account_notice(),
+            rx.hstack(*panes, spacing="0", width="100%", flex="1", min_height="0", align="stretch"),
+            spacing="0",
+            width="100%",
+            flex="1",
+            min_height="0",
+        ),
+        # The window's height, so the panes scroll inside it instead of the page growing.
+        height="100dvh",
+        position="sticky",
+        top="0",
     )

@@ -45,3 +45,8 @@ def alias(key: str, locale: str) -> str:
         return f"{_EN_ADJECTIVES[adjective]} {_EN_ANIMALS[animal]} {number}"
     except (ValueError, IndexError):
         return key
+
+
+def display_name(name: str | None, alias_key: str, locale: str) -> str:
+    """What a contact is called everywhere: their name, or else their alias."""
+    return name or alias(alias_key, locale)

@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from kiko_livechat.i18n.aliases import new_alias_key
 from kiko_livechat.models.base import account_fk, created_at_field, time_field
 
 
@@ -21,6 +22,10 @@ class Contact(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = account_fk()
     name: str = Field(default="", max_length=255)
+    # Seed of the readable alias a contact without a name goes by ("Blue Owl 4821"): one per
+    # contact, so the list, the conversation and the contact directory all call them the same;
+    # each of their conversations takes it over.
+    alias_key: str = Field(default_factory=new_alias_key, max_length=30)
     email: str | None = Field(default=None, max_length=254)
     phone_number: str | None = Field(default=None, max_length=20)
     identifier: str | None = Field(default=None, max_length=255)

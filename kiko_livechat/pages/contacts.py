@@ -12,7 +12,7 @@ from kiko_livechat.state.session import SessionState
 
 def _row(contact: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.cond(contact["name"] != "", contact["name"], tr("contacts.anonymous"))),
+        rx.table.cell(contact["name"], class_name="contact-name"),
         rx.table.cell(contact["email"]),
         rx.table.cell(contact["phone"]),
         rx.table.cell(contact["created"]),

@@ -4,12 +4,14 @@ import reflex as rx
 
 from kiko_livechat import routes
 from kiko_livechat.components.chat import bubble, message_input, resync_timer
+from kiko_livechat.components.conversation_list import list_pane
 from kiko_livechat.components.forms import card_section, form_error
-from kiko_livechat.components.layout import dashboard
+from kiko_livechat.components.layout import workspace
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
 from kiko_livechat.state.conversation import NOBODY
 from kiko_livechat.state.conversation import ConversationState as C
+from kiko_livechat.state.inbox import ConversationListState
 from kiko_livechat.state.session import SessionState
 
 AGENT_COLOR = "var(--accent-9)"
@@ -135,43 +137,99 @@ def _composer() -> rx.Component:
     )
 
 
-def _conversation_column() -> rx.Component:
-    return rx.card(
-        rx.vstack(
+def _back_to_list() -> rx.Component:
+    """On a phone the list is not beside the conversation: the way back to it."""
+    return rx.link(
+        rx.icon_button(
+            rx.icon("arrow-left", size=18), variant="ghost", aria_label=tr("conversation.back"), tab_index=-1
+        ),  # fmt: skip
+        href=routes.INBOX,
+        display=rx.breakpoints(initial="inline-flex", md="none"),
+        id="back-to-list",
+        aria_label=tr("conversation.back"),
+    )
+
+
+def _details_button() -> rx.Component:
+    """Below the contact pane's breakpoint its content opens in a dialog."""
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.icon_button(
+                rx.icon("panel-right", size=18),
+                variant="soft",
+                aria_label=tr("conversation.details"),
+                id="details-button",
+            ),  # fmt: skip
+        ),
+        rx.dialog.content(
             rx.hstack(
-                rx.vstack(
-                    rx.heading(C.title, size="5", id="conversation-title"),
-                    rx.hstack(
-                        rx.text("#", C.number, " · ", C.inbox_name, size="2", color_scheme="gray"),
-                        rx.badge(tr("status." + C.status), id="conversation-status"),
-                        spacing="2",
-                        align="center",
-                    ),
-                    spacing="1",
-                ),
+                rx.dialog.title(tr("conversation.details"), size="4", margin="0"),
                 rx.spacer(),
-                _status_actions(),
+                rx.dialog.close(rx.icon_button(rx.icon("x", size=16), variant="ghost", aria_label=tr("dialog.close"))),
                 width="100%",
-                wrap="wrap",
-                align="start",
+                align="center",
             ),
-            form_error(C.errors.get("status", C.errors.get("snoozed_until", ""))),
-            rx.auto_scroll(
-                rx.vstack(rx.foreach(C.messages, _message), spacing="3", width="100%", padding="8px"),
-                height="55vh",
-                width="100%",
-                id="messages",
+            _side_panel(),
+            max_width="420px",
+        ),
+        display=rx.breakpoints(initial="block", lg="none"),
+    )
+
+
+def _header() -> rx.Component:
+    return rx.hstack(
+        _back_to_list(),
+        rx.vstack(
+            rx.heading(C.title, size="4", id="conversation-title", truncate=True, max_width="100%"),
+            rx.hstack(
+                rx.text("#", C.number, " · ", C.inbox_name, size="2", color_scheme="gray", truncate=True),
+                rx.badge(tr("status." + C.status), id="conversation-status"),
+                spacing="2",
+                align="center",
             ),
+            spacing="1",
+            min_width="0",
+            flex="1",
+        ),
+        _status_actions(),
+        rx.box(_details_button()),
+        width="100%",
+        wrap="wrap",
+        align="center",
+        spacing="3",
+        padding="12px 16px",
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+    )
+
+
+def _conversation_pane() -> rx.Component:
+    return rx.vstack(
+        _header(),
+        form_error(C.errors.get("status", C.errors.get("snoozed_until", ""))),
+        rx.auto_scroll(
+            rx.vstack(rx.foreach(C.messages, _message), spacing="3", width="100%", padding="12px 16px"),
+            flex="1",
+            min_height="0",
+            width="100%",
+            id="messages",
+        ),
+        rx.vstack(
             rx.cond(
                 C.visitor_typing,
                 rx.text(tr("conversation.visitor_typing"), size="1", color_scheme="gray", id="visitor-typing"),
             ),  # fmt: skip
             _note_switch(),
             _composer(),
-            spacing="3",
+            spacing="2",
             width="100%",
+            padding="8px 16px 12px",
+            border_top=f"1px solid {rx.color('gray', 5)}",
         ),
-        width="100%",
+        spacing="0",
+        flex="1",
+        min_width="0",
+        height="100%",
+        id="conversation-pane",
     )
 
 
@@ -231,26 +289,44 @@ def _side_panel() -> rx.Component:
     )
 
 
+def _contact_pane() -> rx.Component:
+    return rx.box(
+        _side_panel(),
+        width="300px",
+        flex_shrink="0",
+        height="100%",
+        overflow_y="auto",
+        padding="16px",
+        border_left=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 2),
+        display=rx.breakpoints(initial="none", lg="block"),
+        id="contact-pane",
+    )
+
+
 def conversation_page() -> rx.Component:
-    return dashboard(
+    return workspace(
         "nav.conversations",
         routes.INBOX,
+        list_pane(C.number, alone=False),
         resync_timer(C.resync),
         rx.cond(
             C.found,
-            rx.grid(
-                _conversation_column(),
-                _side_panel(),
-                columns=rx.breakpoints(initial="1", lg="3fr 1fr"),
-                spacing="4",
-                width="100%",
+            rx.fragment(_conversation_pane(), _contact_pane()),
+            rx.box(
+                _back_to_list(),
+                rx.callout(tr("error.not_found"), icon="circle_alert", color_scheme="gray"),
+                flex="1",
+                padding="24px",
             ),
-            rx.callout(tr("error.not_found"), icon="circle_alert", color_scheme="gray"),
         ),
     )
 
 
 def register(app: rx.App) -> None:
     app.add_page(
-        conversation_page, route=routes.CONVERSATION, title=PRODUCT_NAME, on_load=[SessionState.require_login, C.load]
+        conversation_page,
+        route=routes.CONVERSATION,
+        title=PRODUCT_NAME,
+        on_load=[SessionState.require_login, ConversationListState.load, C.load],
     )

@@ -38,6 +38,7 @@ class AssignedConversation:
     status: str
     contact_name: str
     inbox_name: str
+    alias_key: str = ""
 
 
 def list_agents(session: Session, *, actor: Actor, now: datetime | None = None) -> list[AgentView]:
@@ -107,6 +108,7 @@ def open_conversations(session: Session, *, actor: Actor, user_id: object) -> li
             status=conv.status,
             contact_name=contact_name or "",
             inbox_name=inbox_name,
+            alias_key=conv.alias_key,
         )
         for conv, contact_name, inbox_name in rows
     ]

@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, func, select, update
 
-from kiko_livechat.i18n.aliases import new_alias_key
 from kiko_livechat.models import (
     Account,
     AccountUser,
+    ChannelType,
     Contact,
     ContactInbox,
     Conversation,
@@ -46,6 +46,17 @@ SORTS = ("last_activity", "waiting", "created")
 
 
 @dataclass(frozen=True)
+class Preview:
+    """The start of the newest message, and who wrote it (a list row shows "Ben: ..." for an agent)."""
+
+    text: str = ""
+    # contact, agent or bot ("" when there is no message yet)
+    sender_type: str = ""
+    # The agent's name; empty for the contact and the bot.
+    sender_name: str = ""
+
+
+@dataclass(frozen=True)
 class ConversationRow:
     conversation_id: int
     display_id: int
@@ -55,10 +66,10 @@ class ConversationRow:
     inbox_name: str
     assignee_name: str
     last_activity_at: datetime
-    preview: str
-    # For an activity line the preview is its catalog key, with these parameters.
-    preview_params: dict | None
+    preview: Preview
     unread: int
+    # The bot still talks with the visitor (a pending conversation it has not handed over).
+    with_bot: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,7 @@ def open_conversation(
     now: datetime,
     status: ConversationStatus = ConversationStatus.OPEN,
 ) -> Conversation:
-    """A new conversation with the account's next number and a fresh alias (caller commits).
+    """A new conversation with the account's next number and its contact's alias (caller commits).
 
     The number comes from an atomic increment on the account row, so two conversations
     starting at the same moment never share one.
@@ -122,7 +133,7 @@ def open_conversation(
     conversation = Conversation(
         account_id=inbox.account_id,
         display_id=display_id,
-        alias_key=new_alias_key(),
+        alias_key=session.get(Contact, contact_inbox.contact_id).alias_key,
         inbox_id=inbox.id,
         contact_id=contact_inbox.contact_id,
         contact_inbox_id=contact_inbox.id,
@@ -203,7 +214,7 @@ def list_conversations(
         "created": (Conversation.created_at.desc(), Conversation.id.desc()),
     }[sort]
     rows = session.exec(
-        select(Conversation, Contact.name, Inbox.name, User.name)
+        select(Conversation, Contact.name, Inbox.name, Inbox.channel_type, User.name)
         .join(Contact, Contact.id == Conversation.contact_id)
         .join(Inbox, Inbox.id == Conversation.inbox_id)
         .outerjoin(User, User.id == Conversation.assignee_id)
@@ -225,15 +236,25 @@ def list_conversations(
                 inbox_name=inbox_name,
                 assignee_name=assignee_name or "",
                 last_activity_at=conv.last_activity_at,
-                preview=previews.get(conv.id, ("", None))[0],
-                preview_params=previews.get(conv.id, ("", None))[1],
+                preview=previews.get(conv.id, Preview()),
                 unread=unread.get(conv.id, 0),
+                with_bot=held_by_bot(conv, channel_type),
             )
-            for conv, contact_name, inbox_name, assignee_name in rows
+            for conv, contact_name, inbox_name, channel_type, assignee_name in rows
         ),
         page=page,
         total=counts[status],
         counts=counts,
+    )
+
+
+def held_by_bot(conversation: Conversation, channel_type: str) -> bool:
+    """A bot's conversation that it has not handed to a human yet: pending in an API inbox and
+    never handed off (an agent parking a widget conversation as pending is not the bot's)."""
+    return (
+        conversation.status == ConversationStatus.PENDING
+        and conversation.handed_off_at is None
+        and channel_type == ChannelType.API
     )
 
 
@@ -524,27 +545,29 @@ def visible_conversation(
     return conversation
 
 
-def _previews(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, dict | None]]:
-    """The newest public message of each conversation, in one query (no N+1)."""
+def _previews(session: Session, conversation_ids: list[int]) -> dict[int, Preview]:
+    """The newest message a person or the bot wrote in each conversation, in one query (no N+1).
+    Activity lines ("assigned to ...") and private notes are not what a conversation is about."""
     if not conversation_ids:
         return {}
     newest = (
         select(func.max(Message.id))
-        .where(Message.conversation_id.in_(conversation_ids), Message.private.is_(False))
+        .where(
+            Message.conversation_id.in_(conversation_ids),
+            Message.private.is_(False),
+            Message.message_type != MessageType.ACTIVITY,
+        )
         .group_by(Message.conversation_id)
     )
     rows = session.exec(
-        select(Message.conversation_id, Message.content, Message.message_type, Message.content_attributes).where(
-            Message.id.in_(newest)
-        )
+        select(Message.conversation_id, Message.content, Message.sender_type, User.name)
+        .outerjoin(User, (User.id == Message.sender_id) & (Message.sender_type == SenderType.AGENT))
+        .where(Message.id.in_(newest))
     ).all()
-    previews = {}
-    for conversation_id, content, message_type, attributes in rows:
-        if message_type == MessageType.ACTIVITY:
-            previews[conversation_id] = ((attributes or {}).get("activity", ""), (attributes or {}).get("params", {}))
-        else:
-            previews[conversation_id] = (content[:PREVIEW_LENGTH], None)
-    return previews
+    return {
+        conversation_id: Preview(content[:PREVIEW_LENGTH], sender_type, agent_name or "")
+        for conversation_id, content, sender_type, agent_name in rows
+    }
 
 
 def _unread(session: Session, conversations: list[Conversation]) -> dict[int, int]:

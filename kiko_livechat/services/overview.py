@@ -32,6 +32,8 @@ class InboxSummary:
 class ContactRow:
     contact_id: int
     name: str
+    # The alias a contact without a name goes by (i18n.aliases.display_name renders it).
+    alias_key: str
     email: str
     phone_number: str
     created_at: datetime
@@ -105,6 +107,7 @@ def list_contacts(session: Session, *, actor: Actor, page: object = 1) -> Contac
             ContactRow(
                 contact_id=c.id,
                 name=c.name,
+                alias_key=c.alias_key,
                 email=c.email or "",
                 phone_number=c.phone_number or "",
                 created_at=c.created_at,

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from kiko_livechat.i18n import format_datetime
+from kiko_livechat.i18n.aliases import display_name
 from kiko_livechat.services import agents, invitations
 from kiko_livechat.services.errors import PermissionDenied, ServiceError
 from kiko_livechat.state.forms import FormFeedback, as_id
@@ -144,7 +145,7 @@ class DeactivateState(FormFeedback, SessionState):
         self.conversations = [
             {
                 "display_id": str(c.display_id),
-                "contact": c.contact_name,
+                "contact": display_name(c.contact_name, c.alias_key, self.locale),
                 "inbox": c.inbox_name,
                 "status": c.status,
             }

@@ -9,7 +9,7 @@ import reflex as rx
 
 from kiko_livechat.db import session_scope
 from kiko_livechat.i18n import format_datetime, translate
-from kiko_livechat.i18n.aliases import alias
+from kiko_livechat.i18n.aliases import display_name
 from kiko_livechat.models import MessageType
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import AGENT, Client
@@ -50,7 +50,7 @@ class ConversationState(FormFeedback, SessionState):
 
     @rx.var
     def title(self) -> str:
-        return self.contact_name or alias(self.alias_key, self.locale)
+        return display_name(self.contact_name, self.alias_key, self.locale)
 
     @rx.var
     def messages(self) -> list[dict[str, str]]:

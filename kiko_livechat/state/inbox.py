@@ -6,7 +6,7 @@ from collections import OrderedDict
 import reflex as rx
 
 from kiko_livechat.i18n import format_datetime, translate
-from kiko_livechat.i18n.aliases import alias
+from kiko_livechat.i18n.aliases import display_name
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import AGENT, Client
 from kiko_livechat.services import conversations
@@ -30,18 +30,14 @@ class ConversationListState(SessionState):
 
     @rx.var
     def rows(self) -> list[dict[str, str]]:
-        """Rows as the tab's language writes them: alias, time, the preview of an activity line."""
+        """Rows as the tab's language writes them: the contact's name or alias, time, and the
+        newest message with its sender ("Ben: ...", "Bot: ...")."""
         return [
             {
-                **{k: v for k, v in row.items() if k not in ("last_activity_at", "preview_params")},
-                "alias": alias(row["alias_key"], self.locale),
-                "name": row["contact_name"] or alias(row["alias_key"], self.locale),
+                **{k: v for k, v in row.items() if k not in ("last_activity_at", "preview_sender_type")},
+                "name": display_name(row["contact_name"], row["alias_key"], self.locale),
                 "time": format_datetime(row["last_activity_at"], self.locale),
-                "preview": (
-                    translate(self.locale, row["preview"], **row["preview_params"])
-                    if row["preview_params"] is not None
-                    else row["preview"]
-                ),
+                "sender": _sender_prefix(row["preview_sender_type"], row["preview_sender"], self.locale),
             }
             for row in self._rows
         ]
@@ -71,6 +67,7 @@ class ConversationListState(SessionState):
             self.router.session.client_token,
             Client(kind=AGENT, account_id=actor.account_id, inbox_ids=frozenset(inbox_ids), user_id=actor.user_id),
             ConversationListState,
+            slot=live.LIST,
         )
 
     def _reload(self, event: events.ChatEvent | None = None) -> None:
@@ -102,9 +99,11 @@ class ConversationListState(SessionState):
                 "inbox": r.inbox_name,
                 "assignee": r.assignee_name,
                 "last_activity_at": r.last_activity_at,
-                "preview": r.preview,
-                "preview_params": r.preview_params,
+                "preview": r.preview.text,
+                "preview_sender_type": r.preview.sender_type,
+                "preview_sender": r.preview.sender_name,
                 "unread": str(r.unread) if r.unread else "",
+                "with_bot": "yes" if r.with_bot else "",
             }
             for r in result.rows
         ]
@@ -158,6 +157,16 @@ class ConversationListState(SessionState):
     async def previous_page(self):
         self.page = max(1, self.page - 1)
         self._reload()
+
+
+def _sender_prefix(sender_type: str, agent_name: str, locale: str) -> str:
+    """Who wrote the newest message, as the row's preview starts: the agent, the bot, or nobody
+    (the visitor: the row already carries their name)."""
+    if sender_type == "agent":
+        return f"{agent_name}: "
+    if sender_type == "bot":
+        return f"{translate(locale, 'conversation.bot')}: "
+    return ""
 
 
 # One event reaches the list tab of every agent on this worker, one after another. Each page

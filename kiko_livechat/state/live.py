@@ -30,6 +30,12 @@ FORGET_AFTER_SECONDS = 10 * RESYNC_SECONDS
 # The page a tab shows listens in this slot; opening another page replaces or ends it, so a
 # conversation left behind is not caught up on (and marked read) any more.
 PAGE = "page"
+# The conversation list, beside the open conversation (the inbox's three panes) or alone.
+LIST = "list"
+# A list re-reads its page at most this often: the first event shows at once, a burst meanwhile
+# becomes one more read. Every agent tab shows the list, so in a busy account this bounds what
+# the list costs (a read of 25 rows per tab), while the open conversation stays immediate.
+LIST_MIN_INTERVAL = 0.5
 # The tab's alert listener, on every dashboard page.
 ALERTS = "alerts"
 # (client token, slot) -> who this listener is, and the state class that catches up
@@ -47,6 +53,12 @@ def register(client_token: str, client: Client, state_cls: type[rx.State], slot:
 def unregister(client_token: str, slot: str = PAGE) -> None:
     _clients.pop((client_token, slot), None)
     _seen.pop((client_token, slot), None)
+
+
+def leave_page(client_token: str) -> None:
+    """The tab shows another dashboard page: what the last one listened to ends (its alerts go on)."""
+    unregister(client_token, PAGE)
+    unregister(client_token, LIST)
 
 
 def listening(client_token: str) -> set[type[rx.State]]:
@@ -105,7 +117,10 @@ def _weight(event: ChatEvent) -> int:
 async def _drain(app: rx.App, listener: Listener, event: ChatEvent | None) -> None:
     try:
         while event is not None:
+            started = time.monotonic()
             await _deliver(app, listener, event)
+            if listener[1] == LIST:  # events meanwhile wait (and collapse) until the interval is up
+                await asyncio.sleep(max(0.0, LIST_MIN_INTERVAL - (time.monotonic() - started)))
             event = _pending.pop(listener, None)
     finally:
         _busy.discard(listener)

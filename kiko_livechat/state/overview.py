@@ -3,6 +3,7 @@
 import reflex as rx
 
 from kiko_livechat.i18n import format_datetime, format_number
+from kiko_livechat.i18n.aliases import display_name
 from kiko_livechat.services import overview
 from kiko_livechat.state.session import SessionState, signed_in_only
 
@@ -15,8 +16,15 @@ class ContactsState(SessionState):
 
     @rx.var
     def rows(self) -> list[dict[str, str]]:
-        """Contacts with dates in the tab's language."""
-        return [{**row, "created": format_datetime(row["created_at"], self.locale)} for row in self._rows]
+        """Contacts with names (or aliases) and dates in the tab's language."""
+        return [
+            {
+                **{k: v for k, v in row.items() if k not in ("created_at", "alias_key")},
+                "name": display_name(row["name"], row["alias_key"], self.locale),
+                "created": format_datetime(row["created_at"], self.locale),
+            }
+            for row in self._rows
+        ]
 
     @rx.event
     @signed_in_only
@@ -43,6 +51,7 @@ class ContactsState(SessionState):
             {
                 "id": str(r.contact_id),
                 "name": r.name,
+                "alias_key": r.alias_key,
                 "email": r.email,
                 "phone": r.phone_number,
                 "created_at": r.created_at,

@@ -79,7 +79,7 @@ class SessionState(AppState):
     def require_login(self):
         """on_load of every dashboard page: load the profile or send the visitor to the login.
         The page left behind stops listening (the new page's own load listens again)."""
-        live.unregister(self.router.session.client_token)
+        live.leave_page(self.router.session.client_token)
         try:
             with self._as_actor() as (db, actor):
                 view = profile.get_profile(db, actor=actor)

@@ -71,6 +71,23 @@ def test_transcript_then_handoff_assigns_the_least_busy_online_agent_once(db, se
     assert [e.name for e in events] == ["conversation_handoff"]
 
 
+def test_the_list_marks_what_the_bot_still_holds_with_its_last_line(db, setup):
+    acc, admin, ben, clara, inbox_id, bot = setup
+    conv = _bot_conversation(db, bot, inbox_id)
+
+    def row(status):
+        rows = conversations.list_conversations(db, actor=ben, status=status).rows
+        return next(r for r in rows if r.conversation_id == conv.id)
+
+    pending = row("pending")
+    assert pending.with_bot and pending.preview == conversations.Preview("Ich suche es.", "bot", "")
+    conversations.set_status(db, actor=bot, conversation_id=conv.id, status="open")
+    assert not row("open").with_bot
+    # Parked as pending by an agent after the handoff: a human's, not the bot's.
+    conversations.set_status(db, actor=ben, conversation_id=conv.id, status="pending")
+    assert not row("pending").with_bot
+
+
 def test_nobody_online_or_auto_assignment_off_leaves_it_in_the_queue(db, setup):
     acc, admin, ben, clara, inbox_id, bot = setup
     conv = _bot_conversation(db, bot, inbox_id)

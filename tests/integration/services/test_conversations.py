@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from kiko_livechat.models import Conversation, Role
+from kiko_livechat.models import Contact, Conversation, Role
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import conversations, teams, visitor_chat
 from kiko_livechat.services.errors import NotFound, ValidationFailed
@@ -36,7 +36,7 @@ def test_list_shows_previews_unread_and_sorts_by_last_activity(db, desk):
     _write(db, secret, "Geheim", now=start + timedelta(minutes=2))
     page = conversations.list_conversations(db, actor=ben)
     assert [r.conversation_id for r in page.rows] == [second.conversation_id, first.conversation_id]
-    assert [r.preview for r in page.rows] == ["Zweite Frage", "Erste Frage"]
+    assert [r.preview.text for r in page.rows] == ["Zweite Frage", "Erste Frage"]
     assert [r.unread for r in page.rows] == [1, 1]
     assert page.counts["open"] == 2  # the inbox Ben does not work is not counted
     assert len(conversations.list_conversations(db, actor=admin).rows) == 3
@@ -45,6 +45,29 @@ def test_list_shows_previews_unread_and_sorts_by_last_activity(db, desk):
     conversations.mark_read(db, actor=ben, conversation_id=first.conversation_id)
     rows = {r.conversation_id: r for r in conversations.list_conversations(db, actor=ben).rows}
     assert rows[first.conversation_id].unread == 0
+
+
+def test_the_preview_is_the_newest_message_a_person_or_the_bot_wrote(db, desk):
+    acc, admin, ben, shop, secret = desk
+    sent = _write(db, shop, "Wo ist mein Paket_123?")
+    conv_id = sent.conversation_id
+
+    def preview():
+        return next(
+            r.preview
+            for r in conversations.list_conversations(db, actor=admin, status="all").rows
+            if r.conversation_id == conv_id
+        )
+
+    assert preview() == conversations.Preview("Wo ist mein Paket_123?", "contact", "")
+    # What the system records (assigned, status) is no message: the visitor's question stays.
+    conversations.assign(db, actor=admin, conversation_id=conv_id, assignee_id=ben.user_id)
+    conversations.set_status(db, actor=admin, conversation_id=conv_id, status="pending")
+    assert preview().text == "Wo ist mein Paket_123?"
+    conversations.send_reply(db, actor=ben, conversation_id=conv_id, content="Nur für uns", private=True)
+    assert preview().text == "Wo ist mein Paket_123?"
+    conversations.send_reply(db, actor=ben, conversation_id=conv_id, content="Ich schaue nach")
+    assert preview() == conversations.Preview("Ich schaue nach", "agent", "Test User")
 
 
 def test_filters_by_status_assignee_inbox_and_team(db, desk):
@@ -129,6 +152,17 @@ def test_replies_notes_status_and_assignment_write_history(db, desk):
     ]
     detail = conversations.get_conversation(db, actor=ben, display_id=db.get(Conversation, conv_id).display_id)
     assert detail.status == "snoozed" and detail.assignee_id is None
+
+
+def test_a_contact_goes_by_one_alias_in_all_their_conversations(db, desk):
+    acc, admin, ben, shop, secret = desk
+    visitor = factories.visitor_token()
+    first = _write(db, shop, "Damals", visitor=visitor)
+    conversations.set_status(db, actor=ben, conversation_id=first.conversation_id, status="resolved")
+    again = _write(db, shop, "Heute", visitor=visitor)
+    one, two = db.get(Conversation, first.conversation_id), db.get(Conversation, again.conversation_id)
+    contact = db.get(Contact, one.contact_id)
+    assert contact.name == "" and one.alias_key == two.alias_key == contact.alias_key != ""
 
 
 def test_the_contact_panel_lists_earlier_conversations(db, desk):

@@ -7,6 +7,7 @@ from kiko_livechat.models import Role
 from kiko_livechat.realtime import events
 from kiko_livechat.services import conversations, visitor_chat
 from kiko_livechat.state.conversation import ConversationState
+from kiko_livechat.state.inbox import ConversationListState
 from tests import factories
 from tests.integration.state.states import state_for
 
@@ -82,10 +83,12 @@ async def test_a_tab_that_leaves_a_conversation_stops_reading_it(app_db):
     page.number = "1"
     page.conversation_ref = sent.conversation_id
     page._listen(login.actor, inbox.id)
+    beside = await page.get_state(ConversationListState)  # the list pane beside the conversation
+    await beside.load()
     alerts = await page.get_state(AlertState)
     await alerts.start()
     token = page.router.session.client_token
-    assert live.listening(token) == {ConversationState, AlertState}
+    assert live.listening(token) == {ConversationState, ConversationListState, AlertState}
     session = await page.get_state(SessionState)
     session.require_login()  # on_load of the next dashboard page
     assert live.listening(token) == {AlertState}

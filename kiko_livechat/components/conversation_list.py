@@ -1,0 +1,256 @@
+"""The agents' conversation list: status tabs, filters, rows, pages. It stands alone on
+/app/inbox and as the left pane beside the open conversation."""
+
+import reflex as rx
+
+from kiko_livechat.components.chat import resync_timer
+from kiko_livechat.components.text import tr
+from kiko_livechat.services.conversations import ASSIGNEE_FILTERS, SORTS, STATUS_FILTERS
+from kiko_livechat.state.inbox import ConversationListState as S
+
+# Stands for "no filter" in selects, whose items need a non-empty value.
+ANY = "any"
+LIST_ID = "conversation-list"
+# Wide enough for a name, a time and the start of the newest message.
+LIST_WIDTH = "340px"
+# The list keeps its scroll position when the agent opens a conversation (the page changes
+# under it, so the element is made anew) and comes back: kept per tab in sessionStorage.
+_KEEP_SCROLL = f"""
+(() => {{
+  const list = document.getElementById("{LIST_ID}");
+  if (!list || list.dataset.kept) return;
+  list.dataset.kept = "1";
+  const key = "kiko.conversationList.scrollTop";
+  const saved = Number(sessionStorage.getItem(key) || 0);
+  // The rows are in the tab's state already when the agent comes from another page of it.
+  requestAnimationFrame(() => {{ list.scrollTop = saved; }});
+  list.addEventListener("scroll", () => sessionStorage.setItem(key, String(list.scrollTop)), {{passive: true}});
+}})()
+"""
+
+
+def _status_tabs() -> rx.Component:
+    def tab(status: str) -> rx.Component:
+        count = S.counts.get(status, 0)
+        return rx.tabs.trigger(
+            rx.hstack(
+                rx.text(tr(f"conversations.tab.{status}")),
+                rx.badge(
+                    count,
+                    variant=rx.cond(count > 0, "solid", "soft") if status == "pending" else "soft",
+                    color_scheme=rx.cond(count > 0, "amber", "gray") if status == "pending" else "gray",
+                    radius="full",
+                    size="1",
+                    class_name=f"tab-count-{status}",
+                ),
+                spacing="2",
+                align="center",
+            ),
+            value=status,
+            id=f"tab-{status}",
+        )
+
+    return rx.tabs.root(
+        # Five tabs are wider than the pane: the strip scrolls sideways instead of wrapping.
+        rx.tabs.list(*[tab(status) for status in STATUS_FILTERS], size="1", overflow_x="auto", flex_wrap="nowrap"),
+        value=S.status_filter,
+        on_change=S.show_status,
+        width="100%",
+    )
+
+
+def _select(label_key: str, value: rx.Var, on_change, *items: rx.Component, select_id: str) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(aria_label=tr(label_key), variant="soft", id=select_id, max_width="100%"),
+        rx.select.content(*items),
+        value=value,
+        on_change=on_change,
+        size="1",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.vstack(
+        rx.segmented_control.root(
+            *[rx.segmented_control.item(tr(f"conversations.assignee.{a}"), value=a) for a in ASSIGNEE_FILTERS],
+            value=S.assignee_filter,
+            on_change=S.show_assignee,
+            size="1",
+            width="100%",
+            style={"& .rt-SegmentedControlItemLabel": {"padding_left": "6px", "padding_right": "6px"}},
+        ),
+        rx.hstack(
+            rx.cond(
+                S.inbox_options.length() > 1,
+                _select(
+                    "conversations.inbox_filter",
+                    rx.cond(S.inbox_filter == "", ANY, S.inbox_filter),
+                    S.show_inbox,
+                    rx.select.item(tr("conversations.all_inboxes"), value=ANY),
+                    rx.foreach(S.inbox_options, lambda i: rx.select.item(i["name"], value=i["id"])),
+                    select_id="inbox-filter",
+                ),
+            ),
+            rx.cond(
+                S.team_options.length() > 0,
+                _select(
+                    "conversations.team_filter",
+                    rx.cond(S.team_filter == "", ANY, S.team_filter),
+                    S.show_team,
+                    rx.select.item(tr("conversations.all_teams"), value=ANY),
+                    rx.foreach(S.team_options, lambda t: rx.select.item(t["name"], value=t["id"])),
+                    select_id="team-filter",
+                ),
+            ),
+            rx.spacer(),
+            _select(
+                "conversations.sort",
+                S.sort,
+                S.sort_by,
+                *[rx.select.item(tr(f"conversations.sort.{s}"), value=s) for s in SORTS],
+                select_id="sort",
+            ),
+            spacing="2",
+            wrap="wrap",
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
+    is_selected = row["number"] == selected
+    return rx.link(
+        rx.hstack(
+            rx.avatar(fallback=row["name"].to(str)[:1], size="3", radius="full", color_scheme="indigo"),
+            rx.vstack(
+                rx.hstack(
+                    rx.text(row["name"], weight="bold", size="2", class_name="conversation-name", truncate=True),
+                    rx.text("#", row["number"], size="1", color_scheme="gray", white_space="nowrap"),
+                    rx.spacer(),
+                    rx.text(row["time"], size="1", color_scheme="gray", white_space="nowrap"),
+                    width="100%",
+                    align="center",
+                    spacing="2",
+                ),
+                rx.hstack(
+                    # No text-box trimming and a line height of its own: descenders (g, p, _)
+                    # stay inside the clipped line.
+                    rx.text(
+                        rx.text.span(row["sender"], weight="medium"),
+                        row["preview"],
+                        size="2",
+                        color_scheme="gray",
+                        class_name="preview",
+                        overflow="hidden",
+                        text_overflow="ellipsis",
+                        white_space="nowrap",
+                        line_height="1.5",
+                        flex="1",
+                        min_width="0",
+                    ),
+                    rx.cond(row["unread"] != "", rx.badge(row["unread"], color_scheme="red", radius="full")),
+                    width="100%",
+                    align="center",
+                ),
+                rx.hstack(
+                    rx.cond(
+                        row["with_bot"] != "",
+                        rx.badge(
+                            rx.icon("bot", size=12),
+                            tr("conversations.with_bot"),
+                            color_scheme="amber",
+                            size="1",
+                            class_name="with-bot",
+                        ),  # fmt: skip
+                        rx.badge(tr("status." + row["status"]), size="1", variant="soft"),
+                    ),
+                    rx.text(row["inbox"], size="1", color_scheme="gray", truncate=True),
+                    rx.text("·", size="1", color_scheme="gray"),
+                    rx.text(
+                        rx.cond(row["assignee"] != "", row["assignee"], tr("conversations.unassigned")),
+                        size="1",
+                        color_scheme="gray",
+                        truncate=True,
+                    ),  # fmt: skip
+                    spacing="2",
+                    align="center",
+                    min_width="0",
+                ),
+                spacing="1",
+                width="100%",
+                min_width="0",
+            ),
+            spacing="3",
+            width="100%",
+            padding="12px",
+            align="start",
+        ),
+        href="/app/conversations/" + row["number"].to(str),
+        underline="none",
+        color="inherit",
+        display="block",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        border_left=rx.cond(is_selected, f"3px solid {rx.color('accent', 9)}", "3px solid transparent"),
+        background=rx.cond(is_selected, rx.color("accent", 3), "transparent"),
+        _hover={"background": rx.color("gray", 3)},
+        class_name=rx.cond(is_selected, "conversation-row selected", "conversation-row"),
+        aria_current=rx.cond(is_selected, "page", "false"),
+        data_number=row["number"],
+    )
+
+
+def _pagination() -> rx.Component:
+    return rx.hstack(
+        rx.button(tr("pagination.previous"), on_click=S.previous_page, disabled=S.page <= 1, variant="soft", size="1"),
+        rx.text(tr("pagination.page"), " ", S.page, size="2"),
+        rx.button(tr("pagination.next"), on_click=S.next_page, disabled=~S.has_next, variant="soft", size="1"),
+        justify="end",
+        align="center",
+        width="100%",
+        padding="8px 12px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def conversation_list(selected: rx.Var | str = "") -> rx.Component:
+    """The list as a column that fills its pane; `selected` is the number of the conversation
+    shown beside it (highlighted)."""
+    return rx.vstack(
+        rx.vstack(_status_tabs(), _filters(), spacing="2", width="100%", padding="12px 12px 8px"),
+        rx.box(
+            rx.cond(
+                S.rows.length() > 0,
+                rx.box(rx.foreach(S.rows, lambda row: _row(row, selected)), width="100%"),
+                rx.center(rx.text(tr("conversations.empty"), color_scheme="gray"), padding="48px 16px"),
+            ),
+            id=LIST_ID,
+            on_mount=rx.call_script(_KEEP_SCROLL),
+            flex="1",
+            min_height="0",
+            overflow_y="auto",
+            width="100%",
+            border_top=f"1px solid {rx.color('gray', 4)}",
+        ),
+        _pagination(),
+        spacing="0",
+        height="100%",
+        width="100%",
+    )
+
+
+def list_pane(selected: rx.Var | str, *, alone: bool) -> rx.Component:
+    """The list as the workspace's left pane. `alone`: nothing else is open, so on a phone the
+    list is the page; beside a conversation it shows only where there is room for both."""
+    return rx.box(
+        resync_timer(S.resync),
+        conversation_list(selected),
+        width=rx.breakpoints(initial="100%", md=LIST_WIDTH) if alone else LIST_WIDTH,
+        flex_shrink="0",
+        height="100%",
+        display="block" if alone else rx.breakpoints(initial="none", md="block"),
+        border_right=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 1),
+        id="list-pane",
+    )

@@ -1,0 +1,67 @@
+"""Delivery to the tabs of this worker: one update per tab at a time, and the conversation list
+re-read at most every LIST_MIN_INTERVAL however many events arrive."""
+
+import asyncio
+import contextlib
+from types import SimpleNamespace
+
+from kiko_livechat.realtime.events import MESSAGE_CREATED, ChatEvent
+from kiko_livechat.realtime.recipients import AGENT, Client
+from kiko_livechat.state import live
+
+
+class _Tab:
+    def __init__(self):
+        self.heard: list[int] = []
+
+    async def _on_chat_event(self, event):
+        self.heard.append(event.conversation_id)
+
+
+class _App:
+    """What delivery needs of the Reflex app: the connected tokens and their states."""
+
+    def __init__(self, token, tabs):
+        self.event_namespace = SimpleNamespace(token_to_sid={token: "sid"})
+        self._tabs = tabs
+
+    @contextlib.asynccontextmanager
+    async def modify_state(self, _token):
+        async def get_state(cls):
+            return self._tabs[cls]
+
+        yield SimpleNamespace(get_state=get_state)
+
+
+def _event(n: int) -> ChatEvent:
+    return ChatEvent(kind=MESSAGE_CREATED, account_id=1, inbox_id=1, conversation_id=n)
+
+
+class _ListState:
+    pass
+
+
+class _PageState:
+    pass
+
+
+async def test_a_burst_reaches_the_list_as_the_first_event_and_then_the_last(monkeypatch):
+    monkeypatch.setattr(live, "LIST_MIN_INTERVAL", 0.2)
+    tabs = {_ListState: _Tab(), _PageState: _Tab()}
+    app = _App("tok", tabs)
+    client = Client(kind=AGENT, account_id=1, inbox_ids=frozenset({1}))
+    live.register("tok", client, _ListState, slot=live.LIST)
+    live.register("tok", client, _PageState, slot=live.PAGE)
+    try:
+        for n in range(1, 21):  # 20 events, a millisecond apart
+            live._schedule(app, ("tok", live.LIST), _event(n))
+            live._schedule(app, ("tok", live.PAGE), _event(n))
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.05)
+        assert tabs[_ListState].heard == [1]  # the first at once, the rest waits for the interval
+        assert tabs[_PageState].heard[-1] == 20  # the open conversation is never held back
+        await asyncio.sleep(0.3)
+        assert tabs[_ListState].heard == [1, 20]  # the burst became one more read
+    finally:
+        live.leave_page("tok")
+    assert live.listening("tok") == set()
