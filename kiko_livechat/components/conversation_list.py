@@ -77,6 +77,9 @@ def _filters() -> rx.Component:
             on_change=S.show_assignee,
             size="1",
             width="100%",
+            # Columns as wide as their words ("Nicht zugewiesen" is long), not three equal ones
+            # that together would be wider than the pane.
+            grid_auto_columns="auto",
             style={"& .rt-SegmentedControlItemLabel": {"padding_left": "6px", "padding_right": "6px"}},
         ),
         rx.hstack(

@@ -172,7 +172,6 @@ def _details_button() -> rx.Component:
             _side_panel(),
             max_width="420px",
         ),
-        display=rx.breakpoints(initial="block", lg="none"),
     )
 
 
@@ -189,10 +188,11 @@ def _header() -> rx.Component:
             ),
             spacing="1",
             min_width="0",
-            flex="1",
+            # At least this wide: the actions move to a line of their own instead of squeezing the name.
+            flex="1 1 200px",
         ),
         _status_actions(),
-        rx.box(_details_button()),
+        rx.box(_details_button(), display=rx.breakpoints(initial="block", lg="none")),
         width="100%",
         wrap="wrap",
         align="center",

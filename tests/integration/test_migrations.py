@@ -35,3 +35,47 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_url):
     command.downgrade(databases.alembic_config(empty_url), "base")
     databases.migrate(empty_url)
     engine.dispose()
+
+
+def test_0006_gives_each_contact_the_alias_of_their_first_conversation(empty_url):
+    import sqlalchemy as sa
+
+    databases.migrate(empty_url, "0005")
+    engine = make_engine(empty_url)
+    now = "2026-11-01 10:00:00"
+    with engine.begin() as db:
+        run = lambda sql, **p: db.execute(sa.text(sql), p)  # noqa: E731
+        run(
+            "INSERT INTO accounts (id, name, locale, plan, livechat_active, conversation_seq, created_at)"
+            " VALUES (1, 'A', 'de', 'trial', true, 2, :now)",
+            now=now,
+        )
+        run(
+            "INSERT INTO inboxes (id, account_id, name, channel_type, public_token, hmac_secret, greeting,"
+            " widget_color, allowed_domains, enable_auto_assignment, created_at)"
+            " VALUES (1, 1, 'Web', 'web_widget', 'pt', 'hs', '', '#1f6feb', '[]', true, :now)",
+            now=now,
+        )
+        for contact_id in (1, 2):
+            run(
+                "INSERT INTO contacts (id, account_id, name, additional_attributes, custom_attributes, blocked,"
+                " created_at) VALUES (:id, 1, '', '{}', '{}', false, :now)",
+                id=contact_id,
+                now=now,
+            )
+        for conv_id, alias_key, created in ((1, "1-1-1111", "2026-11-01 10:00:00"), (2, "2-2-2222", "2026-11-02")):
+            run(
+                "INSERT INTO conversations (id, account_id, display_id, alias_key, inbox_id, contact_id, status,"
+                " last_activity_at, created_at, updated_at)"
+                " VALUES (:id, 1, :id, :alias, 1, 1, 'open', :created, :created, :created)",
+                id=conv_id,
+                alias=alias_key,
+                created=created,
+            )
+    databases.migrate(empty_url)
+    with engine.connect() as db:
+        contacts = dict(db.execute(sa.text("SELECT id, alias_key FROM contacts")).all())
+        conversations = db.execute(sa.text("SELECT alias_key FROM conversations")).scalars().all()
+    engine.dispose()
+    assert contacts[1] == "1-1-1111" and conversations == ["1-1-1111", "1-1-1111"]
+    assert contacts[2] not in ("", "1-1-1111")  # no conversation yet: an alias of its own
