@@ -43,6 +43,17 @@ CONNECT_CONCURRENCY = 50
 _REF = re.compile(r'"conversation_ref_rx_state_":(\d+)')
 
 
+def _cpu_seconds(session_pid: int) -> float:
+    """CPU time (user + system) the server's processes have used so far."""
+    out = subprocess.run(["ps", "-o", "pid=", "-s", str(session_pid)], capture_output=True, text=True).stdout
+    ticks = 0
+    for pid in out.split():
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_kib(session_pid: int) -> int:
     out = subprocess.run(["ps", "-o", "rss=", "-s", str(session_pid)], capture_output=True, text=True).stdout
     return sum(int(x) for x in out.split())
@@ -182,12 +193,14 @@ async def _latency_run(app: dict, args) -> None:
         return count
 
     started = time.monotonic()
+    cpu_before = _cpu_seconds(app["pid"])
     counts = await asyncio.gather(
         *(talk(v, f"{WIDGET}.send", f"v{i}-", i < len(agents)) for i, v in enumerate(visitors)),
         *(talk(a, f"{CONVERSATION}.send", f"a{i}-", True) for i, a in enumerate(agents)),
     )
     await asyncio.sleep(3)
     elapsed = time.monotonic() - started
+    cpu = _cpu_seconds(app["pid"]) - cpu_before
     floor = await _echo_floor()
     clients = len(visitors) + len(agents)
     print(f"workers={args.workers} conversations={args.conversations} agents={args.agents} "
@@ -196,6 +209,8 @@ async def _latency_run(app: dict, args) -> None:
     print(f"  visitor -> agent        {percentiles(to_agent)}  (n={len(to_agent)})")
     print(f"  agent -> visitor        {percentiles(to_visitor)}  (n={len(to_visitor)})")
     print(f"  not delivered           {len(sent)}")
+    print(f"  server CPU              {cpu / max(1, sum(counts)) * 1000:.1f} ms per message, "
+          f"{cpu / elapsed * 100:.0f} % of a core")  # fmt: skip
     print(f"  bare websocket echo     {percentiles(floor)}")
     print(f"  server RSS              {rss_before / 1024:.0f} MB idle -> {rss_connected / 1024:.0f} MB with "
           f"{clients} clients ({(rss_connected - rss_before) / clients:.0f} KiB per client)")  # fmt: skip

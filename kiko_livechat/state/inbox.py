@@ -88,7 +88,7 @@ class ConversationListState(SessionState):
                 scope = frozenset(inbox_id for inbox_id, _ in conversations.visible_inboxes(db, actor=actor))
                 mine = actor.user_id if self.assignee_filter == "mine" else None
                 key = (actor.account_id, scope, mine, tuple(params.items()))
-                result = _shared_page(event, key, lambda: conversations.list_conversations(db, actor=actor, **params))
+                result = _shared_page(key, lambda: conversations.list_conversations(db, actor=actor, **params))
         self.total, self.has_next, self.counts = result.total, result.has_next, result.counts
         self._rows = [
             {
@@ -170,19 +170,21 @@ def _sender_prefix(sender_type: str, agent_name: str, locale: str) -> str:
 
 
 # One event reaches the list tab of every agent on this worker, one after another. Each page
-# read is kept for the event that caused it (the event object itself, compared by identity),
-# so the next tab with the same list takes it instead of reading the same rows again.
+# read is kept with the number of events the worker had heard when it started (live.heard), so
+# the next tab with the same list, updating for that event or an earlier one, takes it instead
+# of reading the same rows again.
 _SHARED_PAGES = 256
-_shared: OrderedDict[tuple, tuple[events.ChatEvent, conversations.ConversationPage]] = OrderedDict()
+_shared: OrderedDict[tuple, tuple[int, conversations.ConversationPage]] = OrderedDict()
 
 
-def _shared_page(event: events.ChatEvent, key: tuple, read) -> conversations.ConversationPage:
-    slot = (id(event), key)
-    found = _shared.get(slot)
-    if found is not None and found[0] is event:
+def _shared_page(key: tuple, read) -> conversations.ConversationPage:
+    found = _shared.get(key)
+    if found is not None and found[0] >= (live.delivering() or live.heard()):
         return found[1]
+    heard = live.heard()
     page = read()
-    _shared[slot] = (event, page)
+    _shared[key] = (heard, page)
+    _shared.move_to_end(key)
     while len(_shared) > _SHARED_PAGES:
         _shared.popitem(last=False)
     return page

@@ -9,6 +9,8 @@ restart) therefore neither doubles nor loses a message: the next catch-up reads 
 """
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import time
 
@@ -35,7 +37,7 @@ LIST = "list"
 # A list re-reads its page at most this often: the first event shows at once, a burst meanwhile
 # becomes one more read. Every agent tab shows the list, so in a busy account this bounds what
 # the list costs (a read of 25 rows per tab), while the open conversation stays immediate.
-LIST_MIN_INTERVAL = 0.5
+LIST_MIN_INTERVAL = 1.0
 # The tab's alert listener, on every dashboard page.
 ALERTS = "alerts"
 # (client token, slot) -> who this listener is, and the state class that catches up
@@ -83,45 +85,82 @@ def registered() -> int:
     return len(_clients)
 
 
-# Listeners being updated right now, and the newest event each of them still has to hear.
+# Listeners being updated right now, and the newest event each of them still has to hear
+# (with the sequence number of the newest event collapsed into it).
 _busy: set[Listener] = set()
-_pending: dict[Listener, ChatEvent] = {}
+_pending: dict[Listener, tuple[ChatEvent, int]] = {}
+
+# Events this worker has heard so far. An event is published after its transaction committed,
+# so a read that starts once event n was heard sees everything event n is about: tabs whose
+# updates are for event n or earlier may share that read (state/inbox.py does for the list).
+_heard = 0
+_delivering: contextvars.ContextVar[int] = contextvars.ContextVar("delivering", default=0)
+
+
+def heard() -> int:
+    """How many events this worker has heard so far (the sequence number of the newest)."""
+    return _heard
+
+
+def delivering() -> int:
+    """The sequence number of the event the tab being updated hears now (0 outside delivery):
+    a read made after that many events were heard is fresh enough for this update."""
+    return _delivering.get()
+
+
+@contextlib.contextmanager
+def delivering_event(seq: int):
+    token = _delivering.set(seq)
+    try:
+        yield
+    finally:
+        _delivering.reset(token)
+
+
+def note_heard() -> int:
+    global _heard
+    _heard += 1
+    return _heard
 
 
 async def run_delivery(app: rx.App) -> None:
     """Lifespan task (cancelled at shutdown): hear every event, hand it to the tabs that may see it."""
     async for event in get_bus().events():
+        seq = note_heard()
         for listener, (client, _) in list(_clients.items()):
             if receives(client, event):
-                _schedule(app, listener, event)
+                _schedule(app, listener, event, seq)
 
 
-def _schedule(app: rx.App, listener: Listener, event: ChatEvent) -> None:
+def _schedule(app: rx.App, listener: Listener, event: ChatEvent, seq: int = 0) -> None:
     """One update per tab at a time. Events arriving meanwhile collapse into one more update
     (a catch-up reads everything new anyway), so a burst costs each tab two reloads, not fifty.
     A typing signal does not replace a pending message, nor does an event that alerts nobody
     replace one that alerts someone (that tab's sound would be lost)."""
     if listener in _busy:
         waiting = _pending.get(listener)
-        if waiting is None or _weight(event) >= _weight(waiting):
-            _pending[listener] = event
+        if waiting is None or _weight(event) >= _weight(waiting[0]):
+            _pending[listener] = (event, seq)
+        else:  # the stronger event stays, but its update must be as fresh as the newer one
+            _pending[listener] = (waiting[0], max(waiting[1], seq))
         return
     _busy.add(listener)
-    asyncio.create_task(_drain(app, listener, event))
+    asyncio.create_task(_drain(app, listener, (event, seq)))
 
 
 def _weight(event: ChatEvent) -> int:
     return 0 if event.kind == TYPING else 2 if alerted(event) else 1
 
 
-async def _drain(app: rx.App, listener: Listener, event: ChatEvent | None) -> None:
+async def _drain(app: rx.App, listener: Listener, next_up: tuple[ChatEvent, int] | None) -> None:
     try:
-        while event is not None:
+        while next_up is not None:
             started = time.monotonic()
-            await _deliver(app, listener, event)
+            with delivering_event(next_up[1]):
+                await _deliver(app, listener, next_up[0])
             if listener[1] == LIST:  # events meanwhile wait (and collapse) until the interval is up
                 await asyncio.sleep(max(0.0, LIST_MIN_INTERVAL - (time.monotonic() - started)))
-            event = _pending.pop(listener, None)
+            next_up = _pending.pop(listener, None)
     finally:
         _busy.discard(listener)
 

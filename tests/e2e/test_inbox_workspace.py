@@ -138,9 +138,12 @@ def test_the_preview_shows_what_people_wrote_unclipped_with_the_sender(live_app,
     # Descenders (g, y, p, _) are inside the line, not cut off at its bottom.
     overflow = preview.evaluate("el => el.scrollHeight - el.clientHeight")
     assert overflow <= 0, f"the preview line is clipped by {overflow}px"
-    box, text_box = preview.bounding_box(), preview.evaluate(
-        "el => { const r = document.createRange(); r.selectNodeContents(el); const b = r.getBoundingClientRect();"
-        " return {top: b.top, bottom: b.bottom}; }"
+    box, text_box = (
+        preview.bounding_box(),
+        preview.evaluate(
+            "el => { const r = document.createRange(); r.selectNodeContents(el); const b = r.getBoundingClientRect();"
+            " return {top: b.top, bottom: b.bottom}; }"
+        ),
     )
     assert text_box["bottom"] <= box["y"] + box["height"] + 0.5
     row.screenshot(path="test-artifacts/inbox-preview-row.png")

@@ -6,6 +6,7 @@ from sqlmodel import Session
 from kiko_livechat.models import Role
 from kiko_livechat.realtime import events
 from kiko_livechat.services import conversations, visitor_chat
+from kiko_livechat.state import live
 from kiko_livechat.state.inbox import ConversationListState
 from tests import factories
 from tests.integration.state.states import state_for
@@ -39,21 +40,35 @@ def _reads(monkeypatch) -> list[int]:
     return calls
 
 
+async def _deliver(tabs, event) -> None:
+    """As the delivery loop does: the worker hears the event, then updates each tab."""
+    seq = live.note_heard()
+    with live.delivering_event(seq):
+        for tab in tabs:
+            await tab._on_chat_event(event)
+
+
 async def test_tabs_with_the_same_list_share_one_read_per_event(app_db, monkeypatch):
     ben, clara, dora, shop, sent = _desk(app_db)
     tabs = [state_for(ConversationListState, person.token) for person in (ben, clara, dora)]
     reads = _reads(monkeypatch)
     event = events.ChatEvent(kind=events.MESSAGE_CREATED, account_id=shop.account_id, inbox_id=shop.id,
                              conversation_id=sent.conversation_id)  # fmt: skip
-    for tab in tabs:
-        await tab._on_chat_event(event)
+    await _deliver(tabs, event)
     assert reads == [ben.actor.user_id, dora.actor.user_id]  # Clara shares Ben's read; Dora sees other inboxes
     assert [r["preview"] for r in tabs[0].rows] == [r["preview"] for r in tabs[1].rows] == ["Hallo Shop"]
     assert [r["preview"] for r in tabs[2].rows] == ["Hallo anderswo"]
-    later = events.ChatEvent(**event.__dict__)  # equal, but another event: read again
-    for tab in tabs:
-        await tab._on_chat_event(later)
-    assert len(reads) == 4
+    # Two more events are heard; Ben's tab updates for the second, Clara's for the first:
+    # Ben's read (made after both were heard) is fresh enough for hers.
+    first, second = live.note_heard(), live.note_heard()
+    with live.delivering_event(second):
+        await tabs[0]._on_chat_event(event)
+    with live.delivering_event(first):
+        await tabs[1]._on_chat_event(event)
+    assert len(reads) == 3
+    later = events.ChatEvent(**event.__dict__)  # heard after those reads: read again
+    await _deliver(tabs, later)
+    assert len(reads) == 5
 
 
 async def test_mine_is_never_shared_between_agents(app_db, monkeypatch):
@@ -66,7 +81,6 @@ async def test_mine_is_never_shared_between_agents(app_db, monkeypatch):
     reads = _reads(monkeypatch)
     event = events.ChatEvent(kind=events.CONVERSATION_UPDATED, account_id=shop.account_id, inbox_id=shop.id,
                              conversation_id=sent.conversation_id)  # fmt: skip
-    for tab in tabs:
-        await tab._on_chat_event(event)
+    await _deliver(tabs, event)
     assert len(reads) == 2
     assert [r["preview"] for r in tabs[0].rows] != [] and tabs[1].rows == []
