@@ -15,16 +15,31 @@ LIST_ID = "conversation-list"
 LIST_WIDTH = "340px"
 # The list keeps its scroll position when the agent opens a conversation (the page changes
 # under it, so the element is made anew) and comes back: kept per tab in sessionStorage.
-_KEEP_SCROLL = f"""
+# Alt+J / Alt+K (as in Chatwoot) open the next / previous conversation of the list.
+_LIST_SCRIPT = f"""
 (() => {{
   const list = document.getElementById("{LIST_ID}");
-  if (!list || list.dataset.kept) return;
-  list.dataset.kept = "1";
-  const key = "kiko.conversationList.scrollTop";
-  const saved = Number(sessionStorage.getItem(key) || 0);
-  // The rows are in the tab's state already when the agent comes from another page of it.
-  requestAnimationFrame(() => {{ list.scrollTop = saved; }});
-  list.addEventListener("scroll", () => sessionStorage.setItem(key, String(list.scrollTop)), {{passive: true}});
+  if (list && !list.dataset.kept) {{
+    list.dataset.kept = "1";
+    const key = "kiko.conversationList.scrollTop";
+    const saved = Number(sessionStorage.getItem(key) || 0);
+    // The rows are in the tab's state already when the agent comes from another page of it.
+    requestAnimationFrame(() => {{ list.scrollTop = saved; }});
+    list.addEventListener("scroll", () => sessionStorage.setItem(key, String(list.scrollTop)), {{passive: true}});
+  }}
+  if (window.__kikoListKeys) return;
+  window.__kikoListKeys = true;
+  window.addEventListener("keydown", (event) => {{
+    const step = {{KeyJ: 1, KeyK: -1}}[event.code];
+    if (!event.altKey || event.ctrlKey || event.metaKey || !step) return;
+    const rows = Array.from(document.querySelectorAll("#{LIST_ID} .conversation-row"));
+    if (!rows.length) return;
+    const at = rows.findIndex((row) => row.getAttribute("aria-current") === "page");
+    const next = rows[at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + step))];
+    event.preventDefault();
+    next.scrollIntoView({{block: "nearest"}});
+    next.click();
+  }});
 }})()
 """
 
@@ -229,7 +244,7 @@ def conversation_list(selected: rx.Var | str = "") -> rx.Component:
                 rx.center(rx.text(tr("conversations.empty"), color_scheme="gray"), padding="48px 16px"),
             ),
             id=LIST_ID,
-            on_mount=rx.call_script(_KEEP_SCROLL),
+            on_mount=rx.call_script(_LIST_SCRIPT),
             flex="1",
             min_height="0",
             overflow_y="auto",

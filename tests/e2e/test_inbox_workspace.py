@@ -83,6 +83,11 @@ def test_the_list_stays_beside_the_conversation_with_its_filters_and_scroll(live
     assert page.locator("#conversation-list").evaluate("el => el.dataset.mark") == "same"  # not built anew
     assert page.locator("#conversation-list").evaluate("el => el.scrollTop") == scrolled
     expect(page.locator("#tab-all")).to_have_attribute("aria-selected", "true")
+    # The keyboard moves through the list too (Alt+J next, Alt+K previous; newest first).
+    page.keyboard.press("Alt+KeyK")
+    expect(page.locator("#conversation-title")).to_have_text("Kundin 02")
+    page.keyboard.press("Alt+KeyJ")
+    expect(page.locator("#conversation-title")).to_have_text("Kundin 01")
     # An address to share opens the same conversation in a new tab.
     shared = page.context.new_page()
     shared.goto(page.url)
