@@ -84,6 +84,21 @@ def _select(label_key: str, value: rx.Var, on_change, *items: rx.Component, sele
     )
 
 
+def _choice_filter(label_key, all_key, value: rx.Var, options: rx.Var, on_change, select_id, *, shown) -> rx.Component:
+    """A select of one of `options` (id, name) or all of them ("" in the state)."""
+    return rx.cond(
+        shown,
+        _select(
+            label_key,
+            rx.cond(value == "", ANY, value),
+            on_change,
+            rx.select.item(tr(all_key), value=ANY),
+            rx.foreach(options, lambda o: rx.select.item(o["name"], value=o["id"])),
+            select_id=select_id,
+        ),
+    )
+
+
 def _filters() -> rx.Component:
     return rx.vstack(
         rx.segmented_control.root(
@@ -98,28 +113,24 @@ def _filters() -> rx.Component:
             style={"& .rt-SegmentedControlItemLabel": {"padding_left": "6px", "padding_right": "6px"}},
         ),
         rx.hstack(
-            rx.cond(
-                S.inbox_options.length() > 1,
-                _select(
-                    "conversations.inbox_filter",
-                    rx.cond(S.inbox_filter == "", ANY, S.inbox_filter),
-                    S.show_inbox,
-                    rx.select.item(tr("conversations.all_inboxes"), value=ANY),
-                    rx.foreach(S.inbox_options, lambda i: rx.select.item(i["name"], value=i["id"])),
-                    select_id="inbox-filter",
-                ),
-            ),
-            rx.cond(
-                S.team_options.length() > 0,
-                _select(
-                    "conversations.team_filter",
-                    rx.cond(S.team_filter == "", ANY, S.team_filter),
-                    S.show_team,
-                    rx.select.item(tr("conversations.all_teams"), value=ANY),
-                    rx.foreach(S.team_options, lambda t: rx.select.item(t["name"], value=t["id"])),
-                    select_id="team-filter",
-                ),
-            ),
+            _choice_filter(
+                "conversations.inbox_filter",
+                "conversations.all_inboxes",
+                S.inbox_filter,
+                S.inbox_options,
+                S.show_inbox,
+                "inbox-filter",
+                shown=S.inbox_options.length() > 1,
+            ),  # fmt: skip
+            _choice_filter(
+                "conversations.team_filter",
+                "conversations.all_teams",
+                S.team_filter,
+                S.team_options,
+                S.show_team,
+                "team-filter",
+                shown=S.team_options.length() > 0,
+            ),  # fmt: skip
             rx.spacer(),
             _select(
                 "conversations.sort",

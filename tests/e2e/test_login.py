@@ -65,7 +65,7 @@ def test_a_second_account_sees_nothing_of_the_first(live_app, page):
     base = live_app["base"]
     second = live_app["second"]
     login(page, base, second["email"], second["password"])
-    expect(page.get_by_text("Beta Shop")).to_be_visible()
+    expect(page.get_by_text("Beta Handel AG")).to_be_visible()
     expect(page.get_by_text("Website", exact=True)).to_have_count(0)
     expect(page.get_by_text("Kiko Bot", exact=True)).to_have_count(0)
     expect(page.get_by_text("Kiko Demo GmbH")).to_have_count(0)
