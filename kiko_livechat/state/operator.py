@@ -52,10 +52,11 @@ class OperatorState(AppState):
             pass
 
     def _sign_out_locally(self):
-        """Forget the operator session in this tab and go to the console's login."""
+        """Forget the operator session in this tab and go to the console's login (in place of
+        the page that needed the session: Back must not return to it and bounce again)."""
         self.operator_token = ""
         self.operator_signed_in = False
-        return rx.redirect(ADMIN_LOGIN)
+        return rx.redirect(ADMIN_LOGIN, replace=True)
 
     @rx.event
     def require_operator(self):
@@ -75,7 +76,7 @@ class OperatorState(AppState):
         except AuthFailed:
             self.operator_signed_in = False
             return None
-        return rx.redirect(ADMIN)
+        return rx.redirect(ADMIN, replace=True)
 
     @rx.event
     def logout(self):
@@ -113,7 +114,9 @@ class OperatorLoginState(FormFeedback, OperatorState):
             return None
         operator_state = await self.get_state(OperatorState)
         operator_state.operator_token = result.token
-        return rx.redirect(ADMIN)
+        # A navigation to the console's own address (reloadable), replacing the login form in
+        # the history: Back leads to where the operator came from, not to a login that bounces.
+        return rx.redirect(ADMIN, replace=True)
 
 
 @dataclasses.dataclass(frozen=True)
