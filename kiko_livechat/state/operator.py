@@ -199,24 +199,27 @@ class AccountsState(FormFeedback, OperatorState):
 
 
 class InvitationLink(rx.State, mixin=True):
-    """A created invitation's link for the operator to copy and pass on (no e-mail yet)."""
+    """A created invitation's link for the operator to copy, and whether it was also e-mailed."""
 
     link: str = ""
     link_email: str = ""
     _link_expires_at: datetime | None = None
+    _link_emailed: bool = False
 
     @rx.var
     def link_caption(self) -> str:
-        """For whom the link is and until when it works, in the tab's language."""
+        """For whom the link is, until when it works and whether it went by e-mail, in the tab's language."""
         if not self._link_expires_at:
             return ""
         expires = format_datetime(self._link_expires_at, self.locale)
-        return translate(self.locale, "operator.link.caption", email=self.link_email, expires=expires)
+        key = "operator.link.caption_emailed" if self._link_emailed else "operator.link.caption"
+        return translate(self.locale, key, email=self.link_email, expires=expires)
 
     def _show_link(self, created: CreatedInvitation | None) -> None:
         self.link = created.link if created else ""
         self.link_email = created.email if created else ""
         self._link_expires_at = created.expires_at if created else None
+        self._link_emailed = created.emailed if created else False
 
 
 class CreateAccountState(InvitationLink, FormFeedback, OperatorState):
