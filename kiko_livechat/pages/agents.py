@@ -94,8 +94,9 @@ def _link_to_copy(hint: rx.Var, link: rx.Var, link_id: str) -> rx.Component:
         rx.vstack(
             rx.text(hint, size="2", color_scheme="gray", id=f"{link_id}-hint"),
             rx.hstack(
-                # A link has no spaces to wrap at: any break is as good as another.
-                rx.code(link, id=link_id, word_break="break_all"),
+                # A link has no spaces to wrap at: on a narrow screen it breaks where the line ends
+                # (min_width 0 lets it shrink instead of pushing the copy button off the card).
+                rx.code(link, id=link_id, overflow_wrap="anywhere", min_width="0", flex="1"),
                 rx.icon_button(
                     rx.icon("copy", size=16),
                     on_click=[rx.set_clipboard(link), rx.toast.success(tr("common.copied"))],
@@ -103,6 +104,7 @@ def _link_to_copy(hint: rx.Var, link: rx.Var, link_id: str) -> rx.Component:
                     aria_label=tr("common.copy"),
                     title=tr("common.copy"),
                     type="button",
+                    flex_shrink="0",
                 ),
                 align="center",
                 width="100%",

@@ -137,6 +137,10 @@ class AgentsState(InvitationLinkShown, FormFeedback, SessionState):
             created = invitations.resend_invitation(db, actor=actor, invitation_id=as_id(invitation_id))
         if not outcome.refused:
             self._show_link(created)
+            # A link still shown in the invite form may be the one this replaced.
+            form = await self.get_state(InviteFormState)
+            form._show_link(None)
+            form._clear_feedback()
         self._reload()
 
 

@@ -136,6 +136,13 @@ def test_without_smtp_the_page_promises_no_e_mail(live_app, page):
     page.screenshot(path="test-artifacts/agents-invited-without-smtp.png", full_page=True)
     page.set_viewport_size(PHONE)
     assert fits_the_screen(page)
+    # The link wraps inside its card, its copy button beside it on the screen.
+    copy = page.locator("#invite-link + button")
+    copy.scroll_into_view_if_needed()
+    expect(copy).to_be_in_viewport()
+    box = copy.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    expect(row).to_be_visible()
     page.screenshot(path="test-artifacts/agents-invited-without-smtp-phone.png", full_page=True)
     row.get_by_role("button", name="Zurückziehen").click()
     expect(row).to_have_count(0)

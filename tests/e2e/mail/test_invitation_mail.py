@@ -73,7 +73,10 @@ def test_the_invitation_is_e_mailed_and_can_be_sent_again(live_app, page: Page):
 
     page.set_viewport_size(PHONE)
     expect(page.locator("#resent-link")).to_be_visible()
+    expect(row).to_be_visible()
     assert fits_the_screen(page)
+    box = page.locator("#resent-link + button").bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]  # the copy button is not pushed off the card
     page.screenshot(path=str(ARTIFACTS / "agents-invitation-sent-again-phone.png"), full_page=True)
 
     # The newest link works (the earlier one was replaced).
