@@ -90,7 +90,7 @@ def confirm_button(
 def copy_block(text: rx.Var, block_id: str) -> rx.Component:
     """Read-only code to copy as it is (embed snippet, bot token), with a copy button.
 
-    Lines wrap only where they have spaces: a break inside a word ("ht tp://") reads as part of
+    Lines wrap only at spaces (and after hyphens): a break inside a word ("ht tp://") reads as part of
     the code. A word longer than the box (a token on a phone) scrolls sideways inside the box.
     """
     return rx.vstack(
