@@ -33,5 +33,5 @@ app.register_lifespan_task(wake_snoozed_conversations)
 app.register_lifespan_task(remind_unanswered)
 # Webhooks to the bot and other systems, from the durable outbox.
 app.register_lifespan_task(deliver_webhooks)
-# Alert e-mails to agents, from their durable queue.
+# E-mails (alerts to agents, transcripts, invitations), from their durable queue.
 app.register_lifespan_task(send_alert_emails)

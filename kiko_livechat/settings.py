@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     api_rate_burst: float = 200.0
 
     invitation_valid_days: int = 7
+    # At most one invitation e-mail per address and account in this time (resend, invite again).
+    invitation_resend_seconds: int = 60
     # Each open dashboard tab reports every `presence_heartbeat_seconds`; an agent with no tab
     # reporting for `presence_grace_seconds` counts as offline. Browsers slow timers of hidden
     # tabs to one per minute, so the grace period must stay well above 60 s in production.

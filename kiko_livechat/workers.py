@@ -103,7 +103,8 @@ def _record(delivery_id: int, status: int | None, error: str | None) -> None:
 
 
 async def send_alert_emails() -> None:
-    """Send due alert e-mails through the configured SMTP server (nothing to do without one)."""
+    """Send due e-mails (alerts, transcripts, invitations) through the configured SMTP server
+    (nothing to do without one)."""
     while True:
         if alert_mail.email_enabled():
             try:

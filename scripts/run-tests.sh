@@ -14,7 +14,9 @@ run() {
   if [ $code -ne 0 ] && [ $code -ne 5 ]; then status=$code; fi
 }
 run tests/unit tests/integration
-run tests/e2e --ignore=tests/e2e/cluster
-# The scale-out setup (PostgreSQL + Redis + 3 workers) builds the app again: its own invocation.
+run tests/e2e --ignore=tests/e2e/cluster --ignore=tests/e2e/mail
+# The scale-out setup (PostgreSQL + Redis + 3 workers) and the app with an SMTP server build the
+# app again: each in its own invocation.
 run tests/e2e/cluster
+run tests/e2e/mail
 exit $status

@@ -88,7 +88,11 @@ def confirm_button(
 
 
 def copy_block(text: rx.Var, block_id: str) -> rx.Component:
-    """Read-only text to copy as it is (embed snippet, bot token), with a copy button."""
+    """Read-only code to copy as it is (embed snippet, bot token), with a copy button.
+
+    Lines wrap only at spaces (and after hyphens): a break inside a word ("ht tp://") reads as part of
+    the code. A word longer than the box (a token on a phone) scrolls sideways inside the box.
+    """
     return rx.vstack(
         rx.el.pre(
             text,
@@ -96,7 +100,11 @@ def copy_block(text: rx.Var, block_id: str) -> rx.Component:
             font_family="var(--code-font-family)",
             font_size="13px",
             white_space="pre-wrap",
-            word_break="break-all",
+            word_break="normal",
+            overflow_wrap="normal",
+            overflow_x="auto",
+            # Without it a long word would widen the page instead of scrolling inside the box.
+            min_width="0",
             margin="0",
             padding="12px",
             width="100%",
@@ -110,6 +118,7 @@ def copy_block(text: rx.Var, block_id: str) -> rx.Component:
             on_click=[rx.set_clipboard(text), rx.toast.success(tr("common.copied"))],
             variant="soft",
             type="button",
+            id=f"{block_id}-copy",
         ),
         spacing="2",
         width="100%",

@@ -113,6 +113,8 @@ class Invitation(SQLModel, table=True):
     email: str = Field(max_length=254, index=True)
     name: str = Field(max_length=100)
     role: str = Field(default=Role.AGENT, max_length=20)
+    # The invitee's language (the e-mail, their profile); None: theirs if they have a login, else the account's.
+    locale: str | None = Field(default=None, max_length=10)
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     invited_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = created_at_field()

@@ -62,9 +62,9 @@ class WebhookDelivery(SQLModel, table=True):
 
 
 class AlertEmail(SQLModel, table=True):
-    """An alert e-mail to an agent, or a transcript to a visitor, queued in the transaction that
-    caused it. Quick follow-ups in the same conversation join the pending row (the digest)
-    instead of adding e-mails."""
+    """The app's outgoing e-mail queue: an alert e-mail to an agent, a transcript to a visitor or
+    an invitation, queued in the transaction that caused it. Quick follow-ups in the same
+    conversation join the pending row (the digest) instead of adding e-mails."""
 
     __tablename__ = "alert_emails"
     __table_args__ = (
@@ -76,8 +76,13 @@ class AlertEmail(SQLModel, table=True):
     account_id: int = account_fk()
     # The agent alerted; None for a transcript to the visitor (who is the conversation's contact).
     user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE")
-    conversation_id: int = Field(foreign_key="conversations.id", nullable=False, ondelete="CASCADE")
-    # An alert kind (services/alerts.KINDS) or "transcript".
+    # None for an invitation.
+    conversation_id: int | None = Field(default=None, foreign_key="conversations.id", ondelete="CASCADE")
+    invitation_id: int | None = Field(default=None, foreign_key="invitations.id", index=True, ondelete="CASCADE")
+    # An invitation link's token, which the database otherwise keeps only as a hash: held while
+    # the e-mail may still go out, cleared once it was sent, given up or superseded.
+    invitation_token: str | None = Field(default=None, max_length=64)
+    # An alert kind (services/alerts.KINDS), "transcript" or "invitation".
     kind: str = Field(max_length=20)
     events: int = Field(default=1)
     status: str = Field(default=DeliveryStatus.PENDING, max_length=10)

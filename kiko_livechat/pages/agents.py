@@ -6,21 +6,46 @@ from kiko_livechat import routes
 from kiko_livechat.components.forms import card_section, field, form_error, form_notice
 from kiko_livechat.components.layout import AVAILABILITY_COLORS, dashboard, settings_nav
 from kiko_livechat.components.text import tr
+from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.i18n.locales import PRODUCT_NAME
 from kiko_livechat.models import Role
 from kiko_livechat.state.agents import UNASSIGN, AgentsState, DeactivateState, InviteFormState
 from kiko_livechat.state.session import SessionState
 
 ROLES = (Role.AGENT.value, Role.ADMINISTRATOR.value)
+MAIL_STATUS_COLORS = {"pending": "amber", "sent": "green", "failed": "red"}
+INVITATION_COLUMNS = (
+    "agents.name",
+    "agents.role",
+    "agents.invitations.expires",
+    "agents.invitations.mail",
+    "agents.actions",
+)
 
 
 def _role_items() -> list[rx.Component]:
     return [rx.select.item(tr(f"role.{role}"), value=role) for role in ROLES]
 
 
+def _language_select() -> rx.Component:
+    """The invitee's language (for the e-mail and their profile), the account's at first."""
+    return rx.select.root(
+        rx.select.trigger(id="invite-locale"),
+        rx.select.content(*[rx.select.item(tr("language." + locale), value=locale) for locale in SUPPORTED_LOCALES]),
+        name="locale",
+        default_value=SessionState.account_locale,
+        # The account's language arrives with the profile: a new key shows it as the default.
+        key=SessionState.account_locale,
+    )
+
+
 def _invite_form() -> rx.Component:
     return card_section(
         "agents.invite.title",
+        rx.cond(
+            ~AgentsState.email_enabled,
+            rx.text(tr("agents.invite.email_off"), size="2", color_scheme="gray", id="invite-email-off"),
+        ),
         rx.form(
             rx.vstack(
                 form_notice(InviteFormState.notice),
@@ -46,12 +71,13 @@ def _invite_form() -> rx.Component:
                         ),
                         InviteFormState.errors.get("role", ""),
                     ),
-                    columns=rx.breakpoints(initial="1", md="3"),
+                    field("agents.invite.language", _language_select(), InviteFormState.errors.get("locale", "")),
+                    columns=rx.breakpoints(initial="1", md="2", lg="4"),
                     spacing="4",
                     width="100%",
                 ),
-                rx.button(tr("agents.invite.submit"), type="submit", id="invite-submit"),
-                rx.cond(InviteFormState.link != "", _invite_link()),
+                rx.button(tr("agents.invite.submit"), type="submit", id="invite-submit", width="fit-content"),
+                _link_to_copy(InviteFormState.link_hint, InviteFormState.link, "invite-link"),
                 spacing="4",
                 align="stretch",
             ),
@@ -61,23 +87,31 @@ def _invite_form() -> rx.Component:
     )
 
 
-def _invite_link() -> rx.Component:
-    return rx.vstack(
-        rx.text(tr("agents.invite.link_hint"), size="2", color_scheme="gray"),
-        rx.hstack(
-            rx.code(InviteFormState.link, id="invite-link", word_break="break_all"),
-            rx.icon_button(
-                rx.icon("copy", size=16),
-                on_click=rx.set_clipboard(InviteFormState.link),
-                variant="soft",
-                aria_label=tr("common.copy"),
-                title=tr("common.copy"),
+def _link_to_copy(hint: rx.Var, link: rx.Var, link_id: str) -> rx.Component:
+    """An invitation link just issued: whether it was e-mailed (`hint`), the link and a copy button."""
+    return rx.cond(
+        link != "",
+        rx.vstack(
+            rx.text(hint, size="2", color_scheme="gray", id=f"{link_id}-hint"),
+            rx.hstack(
+                # A link has no spaces to wrap at: on a narrow screen it breaks where the line ends
+                # (min_width 0 lets it shrink instead of pushing the copy button off the card).
+                rx.code(link, id=link_id, overflow_wrap="anywhere", min_width="0", flex="1"),
+                rx.icon_button(
+                    rx.icon("copy", size=16),
+                    on_click=[rx.set_clipboard(link), rx.toast.success(tr("common.copied"))],
+                    variant="soft",
+                    aria_label=tr("common.copy"),
+                    title=tr("common.copy"),
+                    type="button",
+                    flex_shrink="0",
+                ),
+                align="center",
+                width="100%",
             ),
-            align="center",
+            spacing="2",
             width="100%",
         ),
-        spacing="2",
-        width="100%",
     )
 
 
@@ -188,20 +222,47 @@ def _agents_list() -> rx.Component:
     )
 
 
+def _mail_status(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        row["mail_status"] != "",
+        rx.badge(
+            tr("agents.invitations.mail." + row["mail_status"]),
+            color_scheme=rx.Var.create(MAIL_STATUS_COLORS)[row["mail_status"]],
+            variant="soft",
+        ),
+        rx.text(tr("agents.invitations.mail.none"), size="1", color_scheme="gray"),
+    )
+
+
 def _invitation_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.vstack(rx.text(row["name"]), rx.text(row["email"], size="1", color_scheme="gray"))),
         rx.table.cell(tr("role." + row["role"])),
         rx.table.cell(row["expires"], white_space="nowrap"),
+        rx.table.cell(_mail_status(row), white_space="nowrap"),
         rx.table.cell(
-            rx.button(
-                tr("agents.invitations.revoke"),
-                on_click=AgentsState.revoke_invitation(row["id"]),
-                size="1",
-                variant="soft",
-                color_scheme="gray",
+            rx.hstack(
+                rx.cond(
+                    AgentsState.email_enabled,
+                    rx.button(
+                        rx.icon("send", size=14),
+                        tr("agents.invitations.resend"),
+                        on_click=AgentsState.resend_invitation(row["id"]),
+                        size="1",
+                        variant="soft",
+                    ),
+                ),
+                rx.button(
+                    tr("agents.invitations.revoke"),
+                    on_click=AgentsState.revoke_invitation(row["id"]),
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                spacing="2",
             )
         ),
+        data_invitation=row["email"],
     )
 
 
@@ -210,8 +271,9 @@ def _invitations_list() -> rx.Component:
         AgentsState.invitations.length() > 0,
         card_section(
             "agents.invitations.title",
+            _link_to_copy(AgentsState.link_hint, AgentsState.link, "resent-link"),
             _table(
-                ("agents.name", "agents.role", "agents.invitations.expires", "agents.actions"),
+                INVITATION_COLUMNS,
                 AgentsState.invitations,
                 _invitation_row,
             ),
@@ -300,7 +362,9 @@ def agents_page() -> rx.Component:
         settings_nav(routes.SETTINGS_AGENTS),
         rx.cond(
             AgentsState.allowed,
-            rx.vstack(_invite_form(), _agents_list(), _invitations_list(), _deactivate_dialog(), spacing="5"),
+            rx.vstack(
+                _invite_form(), _invitations_list(), _agents_list(), _deactivate_dialog(), spacing="5", width="100%"
+            ),
             rx.callout(tr("error.admin_only"), icon="lock", color_scheme="gray"),
         ),
     )

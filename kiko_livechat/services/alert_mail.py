@@ -1,5 +1,7 @@
 """Alert e-mails to agents: queued with the change that caused them, digested, composed in the
-agent's language at send time, sent by the worker (kiko_livechat/workers.py) with retries."""
+agent's language at send time, sent by the worker (kiko_livechat/workers.py) with retries.
+The same queue carries the visitors' transcripts (services/transcripts.py) and invitations
+(services/invitation_mail.py)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,8 +21,8 @@ from kiko_livechat.models import (
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events, outbox
-from kiko_livechat.services import alerts, transcripts, work_queue
-from kiko_livechat.services.mail import build_email
+from kiko_livechat.services import alerts, invitation_mail, transcripts, work_queue
+from kiko_livechat.services.mail import build_email, email_enabled
 from kiko_livechat.services.notification_preferences import preferences_of
 from kiko_livechat.settings import get_settings
 
@@ -34,10 +36,6 @@ IMMEDIATE = (alerts.HANDOFF, alerts.ASSIGNED, alerts.TEAM, alerts.UNANSWERED)
 class DueEmail:
     email_id: int
     message: EmailMessage
-
-
-def email_enabled() -> bool:
-    return bool(get_settings().smtp_host)
 
 
 @sa.event.listens_for(Session, "before_commit")
@@ -83,18 +81,28 @@ def _queue(session: Session, account_id: int, user_id: int, conversation_id: int
 
 def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[DueEmail]:
     """E-mails to send now, composed, and leased to the caller (SKIP LOCKED on PostgreSQL)."""
-    rows = work_queue.claim(
-        session, AlertEmail, "send_after", now=now or utcnow(), lease_seconds=LEASE_SECONDS, limit=limit
-    )
+    now = now or utcnow()
+    rows = work_queue.claim(session, AlertEmail, "send_after", now=now, lease_seconds=LEASE_SECONDS, limit=limit)
     due = []
     for row in rows:
-        if row.kind == alerts.MESSAGE and not alerts.is_unread(session, session.get(Conversation, row.conversation_id)):
-            row.status = DeliveryStatus.SKIPPED  # read during the digest window: nothing to tell
-            session.add(row)
-        else:
+        if _still_wanted(session, row, now):
             due.append(DueEmail(row.id, compose(session, row)))
+        else:
+            row.status = DeliveryStatus.SKIPPED
+            row.invitation_token = None
+            session.add(row)
     session.commit()
     return due
+
+
+def _still_wanted(session: Session, row: AlertEmail, now: datetime) -> bool:
+    """False if the e-mail no longer has anything to tell: the messages were read during the
+    digest window, or the invitation was accepted, withdrawn or expired meanwhile."""
+    if row.kind == alerts.MESSAGE:
+        return alerts.is_unread(session, session.get(Conversation, row.conversation_id))
+    if row.kind == invitation_mail.INVITATION:
+        return invitation_mail.still_wanted(session, row, now)
+    return True
 
 
 def record_result(session: Session, *, email_id: int, error: str | None, now: datetime | None = None) -> None:
@@ -105,6 +113,8 @@ def record_result(session: Session, *, email_id: int, error: str | None, now: da
     work_queue.settle(row, "send_after", ok=error is None, done=DeliveryStatus.SENT, now=now, backoff=BACKOFF_SECONDS)
     row.sent_at = now if error is None else None
     row.last_error = error[:500] if error else None
+    if row.status != DeliveryStatus.PENDING:  # sent or given up: the link's token is not kept
+        row.invitation_token = None
     session.add(row)
     session.commit()
 
@@ -114,6 +124,8 @@ def compose(session: Session, row: AlertEmail) -> EmailMessage:
     visitor's transcript)."""
     if row.kind == transcripts.TRANSCRIPT:
         return transcripts.compose(session, row)
+    if row.kind == invitation_mail.INVITATION:
+        return invitation_mail.compose(session, row)
     user = session.get(User, row.user_id)
     account = session.get(Account, row.account_id)
     conversation = session.get(Conversation, row.conversation_id)

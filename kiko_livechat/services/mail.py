@@ -16,3 +16,8 @@ def build_email(*, to: str, subject: str, text: str, html: str, reference: str) 
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
+
+
+def email_enabled() -> bool:
+    """Whether e-mail goes out at all: only with an SMTP server configured (KIKO_SMTP_HOST)."""
+    return bool(get_settings().smtp_host)

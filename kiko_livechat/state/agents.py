@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from kiko_livechat.i18n import format_datetime
+from kiko_livechat.i18n import format_datetime, translate
 from kiko_livechat.i18n.aliases import display_name
-from kiko_livechat.services import agents, invitations
+from kiko_livechat.services import agents, invitations, mail
 from kiko_livechat.services.errors import PermissionDenied, ServiceError
 from kiko_livechat.state.forms import FormFeedback, as_id
 from kiko_livechat.state.session import SessionState, signed_in_only
@@ -13,12 +13,37 @@ from kiko_livechat.state.session import SessionState, signed_in_only
 UNASSIGN = "unassign"
 
 
-class AgentsState(FormFeedback, SessionState):
-    """The list and the per-row actions; errors of row actions show above the list."""
+class InvitationLinkShown(rx.State, mixin=True):
+    """An invitation link just issued, to copy, and whether it also went out by e-mail."""
+
+    link: str = ""
+    _link_email: str = ""
+    _link_emailed: bool = False
+
+    def _show_link(self, created: invitations.CreatedInvitation | None) -> None:
+        self.link = created.link if created else ""
+        self._link_email = created.email if created else ""
+        self._link_emailed = created.emailed if created else False
+
+
+def _link_hint(locale: str, emailed_key: str, email: str, emailed: bool) -> str:
+    """`emailed_key` when the e-mail is on its way, else the request to pass the link on."""
+    return translate(locale, emailed_key, email=email) if emailed else translate(locale, "agents.invite.no_email")
+
+
+class AgentsState(InvitationLinkShown, FormFeedback, SessionState):
+    """The list and the per-row actions; errors of row actions show above the list. The link
+    of an invitation sent again shows there too."""
 
     allowed: bool = True
+    # Whether invitations go out by e-mail here (an SMTP server is configured).
+    email_enabled: bool = False
     _agents: list[dict] = []
     _invitations: list[dict] = []
+
+    @rx.var
+    def link_hint(self) -> str:
+        return _link_hint(self.locale, "agents.invitations.resent", self._link_email, self._link_emailed)
 
     @rx.var
     def agents(self) -> list[dict[str, str]]:
@@ -40,6 +65,7 @@ class AgentsState(FormFeedback, SessionState):
     @signed_in_only
     async def load(self):
         self._clear_feedback()
+        self._show_link(None)
         self._reload()
 
     def _reload(self) -> None:
@@ -51,6 +77,7 @@ class AgentsState(FormFeedback, SessionState):
             self.allowed = False
             return
         self.allowed = True
+        self.email_enabled = mail.email_enabled()
         self._agents = [
             {
                 "id": str(p.user_id),
@@ -65,13 +92,21 @@ class AgentsState(FormFeedback, SessionState):
             for p in people
         ]
         self._invitations = [
-            {"id": str(i.invitation_id), "email": i.email, "name": i.name, "role": i.role, "expires_at": i.expires_at}
+            {
+                "id": str(i.invitation_id),
+                "email": i.email,
+                "name": i.name,
+                "role": i.role,
+                "expires_at": i.expires_at,
+                "mail_status": i.mail_status,
+            }
             for i in pending
         ]
 
     async def _act(self, change) -> None:
         """Run one row action, then show the fresh list (or the translated refusal)."""
         self._clear_feedback()
+        self._show_link(None)
         with self._reporting(), self._as_actor() as (db, actor):
             change(db, actor)
         self._reload()
@@ -93,17 +128,35 @@ class AgentsState(FormFeedback, SessionState):
             lambda db, actor: invitations.revoke_invitation(db, actor=actor, invitation_id=as_id(invitation_id))
         )
 
+    @rx.event
+    @signed_in_only
+    async def resend_invitation(self, invitation_id: str):
+        """E-mail the invitation again (with a new link, shown here to copy as well)."""
+        self._clear_feedback()
+        self._show_link(None)
+        with self._reporting() as outcome, self._as_actor() as (db, actor):
+            created = invitations.resend_invitation(db, actor=actor, invitation_id=as_id(invitation_id))
+        if not outcome.refused:
+            self._show_link(created)
+            # A link still shown in the invite form may be the one this replaced.
+            form = await self.get_state(InviteFormState)
+            form._show_link(None)
+            form._clear_feedback()
+        self._reload()
 
-class InviteFormState(FormFeedback, SessionState):
-    """The invitation form; the link is shown to copy until e-mail sending exists."""
 
-    link: str = ""
+class InviteFormState(InvitationLinkShown, FormFeedback, SessionState):
+    """The invitation form; the new link shows to copy, and says whether it was e-mailed."""
+
+    @rx.var
+    def link_hint(self) -> str:
+        return _link_hint(self.locale, "agents.invite.emailed", self._link_email, self._link_emailed)
 
     @rx.event
     @signed_in_only
     async def invite(self, form_data: dict):
         self._clear_feedback()
-        self.link = ""
+        self._show_link(None)
         with self._reporting() as outcome, self._as_actor() as (db, actor):
             created = invitations.invite_agent(
                 db,
@@ -111,10 +164,11 @@ class InviteFormState(FormFeedback, SessionState):
                 email=form_data.get("email"),
                 name=form_data.get("name"),
                 role=form_data.get("role") or "agent",
+                locale=form_data.get("locale") or None,
             )
         if outcome.refused:
             return None
-        self.link = created.link
+        self._show_link(created)
         self._succeed("agents.invite.created")
         listing = await self.get_state(AgentsState)
         listing._reload()

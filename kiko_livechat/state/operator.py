@@ -52,10 +52,11 @@ class OperatorState(AppState):
             pass
 
     def _sign_out_locally(self):
-        """Forget the operator session in this tab and go to the console's login."""
+        """Forget the operator session in this tab and go to the console's login (in place of
+        the page that needed the session: Back must not return to it and bounce again)."""
         self.operator_token = ""
         self.operator_signed_in = False
-        return rx.redirect(ADMIN_LOGIN)
+        return rx.redirect(ADMIN_LOGIN, replace=True)
 
     @rx.event
     def require_operator(self):
@@ -75,7 +76,7 @@ class OperatorState(AppState):
         except AuthFailed:
             self.operator_signed_in = False
             return None
-        return rx.redirect(ADMIN)
+        return rx.redirect(ADMIN, replace=True)
 
     @rx.event
     def logout(self):
@@ -113,7 +114,9 @@ class OperatorLoginState(FormFeedback, OperatorState):
             return None
         operator_state = await self.get_state(OperatorState)
         operator_state.operator_token = result.token
-        return rx.redirect(ADMIN)
+        # A navigation to the console's own address (reloadable), replacing the login form in
+        # the history: Back leads to where the operator came from, not to a login that bounces.
+        return rx.redirect(ADMIN, replace=True)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -196,24 +199,27 @@ class AccountsState(FormFeedback, OperatorState):
 
 
 class InvitationLink(rx.State, mixin=True):
-    """A created invitation's link for the operator to copy and pass on (no e-mail yet)."""
+    """A created invitation's link for the operator to copy, and whether it was also e-mailed."""
 
     link: str = ""
     link_email: str = ""
     _link_expires_at: datetime | None = None
+    _link_emailed: bool = False
 
     @rx.var
     def link_caption(self) -> str:
-        """For whom the link is and until when it works, in the tab's language."""
+        """For whom the link is, until when it works and whether it went by e-mail, in the tab's language."""
         if not self._link_expires_at:
             return ""
         expires = format_datetime(self._link_expires_at, self.locale)
-        return translate(self.locale, "operator.link.caption", email=self.link_email, expires=expires)
+        key = "operator.link.caption_emailed" if self._link_emailed else "operator.link.caption"
+        return translate(self.locale, key, email=self.link_email, expires=expires)
 
     def _show_link(self, created: CreatedInvitation | None) -> None:
         self.link = created.link if created else ""
         self.link_email = created.email if created else ""
         self._link_expires_at = created.expires_at if created else None
+        self._link_emailed = created.emailed if created else False
 
 
 class CreateAccountState(InvitationLink, FormFeedback, OperatorState):

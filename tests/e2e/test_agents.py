@@ -6,7 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import login
+from tests.e2e.helpers import PHONE, fits_the_screen, login
 
 pytestmark = pytest.mark.e2e
 
@@ -114,3 +114,35 @@ def test_the_last_administrator_cannot_demote_themselves_and_agents_are_kept_out
     expect(agent_page.get_by_text("Nur Administratoren dürfen das.")).to_be_visible()
     expect(agent_page.locator("#invite-submit")).to_have_count(0)
     agent_page.context.close()
+
+
+def test_without_smtp_the_page_promises_no_e_mail(live_app, page):
+    base = live_app["base"]
+    admin = _admin(live_app)
+    login(page, base, admin["email"], admin["password"])
+    page.goto(f"{base}/app/settings/agents")
+    expect(page.locator("#invite-email-off")).to_contain_text("kein E-Mail-Versand eingerichtet")
+    page.locator("#invite-name").fill("Otto Ohne")
+    page.locator("#invite-email").fill("otto.ohne@example.org")
+    page.locator("#invite-submit").click()
+    expect(page.locator("#invite-link-hint")).to_have_text(
+        "E-Mail-Versand ist nicht eingerichtet. Bitte geben Sie diesen Link selbst an die eingeladene Person weiter:"
+    )
+    expect(page.locator("#invite-link")).to_contain_text("/invite/")
+    row = page.locator('tr[data-invitation="otto.ohne@example.org"]')
+    expect(row.get_by_text("nicht gesendet")).to_be_visible()
+    expect(row.get_by_role("button", name="Erneut senden")).to_have_count(0)
+    expect(page.get_by_text("folgt", exact=False)).to_have_count(0)
+    page.screenshot(path="test-artifacts/agents-invited-without-smtp.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    assert fits_the_screen(page)
+    # The link wraps inside its card, its copy button beside it on the screen.
+    copy = page.locator("#invite-link + button")
+    copy.scroll_into_view_if_needed()
+    expect(copy).to_be_in_viewport()
+    box = copy.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    expect(row).to_be_visible()
+    page.screenshot(path="test-artifacts/agents-invited-without-smtp-phone.png", full_page=True)
+    row.get_by_role("button", name="Zurückziehen").click()
+    expect(row).to_have_count(0)

@@ -181,3 +181,27 @@ def _screenshot(page: Page, name: str, **options) -> None:
     folder = PROJECT_ROOT / "test-artifacts"
     folder.mkdir(exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), **options)
+
+
+def test_after_login_the_address_bar_shows_the_console_and_back_leaves_it(live_app, page):
+    base = live_app["base"]
+    page.goto(f"{base}/login")  # wherever the operator came from
+    expect(page.locator("#login-submit")).to_be_visible()
+    page.goto(f"{base}/admin")
+    page.wait_for_url(LOGIN_URL)
+    page.locator("#email").fill(_operator(live_app)["email"])
+    page.locator("#password").fill(_operator(live_app)["password"])
+    page.locator("#operator-login-submit").click()
+    expect_heading(page, "Kundenkonten")
+    assert page.evaluate("location.pathname").rstrip("/") == "/admin"
+    # A reload of the console's own address keeps the console (and the session).
+    page.reload()
+    expect_heading(page, "Kundenkonten")
+    assert page.evaluate("location.pathname").rstrip("/") == "/admin"
+    # The login form (and the signed-out console that sent the tab there) left the history with
+    # the login: Back goes where the operator came from instead of bouncing into the console.
+    page.go_back()
+    page.wait_for_url(re.compile(r".*/login/?$"))
+    expect(page.locator("#login-submit")).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert page.evaluate("location.pathname").rstrip("/") == "/login"

@@ -233,3 +233,45 @@ def test_admin_creates_an_api_inbox_sees_its_token_once_and_regenerates_it(live_
     page.screenshot(path=str(ARTIFACTS / "inbox-api-settings-en.png"), full_page=True)
     choose_language(page, "Deutsch")
     expect(page.get_by_role("heading", name="Zugang für den Bot")).to_be_visible()
+
+
+# Where the rendered text of `el` moves on to a new line: the characters on both sides and around.
+LINE_BREAKS_JS = """el => {
+    const text = el.firstChild.nodeType === Node.TEXT_NODE ? el.firstChild : el.querySelector("*").firstChild;
+    const range = document.createRange();
+    const breaks = [];
+    let top = null;
+    for (let i = 0; i < text.length; i++) {
+        if (text.data[i] === "\\n") { top = null; continue; }
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        const rect = range.getClientRects()[0];
+        if (!rect) continue;
+        if (top !== null && rect.top > top + 2) {
+            breaks.push([text.data[i - 1], text.data[i], text.data.slice(i - 8, i + 8)]);
+        }
+        top = rect.top;
+    }
+    return breaks;
+}"""
+
+
+def test_the_embed_snippet_wraps_only_between_words_and_copies(live_app, page):
+    base = live_app["base"]
+    _login(page, live_app, 0)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{base}/app/settings/inboxes")
+    page.get_by_role("region", name="Website").get_by_role("link", name="Website").click()
+    snippet = page.locator("#embed-snippet")
+    expect(snippet).to_contain_text("/widget.js")
+    for size, name in (({"width": 1280, "height": 800}, "embed-snippet"), (PHONE, "embed-snippet-phone")):
+        page.set_viewport_size(size)
+        snippet.scroll_into_view_if_needed()
+        # Lines wrap at spaces (or after a hyphen, as text does), never inside a word ("ht tp://").
+        for before, after, around in snippet.evaluate(LINE_BREAKS_JS):
+            assert before.isspace() or after.isspace() or before == "-", f"the snippet breaks inside a word: {around!r}"
+        assert fits_the_screen(page)
+        snippet.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"{name}-page.png"))
+    page.locator("#embed-snippet-copy").click()
+    assert page.evaluate("navigator.clipboard.readText()") == snippet.inner_text()

@@ -37,10 +37,10 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_url):
     engine.dispose()
 
 
-def test_0006_gives_each_contact_the_alias_of_their_first_conversation(empty_url):
+def test_0007_gives_each_contact_the_alias_of_their_first_conversation(empty_url):
     import sqlalchemy as sa
 
-    databases.migrate(empty_url, "0005")
+    databases.migrate(empty_url, "0006")
     engine = make_engine(empty_url)
     now = "2026-11-01 10:00:00"
     with engine.begin() as db:

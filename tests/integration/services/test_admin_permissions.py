@@ -22,6 +22,7 @@ ADMIN_CALLS = {
     "invitations.invite_agent": (invitations.invite_agent, lambda t: {"email": "new@example.org", "name": "New"}),
     "invitations.list_invitations": (invitations.list_invitations, lambda t: {}),
     "invitations.revoke_invitation": (invitations.revoke_invitation, lambda t: {"invitation_id": t["invitation_id"]}),
+    "invitations.resend_invitation": (invitations.resend_invitation, lambda t: {"invitation_id": t["invitation_id"]}),
     "teams.create_team": (teams.create_team, lambda t: {"name": "Intruders"}),
     "teams.update_team": (
         teams.update_team,

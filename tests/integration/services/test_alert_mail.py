@@ -1,16 +1,11 @@
 """Alert e-mails through a real SMTP server (aiosmtpd): content and language, the digest,
 retry after the server was down, no duplicate."""
 
-import asyncio
-import socket
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
-from kiko_livechat import workers
 from kiko_livechat.models import AlertEmail, Contact, Conversation, Role, User
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import (
@@ -25,52 +20,7 @@ from kiko_livechat.services import (
 )
 from kiko_livechat.settings import get_settings
 from tests import factories
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """A real SMTP server on a fixed port that can be taken down and brought back."""
-
-    def __init__(self, mailbox: Inbox, port: int):
-        self.mailbox, self.port, self.controller = mailbox, port, None
-
-    def start(self):
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        self.controller.stop()
-
-
-@pytest.fixture
-def smtp(app_db, monkeypatch):
-    port = _free_port()
-    mailbox = Inbox()
-    controller = Server(mailbox, port)
-    monkeypatch.setenv("KIKO_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("KIKO_SMTP_PORT", str(port))
-    monkeypatch.setenv("KIKO_SMTP_SECURITY", "none")
-    monkeypatch.setenv("KIKO_BASE_URL", "https://chat.example.net")
-    get_settings.cache_clear()
-    controller.start()
-    yield mailbox, controller
-    controller.stop()
-    monkeypatch.undo()
-    get_settings.cache_clear()
+from tests.mail_server import send_round
 
 
 @pytest.fixture
@@ -92,22 +42,6 @@ def desk(app_db):
     return app_db, admin, ben, bot, conv
 
 
-def _send_round(now=None):
-    async def run():
-        due = await asyncio.to_thread(_claim, now)
-        for email in due:
-            await workers._send_email(email)
-
-    asyncio.run(run())
-
-
-def _claim(now):
-    from kiko_livechat.db import session_scope
-
-    with session_scope() as db:
-        return alert_mail.claim_due(db, now=now)
-
-
 def test_an_assignment_mails_the_agent_in_his_language_with_a_link(smtp, desk):
     mailbox, _ = smtp
     engine, admin, ben, bot, conv = desk
@@ -115,7 +49,7 @@ def test_an_assignment_mails_the_agent_in_his_language_with_a_link(smtp, desk):
         api_chat.create_message(db, actor=bot, display_id=conv.display_id, content="Wo ist mein Paket?",
                                 message_type="incoming")  # fmt: skip
         conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
-    _send_round()
+    send_round()
     (mail,) = mailbox.messages
     assert mail["To"] == "ben@example.org"
     assert mail["Subject"] == f"Assigned to you: #{conv.display_id} with Erika Muster"
@@ -133,24 +67,24 @@ def test_quick_messages_become_one_email_and_a_retry_sends_it_once(smtp, desk):
         db.add(user)
         db.commit()
         conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
-    _send_round()
+    send_round()
     mailbox.messages.clear()
     with Session(engine) as db:
         for text in ("Hallo?", "Ist da jemand?", "Bitte schnell!"):
             api_chat.create_message(db, actor=bot, display_id=conv.display_id, content=text, message_type="incoming")
         (row,) = db.exec(select(AlertEmail).where(AlertEmail.kind == "message")).all()
         assert row.events == 3
-    _send_round()
+    send_round()
     assert mailbox.messages == []  # still inside the digest window
     controller.stop()  # the mail server is down when the window ends
     later = utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1)
-    _send_round(later)
+    send_round(later)
     with Session(engine) as db:
         failed_once = db.get(AlertEmail, row.id)
         assert (failed_once.status, failed_once.attempts) == ("pending", 1) and failed_once.last_error
     controller.start()
-    _send_round(later + timedelta(minutes=5))
-    _send_round(later + timedelta(hours=1))
+    send_round(later + timedelta(minutes=5))
+    send_round(later + timedelta(hours=1))
     (mail,) = mailbox.messages
     assert mail["Subject"] == f"Neue Nachricht von Erika Muster (#{conv.display_id})"
     assert "3 neue Nachrichten" in mail.get_body(("plain",)).get_content()
@@ -176,7 +110,7 @@ def test_nobody_answered_the_visitor_left_an_address_and_gets_the_transcript(smt
         sent = visitor_chat.send_visitor_message(
             db, public_token=inbox.public_token, visitor_token=visitor, content="Is anyone there?", now=start
         )
-    _send_round()
+    send_round()
     (handoff,) = mailbox.messages
     assert handoff["Subject"].startswith("Neue Unterhaltung #1")
     mailbox.messages.clear()
@@ -186,7 +120,7 @@ def test_nobody_answered_the_visitor_left_an_address_and_gets_the_transcript(smt
             db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=sent.conversation_id,
             email="visitor@example.com", locale="en",
         )  # fmt: skip
-    _send_round()
+    send_round()
     (reminder,) = mailbox.messages
     assert reminder["To"] == "agent@example.org" and reminder["Subject"].startswith("Niemand hat #1 beantwortet")
     mailbox.messages.clear()
@@ -196,9 +130,9 @@ def test_nobody_answered_the_visitor_left_an_address_and_gets_the_transcript(smt
         conversations.send_reply(db, actor=agent, conversation_id=sent.conversation_id, content="Your parcel left.")
         (queued,) = db.exec(select(AlertEmail).where(AlertEmail.kind == "transcript")).all()
         assert queued.user_id is None
-    _send_round()
+    send_round()
     assert mailbox.messages == []  # the digest window: the answer may come in a few messages
-    _send_round(utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1))
+    send_round(utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1))
     (transcript,) = mailbox.messages
     assert transcript["To"] == "visitor@example.com"
     assert transcript["Subject"] == f"Your conversation with {acc.name}"
@@ -216,12 +150,12 @@ def test_messages_read_during_the_digest_window_send_no_email(smtp, desk):
     engine, admin, ben, bot, conv = desk
     with Session(engine) as db:
         conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
-    _send_round()
+    send_round()
     mailbox.messages.clear()
     with Session(engine) as db:
         api_chat.create_message(db, actor=bot, display_id=conv.display_id, content="Hallo?", message_type="incoming")
         conversations.mark_read(db, actor=ben, conversation_id=conv.id, now=utcnow() + timedelta(seconds=1))
-    _send_round(utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1))
+    send_round(utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1))
     assert mailbox.messages == []
     with Session(engine) as db:
         (row,) = db.exec(select(AlertEmail).where(AlertEmail.kind == "message")).all()
@@ -249,7 +183,7 @@ def test_an_address_left_while_nobody_was_online_gets_the_answer_too(smtp, app_d
         db.commit()
         for conversation_id in (first.conversation_id, second.conversation_id):
             conversations.send_reply(db, actor=agent, conversation_id=conversation_id, content="Gern!")
-    _send_round(utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1))
+    send_round(utcnow() + timedelta(seconds=get_settings().alert_digest_seconds + 1))
     transcripts = [mail for mail in mailbox.messages if mail["To"] != "agent@example.org"]
     assert [mail["To"] for mail in transcripts] == ["erika@example.com"]
     assert transcripts[0]["Subject"] == f"Ihre Unterhaltung mit {acc.name}"

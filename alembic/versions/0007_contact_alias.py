@@ -4,8 +4,8 @@ list, the conversation and the contact directory.
 Existing contacts take the alias of their first conversation (the one agents saw first), and
 all their conversations take it over; contacts without conversations get a new one.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
@@ -14,8 +14,8 @@ import sqlmodel
 from alembic import op
 from kiko_livechat.i18n.aliases import new_alias_key
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
