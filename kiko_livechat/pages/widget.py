@@ -13,6 +13,21 @@ from kiko_livechat.i18n.locales import PRODUCT_NAME
 from kiko_livechat.state.widget import WidgetState
 
 
+def _close_button() -> rx.Component:
+    """Minimises the chat in the embedding page; assets/widget-frame.js handles the click (and
+    Esc) and shows the button only when the page runs in the embed script's iframe."""
+    return rx.icon_button(
+        rx.icon("minus", size=20),
+        id="widget-close",
+        type="button",
+        variant="ghost",
+        color="white",
+        aria_label=tr("widget.close"),
+        title=tr("widget.close"),
+        margin_left="auto",
+    )
+
+
 def _header() -> rx.Component:
     return rx.hstack(
         rx.icon("messages-square", size=20, color="white"),
@@ -26,10 +41,12 @@ def _header() -> rx.Component:
             ),
             spacing="0",
         ),
+        _close_button(),
         background=WidgetState.color,
         padding="12px 16px",
         width="100%",
         align="center",
+        id="widget-header",
     )
 
 
@@ -159,7 +176,28 @@ def _chat() -> rx.Component:
     )
 
 
+def _embedding() -> rx.Component:
+    """What the embed protocol needs: its script, and the number of agent and bot messages shown
+    (while the chat is closed, the script tells the launcher how many came in)."""
+    return rx.fragment(
+        rx.script(src="/widget-frame.js"),
+        rx.el.style("html:not(.kiko-embedded) #widget-close { display: none; }"),
+        rx.box(
+            id="kiko-widget-bridge",
+            display="none",
+            custom_attrs={
+                "data-ready": WidgetState.loaded.to_string(),
+                "data-incoming": WidgetState.incoming.to_string(),
+            },
+        ),
+    )
+
+
 def widget_page() -> rx.Component:
+    return rx.fragment(_embedding(), _content())
+
+
+def _content() -> rx.Component:
     return rx.cond(
         WidgetState.loaded,
         rx.cond(

@@ -45,6 +45,11 @@ class WidgetState(FormFeedback, AppState):
     def messages(self) -> list[dict[str, str]]:
         return [{**m, "time": format_time(m["created_at"], self.locale)} for m in self._messages]
 
+    @rx.var
+    def incoming(self) -> int:
+        """Agent and bot messages shown: the embed script counts the new ones while closed."""
+        return sum(1 for m in self._messages if not m["mine"])
+
     @rx.event
     def open_widget(self):
         """on_load: the inbox of the URL, the visitor's language, their ongoing conversation."""
