@@ -6,7 +6,7 @@ Kept light on purpose: no dashboard layout, no charts, only the chat.
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.chat import bubble, message_input, resync_timer
+from kiko_livechat.components.chat import bubble, message_input, resync_timer, typing_line
 from kiko_livechat.components.forms import form_error
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -150,10 +150,11 @@ def _chat() -> rx.Component:
                 rx.foreach(WidgetState.messages, _message),
                 rx.cond(
                     WidgetState.agent_typing != "",
-                    rx.text(
+                    typing_line(
                         WidgetState.agent_typing,
                         " ",
                         tr("widget.typing"),
+                        seq=WidgetState.typing_seq,
                         size="1",
                         color_scheme="gray",
                         id="widget-typing",

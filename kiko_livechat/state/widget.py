@@ -17,9 +17,10 @@ from kiko_livechat.state import live
 from kiko_livechat.state.forms import FormFeedback
 from kiko_livechat.state.i18n import AppState
 from kiko_livechat.state.routing import route_arg
+from kiko_livechat.state.typing import TypingSender
 
 
-class WidgetState(FormFeedback, AppState):
+class WidgetState(TypingSender, FormFeedback, AppState):
     visitor_token: str = rx.LocalStorage("", name="kiko_visitor", sync=True)
     loaded: bool = False
     unknown: bool = False
@@ -31,6 +32,8 @@ class WidgetState(FormFeedback, AppState):
     conversation_ref: int = 0
     status: str = ""
     agent_typing: str = ""
+    # Goes up with every "on" from an agent: the line's clock starts again (components/chat.py).
+    typing_seq: int = 0
     email_left: bool = False
     # Nobody answered in the inbox's time: the visitor is offered to leave an e-mail address.
     unanswered: bool = False
@@ -160,9 +163,14 @@ class WidgetState(FormFeedback, AppState):
 
     @rx.event
     def typing(self, text: str):
-        """The composer changed: the agents see that the visitor is typing."""
+        """The composer changed or was left: the agents see whether the visitor is typing."""
         if not self.conversation_ref:
             return
+        on = self._typing_signal(text)
+        if on is not None:
+            self._tell_typing(on)
+
+    def _tell_typing(self, on: bool) -> None:
         try:
             with session_scope() as db:
                 visitor_chat.visitor_typing(
@@ -170,7 +178,7 @@ class WidgetState(FormFeedback, AppState):
                     public_token=self._inbox_token,
                     visitor_token=self.visitor_token,
                     conversation_id=self.conversation_ref,
-                    on=bool(text),
+                    on=on,
                 )
         except ServiceError:
             pass
@@ -196,6 +204,8 @@ class WidgetState(FormFeedback, AppState):
         self.conversation_ref = sent.conversation_id
         self.status = sent.status
         self.draft_id = uuid.uuid4().hex
+        if self._typing_ended():  # however it was sent (Enter, the button): typing ends with it
+            self._tell_typing(False)
         if new_conversation:
             self._listen()
         self._catch_up()
@@ -223,6 +233,7 @@ class WidgetState(FormFeedback, AppState):
         """Called by the delivery loop for events about this visitor's conversation."""
         if event.kind == events.TYPING:
             self.agent_typing = event.detail.get("name", "") if event.detail.get("on") else ""
+            self.typing_seq += 1
             return
         if event.kind == events.MESSAGE_CREATED:
             self.agent_typing = ""
