@@ -29,12 +29,34 @@ def _close_button() -> rx.Component:
 
 
 def _header() -> rx.Component:
+    """The agent the visitor talks to once there is one (avatar: their initial), else the
+    inbox; and whether anybody is there. Both live (state/widget.py)."""
+    has_agent = WidgetState.agent_name != ""
     return rx.hstack(
-        rx.icon("messages-square", size=20, color="white"),
+        rx.cond(
+            has_agent,
+            rx.box(
+                rx.avatar(
+                    fallback=WidgetState.agent_initial,
+                    size="3",
+                    radius="full",
+                    color_scheme="gray",
+                    variant="solid",
+                    high_contrast=True,
+                ),
+                id="widget-agent-avatar",
+                display="flex",
+            ),
+            rx.icon("messages-square", size=20, color="white"),
+        ),
         rx.vstack(
-            rx.text(WidgetState.inbox_name, weight="bold", color="white"),
+            rx.text(rx.cond(has_agent, WidgetState.agent_name, WidgetState.inbox_name), weight="bold", color="white"),
             rx.text(
-                rx.cond(WidgetState.agents_online, tr("widget.online"), tr("widget.offline")),
+                rx.cond(
+                    WidgetState.online,
+                    rx.cond(has_agent & WidgetState.agent_here, tr("widget.agent_online"), tr("widget.online")),
+                    tr("widget.offline"),
+                ),
                 size="1",
                 color="white",
                 opacity="0.85",
@@ -78,9 +100,10 @@ def _notices() -> rx.Component:
             rx.callout(tr("widget.unavailable"), icon="circle_alert", color_scheme="amber", size="1", width="100%"),
         ),
         rx.cond(
-            (~WidgetState.agents_online | WidgetState.unanswered)
+            (~WidgetState.online | WidgetState.unanswered)
             & (WidgetState.conversation_ref != 0)
-            & ~WidgetState.email_left,
+            & ~WidgetState.email_left
+            & ~WidgetState.answered,
             rx.form(
                 rx.vstack(
                     rx.text(
