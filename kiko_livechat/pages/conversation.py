@@ -3,7 +3,7 @@
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.chat import bubble, message_input, resync_timer
+from kiko_livechat.components.chat import bubble, message_input, resync_timer, typing_line
 from kiko_livechat.components.conversation_list import list_pane
 from kiko_livechat.components.forms import card_section, form_error
 from kiko_livechat.components.layout import workspace
@@ -216,7 +216,13 @@ def _conversation_pane() -> rx.Component:
         rx.vstack(
             rx.cond(
                 C.visitor_typing,
-                rx.text(tr("conversation.visitor_typing"), size="1", color_scheme="gray", id="visitor-typing"),
+                typing_line(
+                    tr("conversation.visitor_typing"),
+                    seq=C.typing_seq,
+                    size="1",
+                    color_scheme="gray",
+                    id="visitor-typing",
+                ),
             ),  # fmt: skip
             _note_switch(),
             _composer(),

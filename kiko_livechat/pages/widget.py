@@ -6,30 +6,69 @@ Kept light on purpose: no dashboard layout, no charts, only the chat.
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.chat import bubble, message_input, resync_timer
+from kiko_livechat.components.chat import bubble, message_input, resync_timer, typing_line
 from kiko_livechat.components.forms import form_error
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
 from kiko_livechat.state.widget import WidgetState
 
 
+def _close_button() -> rx.Component:
+    """Minimises the chat in the embedding page; assets/widget-frame.js handles the click (and
+    Esc) and shows the button only when the page runs in the embed script's iframe."""
+    return rx.icon_button(
+        rx.icon("minus", size=20),
+        id="widget-close",
+        type="button",
+        variant="ghost",
+        color="white",
+        aria_label=tr("widget.close"),
+        title=tr("widget.close"),
+        margin_left="auto",
+    )
+
+
 def _header() -> rx.Component:
+    """The agent the visitor talks to once there is one (avatar: their initial), else the
+    inbox; and whether anybody is there. Both live (state/widget.py)."""
+    has_agent = WidgetState.agent_name != ""
     return rx.hstack(
-        rx.icon("messages-square", size=20, color="white"),
+        rx.cond(
+            has_agent,
+            rx.box(
+                rx.avatar(
+                    fallback=WidgetState.agent_initial,
+                    size="3",
+                    radius="full",
+                    color_scheme="gray",
+                    variant="solid",
+                    high_contrast=True,
+                ),
+                id="widget-agent-avatar",
+                display="flex",
+            ),
+            rx.icon("messages-square", size=20, color="white"),
+        ),
         rx.vstack(
-            rx.text(WidgetState.inbox_name, weight="bold", color="white"),
+            rx.text(rx.cond(has_agent, WidgetState.agent_name, WidgetState.inbox_name), weight="bold", color="white"),
             rx.text(
-                rx.cond(WidgetState.agents_online, tr("widget.online"), tr("widget.offline")),
+                rx.cond(
+                    WidgetState.online,
+                    rx.cond(has_agent & WidgetState.agent_here, tr("widget.agent_online"), tr("widget.online")),
+                    tr("widget.offline"),
+                ),
                 size="1",
                 color="white",
                 opacity="0.85",
             ),
             spacing="0",
         ),
+        _close_button(),
         background=WidgetState.color,
         padding="12px 16px",
         width="100%",
         align="center",
+        id="widget-header",
     )
 
 
@@ -61,9 +100,10 @@ def _notices() -> rx.Component:
             rx.callout(tr("widget.unavailable"), icon="circle_alert", color_scheme="amber", size="1", width="100%"),
         ),
         rx.cond(
-            (~WidgetState.agents_online | WidgetState.unanswered)
+            (~WidgetState.online | WidgetState.unanswered)
             & (WidgetState.conversation_ref != 0)
-            & ~WidgetState.email_left,
+            & ~WidgetState.email_left
+            & ~WidgetState.answered,
             rx.form(
                 rx.vstack(
                     rx.text(
@@ -133,10 +173,11 @@ def _chat() -> rx.Component:
                 rx.foreach(WidgetState.messages, _message),
                 rx.cond(
                     WidgetState.agent_typing != "",
-                    rx.text(
+                    typing_line(
                         WidgetState.agent_typing,
                         " ",
                         tr("widget.typing"),
+                        seq=WidgetState.typing_seq,
                         size="1",
                         color_scheme="gray",
                         id="widget-typing",
@@ -159,7 +200,28 @@ def _chat() -> rx.Component:
     )
 
 
+def _embedding() -> rx.Component:
+    """What the embed protocol needs: its script, and the number of agent and bot messages shown
+    (while the chat is closed, the script tells the launcher how many came in)."""
+    return rx.fragment(
+        rx.script(src="/widget-frame.js"),
+        rx.el.style("html:not(.kiko-embedded) #widget-close { display: none; }"),
+        rx.box(
+            id="kiko-widget-bridge",
+            display="none",
+            custom_attrs={
+                "data-ready": WidgetState.loaded.to_string(),
+                "data-incoming": WidgetState.incoming.to_string(),
+            },
+        ),
+    )
+
+
 def widget_page() -> rx.Component:
+    return rx.fragment(_embedding(), _content())
+
+
+def _content() -> rx.Component:
     return rx.cond(
         WidgetState.loaded,
         rx.cond(

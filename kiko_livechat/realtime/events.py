@@ -10,6 +10,9 @@ CONVERSATION_UPDATED = "conversation_updated"
 TYPING = "typing"
 CONTACT_CREATED = "contact_created"
 CONTACT_UPDATED = "contact_updated"
+# An agent chose another availability: whether anybody is online in an inbox now. About no
+# conversation (conversation_id 0); only that inbox's visitors hear it (realtime/recipients.py).
+PRESENCE = "presence"
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class ChatEvent:
     message_id: int | None = None
     # A private note (or anything about one) never reaches a visitor.
     private: bool = False
-    # For TYPING: {"who": "agent" | "visitor", "on": bool, "name": str}.
+    # For TYPING: {"who": "agent" | "visitor", "on": bool, "name": str}. For PRESENCE: {"online": bool}.
     detail: dict = field(default_factory=dict)
 
     @classmethod
@@ -52,6 +55,13 @@ def changed(conversation, *fields: str, by: int | None = None) -> ChatEvent:
 def status_changed(conversation, by: int | None = None) -> ChatEvent:
     """A conversation update whose status changed (webhooks call it conversation_status_changed)."""
     return changed(conversation, "status", by=by)
+
+
+def presence(account_id: int, inbox_id: int, online: bool) -> ChatEvent:
+    """Whether any agent of the inbox is online now (the widget's header)."""
+    return ChatEvent(
+        kind=PRESENCE, account_id=account_id, inbox_id=inbox_id, conversation_id=0, detail={"online": online}
+    )
 
 
 def alerted(event: ChatEvent) -> list[tuple[int, str]]:

@@ -1,12 +1,13 @@
 """The one place that decides which connected client hears which event.
 
 Agents hear everything of the inboxes they may see in their own account; a visitor hears only
-their own conversation, never private notes and never what agents do behind the scenes.
+their own conversation, never private notes and never what agents do behind the scenes (but
+whether anybody is online in their inbox).
 """
 
 from dataclasses import dataclass
 
-from kiko_livechat.realtime.events import CONVERSATION_UPDATED, MESSAGE_CREATED, TYPING, ChatEvent, alerted
+from kiko_livechat.realtime.events import CONVERSATION_UPDATED, MESSAGE_CREATED, PRESENCE, TYPING, ChatEvent, alerted
 
 AGENT = "agent"
 VISITOR = "visitor"
@@ -40,6 +41,9 @@ def receives(client: Client, event: ChatEvent) -> bool:
         return (event.kind == CONVERSATION_UPDATED and event.conversation_id in client.watched) or any(
             user_id == client.user_id for user_id, _ in alerted(event)
         )
+    if event.kind == PRESENCE:
+        # Whether anybody is online is for the widget's header; it carries no one's data.
+        return client.kind == VISITOR
     if client.kind == AGENT:
         if client.conversation_id is not None and event.conversation_id != client.conversation_id:
             return False

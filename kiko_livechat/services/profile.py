@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from kiko_livechat.models import Account, AccountUser, Availability, User
-from kiko_livechat.services import entitlement
+from kiko_livechat.services import entitlement, presence
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import AuthFailed
 from kiko_livechat.services.validation import choice, clean_locale, clean_name
@@ -91,11 +91,16 @@ def set_locale(session: Session, *, actor: Actor, locale: object) -> ProfileView
 
 
 def set_availability(session: Session, *, actor: Actor, availability: object) -> ProfileView:
-    """Mark the actor online, busy or offline."""
+    """Mark the actor online, busy or offline; the visitors of their inboxes hear whether anybody
+    is online there now."""
     value = choice(availability, Availability, field="availability")
     user = session.get(User, actor.user_id)
+    changed = user.availability != value
     user.availability = value
     session.add(user)
+    if changed:
+        session.flush()
+        presence.announce(session, account_id=actor.account_id, user_id=actor.user_id)
     session.commit()
     return get_profile(session, actor=actor)
 

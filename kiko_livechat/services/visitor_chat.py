@@ -17,7 +17,6 @@ from kiko_livechat.models import (
     Conversation,
     ConversationStatus,
     Inbox,
-    InboxMember,
     Message,
     MessageType,
     SenderType,
@@ -27,7 +26,7 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.bus import get_bus
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import entitlement, status_machine
+from kiko_livechat.services import entitlement, presence, status_machine
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.conversations import open_conversation
 from kiko_livechat.services.errors import NotFound
@@ -39,7 +38,6 @@ from kiko_livechat.services.messages import (
     messages_after,
     view,
 )
-from kiko_livechat.services.presence import effective_availability
 from kiko_livechat.services.scoping import valid_id
 from kiko_livechat.services.validation import clean_email
 
@@ -61,6 +59,17 @@ class WidgetInbox:
 
 
 @dataclass(frozen=True)
+class ConversationAgent:
+    # "" while no agent has taken or answered the conversation.
+    name: str
+    # A dashboard tab of theirs reports: they are there for this visitor, whatever availability
+    # they chose for new conversations.
+    here: bool
+    # A human has answered (no more offer to leave an e-mail address).
+    answered: bool
+
+
+@dataclass(frozen=True)
 class SentMessage:
     conversation_id: int
     status: str
@@ -75,11 +84,6 @@ def widget_inbox(session: Session, *, public_token: object, now: datetime | None
     """The web-widget inbox behind a public token, as the chat page shows it."""
     inbox = _inbox(session, public_token)
     account = session.get(Account, inbox.account_id)
-    members = session.exec(
-        select(User.availability, User.last_seen_at)
-        .join(InboxMember, InboxMember.user_id == User.id)
-        .where(InboxMember.inbox_id == inbox.id)
-    ).all()
     now = now or utcnow()
     return WidgetInbox(
         inbox_id=inbox.id,
@@ -90,7 +94,40 @@ def widget_inbox(session: Session, *, public_token: object, now: datetime | None
         locale=account.locale,
         allowed_domains=tuple(inbox.allowed_domains or ()),
         blocked=entitlement.block_reason(account, now),
-        agents_online=any(effective_availability(a, seen, now) == "online" for a, seen in members),
+        agents_online=presence.inbox_online(session, inbox_id=inbox.id, now=now),
+    )
+
+
+def conversation_agent(
+    session: Session,
+    *,
+    public_token: object,
+    visitor_token: object,
+    conversation_id: object,
+    now: datetime | None = None,
+) -> ConversationAgent:
+    """Who of the team the visitor talks to: the assigned agent, else the agent who answered
+    last (never a private note's author, never the bot)."""
+    conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    user_id = (
+        conversation.assignee_id
+        or session.exec(
+            select(Message.sender_id)
+            .where(
+                Message.conversation_id == conversation.id,
+                Message.message_type == MessageType.OUTGOING,
+                Message.sender_type == SenderType.AGENT,
+                Message.private.is_(False),
+            )
+            .order_by(Message.id.desc())
+            .limit(1)
+        ).first()
+    )
+    user = session.get(User, user_id) if user_id else None
+    return ConversationAgent(
+        name=user.name if user else "",
+        here=user is not None and presence.is_present(user.last_seen_at, now),
+        answered=conversation.first_reply_at is not None,
     )
 
 

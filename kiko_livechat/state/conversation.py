@@ -20,13 +20,14 @@ from kiko_livechat.state import live
 from kiko_livechat.state.forms import FormFeedback, as_id
 from kiko_livechat.state.routing import route_arg
 from kiko_livechat.state.session import SessionState, signed_in_only
+from kiko_livechat.state.typing import TypingSender
 
 # Dates typed into the snooze field are wall-clock times where the team works.
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 NOBODY = "nobody"
 
 
-class ConversationState(FormFeedback, SessionState):
+class ConversationState(TypingSender, FormFeedback, SessionState):
     found: bool = True
     number: str = ""
     conversation_ref: int = 0
@@ -43,6 +44,8 @@ class ConversationState(FormFeedback, SessionState):
     team_options: list[dict[str, str]] = []
     note_mode: bool = False
     visitor_typing: bool = False
+    # Goes up with every "on" from the visitor: the line's clock starts again (components/chat.py).
+    typing_seq: int = 0
     draft_id: str = ""
     _snoozed_until: datetime | None = None
     _contact_seen_at: datetime | None = None
@@ -179,6 +182,7 @@ class ConversationState(FormFeedback, SessionState):
             return
         if event.kind == events.TYPING:
             self.visitor_typing = bool(event.detail.get("on")) and event.detail.get("who") == "visitor"
+            self.typing_seq += 1
             return
         if event.kind != events.MESSAGE_CREATED:
             self._refresh()
@@ -205,6 +209,8 @@ class ConversationState(FormFeedback, SessionState):
                 private=self.note_mode,
                 echo_id=self.draft_id,
             )
+            if self._typing_ended():  # however it was sent (Enter, the button): typing ends with it
+                conversations.agent_typing(db, actor=actor, conversation_id=self.conversation_ref, on=False)
         if outcome.refused:
             return None
         self.draft_id = uuid.uuid4().hex
@@ -272,10 +278,11 @@ class ConversationState(FormFeedback, SessionState):
     @rx.event
     @signed_in_only
     async def typing(self, text: str):
-        """The composer changed: the visitor sees "is typing" (not for private notes)."""
+        """The composer changed or was left: the visitor sees "is typing" (not for private notes)."""
         with self._as_actor() as (db, actor):
-            if not self.note_mode and self.conversation_ref:
-                conversations.agent_typing(db, actor=actor, conversation_id=self.conversation_ref, on=bool(text))
+            on = self._typing_signal(text and not self.note_mode) if self.conversation_ref else None
+            if on is not None:  # e.g. leaving a field nobody typed in tells nobody anything
+                conversations.agent_typing(db, actor=actor, conversation_id=self.conversation_ref, on=on)
 
 
 def _mark_read(session_token: str, conversation_id: int) -> None:

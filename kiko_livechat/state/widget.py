@@ -1,6 +1,7 @@
 """The visitor's chat page inside the website's iframe. The visitor token in the iframe's
 localStorage is the only credential; it never gives access to anything but this conversation."""
 
+import time
 import uuid
 
 import reflex as rx
@@ -10,16 +11,24 @@ from kiko_livechat.i18n import SUPPORTED_LOCALES, format_time, negotiate, transl
 from kiko_livechat.models import MessageType
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import VISITOR, Client
-from kiko_livechat.services import unanswered, visitor_chat
+from kiko_livechat.services import presence, unanswered, visitor_chat
 from kiko_livechat.services.errors import ServiceError
 from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
 from kiko_livechat.state.forms import FormFeedback
 from kiko_livechat.state.i18n import AppState
 from kiko_livechat.state.routing import route_arg
+from kiko_livechat.state.typing import TypingSender
+
+# Whether anybody is online, per inbox, as this worker last read it: the visitors it holds share
+# it, so hundreds of idle visitors of one shop cost one query per ONLINE_TTL_SECONDS on their
+# resync timer, not one each. A choice an agent makes reaches them at once as a presence event
+# (which carries the answer); the timer only catches a tab that closed (the grace runs out).
+ONLINE_TTL_SECONDS = live.RESYNC_SECONDS / 2
+_online: dict[int, tuple[float, bool]] = {}
 
 
-class WidgetState(FormFeedback, AppState):
+class WidgetState(TypingSender, FormFeedback, AppState):
     visitor_token: str = rx.LocalStorage("", name="kiko_visitor", sync=True)
     loaded: bool = False
     unknown: bool = False
@@ -28,9 +37,17 @@ class WidgetState(FormFeedback, AppState):
     color: str = "#1f6feb"
     blocked: str = ""
     agents_online: bool = True
+    # The agent the visitor talks to (assigned, else the last to answer); "" for none yet.
+    agent_name: str = ""
+    # A dashboard tab of that agent reports: they are there for this visitor.
+    agent_here: bool = False
+    # A human has answered: no more offer to leave an e-mail address.
+    answered: bool = False
     conversation_ref: int = 0
     status: str = ""
     agent_typing: str = ""
+    # Goes up with every "on" from an agent: the line's clock starts again (components/chat.py).
+    typing_seq: int = 0
     email_left: bool = False
     # Nobody answered in the inbox's time: the visitor is offered to leave an e-mail address.
     unanswered: bool = False
@@ -44,6 +61,19 @@ class WidgetState(FormFeedback, AppState):
     @rx.var
     def messages(self) -> list[dict[str, str]]:
         return [{**m, "time": format_time(m["created_at"], self.locale)} for m in self._messages]
+
+    @rx.var
+    def online(self) -> bool:
+        return self.agents_online or (self.agent_name != "" and self.agent_here)
+
+    @rx.var
+    def agent_initial(self) -> str:
+        return self.agent_name[:1].upper()
+
+    @rx.var
+    def incoming(self) -> int:
+        """Agent and bot messages shown: the embed script counts the new ones while closed."""
+        return sum(1 for m in self._messages if not m["mine"])
 
     @rx.event
     def open_widget(self):
@@ -89,6 +119,8 @@ class WidgetState(FormFeedback, AppState):
         self.email_left = conversation is not None and conversation.email_requested_at is not None
         self._messages = []
         self._append(history)
+        _online[self._inbox_id] = (time.monotonic(), inbox.agents_online)
+        self._show_agent()
         self.loaded = True
         self._listen()
 
@@ -139,6 +171,7 @@ class WidgetState(FormFeedback, AppState):
         self._append(views)
         if any(v.sender_type == "agent" and v.message_type == MessageType.OUTGOING for v in views):
             self.unanswered = False
+            self._show_agent()  # who answered, now "online" in the header
         if any(v.sender_type != "contact" for v in views):
             live.run_soon(_mark_seen, self._inbox_token, self.visitor_token, self.conversation_ref)
 
@@ -150,14 +183,43 @@ class WidgetState(FormFeedback, AppState):
         self._listen()
         try:
             self._catch_up()
+            self._refresh_online()
+            self._show_agent()  # their tab may have closed meanwhile
         except ServiceError:
             pass
 
+    def _refresh_online(self) -> None:
+        seen = _online.get(self._inbox_id)
+        if seen is None or time.monotonic() - seen[0] > ONLINE_TTL_SECONDS:
+            with session_scope() as db:
+                seen = (time.monotonic(), presence.inbox_online(db, inbox_id=self._inbox_id))
+            _online[self._inbox_id] = seen
+        self.agents_online = seen[1]
+
+    def _show_agent(self) -> None:
+        """The header's agent, for a visitor whose conversation is going on."""
+        if not self.conversation_ref:
+            self.agent_name, self.agent_here, self.answered = "", False, False
+            return
+        with session_scope() as db:
+            agent = visitor_chat.conversation_agent(
+                db,
+                public_token=self._inbox_token,
+                visitor_token=self.visitor_token,
+                conversation_id=self.conversation_ref,
+            )
+        self.agent_name, self.agent_here, self.answered = agent.name, agent.here, agent.answered
+
     @rx.event
     def typing(self, text: str):
-        """The composer changed: the agents see that the visitor is typing."""
+        """The composer changed or was left: the agents see whether the visitor is typing."""
         if not self.conversation_ref:
             return
+        on = self._typing_signal(text)
+        if on is not None:
+            self._tell_typing(on)
+
+    def _tell_typing(self, on: bool) -> None:
         try:
             with session_scope() as db:
                 visitor_chat.visitor_typing(
@@ -165,7 +227,7 @@ class WidgetState(FormFeedback, AppState):
                     public_token=self._inbox_token,
                     visitor_token=self.visitor_token,
                     conversation_id=self.conversation_ref,
-                    on=bool(text),
+                    on=on,
                 )
         except ServiceError:
             pass
@@ -191,8 +253,11 @@ class WidgetState(FormFeedback, AppState):
         self.conversation_ref = sent.conversation_id
         self.status = sent.status
         self.draft_id = uuid.uuid4().hex
+        if self._typing_ended():  # however it was sent (Enter, the button): typing ends with it
+            self._tell_typing(False)
         if new_conversation:
             self._listen()
+            self._show_agent()  # it may have been assigned on arrival
         self._catch_up()
         return rx.set_value("widget-composer", "")
 
@@ -215,9 +280,15 @@ class WidgetState(FormFeedback, AppState):
         self.email_left = True
 
     async def _on_chat_event(self, event: events.ChatEvent) -> None:
-        """Called by the delivery loop for events about this visitor's conversation."""
+        """Called by the delivery loop for events about this visitor's conversation, and for
+        whether anybody is online in its inbox."""
+        if event.kind == events.PRESENCE:
+            self.agents_online = bool(event.detail.get("online"))
+            _online[self._inbox_id] = (time.monotonic(), self.agents_online)
+            return
         if event.kind == events.TYPING:
             self.agent_typing = event.detail.get("name", "") if event.detail.get("on") else ""
+            self.typing_seq += 1
             return
         if event.kind == events.MESSAGE_CREATED:
             self.agent_typing = ""
@@ -229,6 +300,8 @@ class WidgetState(FormFeedback, AppState):
                 )
             self.status = conversation.status if conversation else "resolved"
             self.unanswered = conversation is not None and unanswered.is_unanswered(conversation)
+            if "assignee" in event.detail.get("changed", ()):
+                self._show_agent()
 
     @rx.var
     def blocked_text(self) -> str:

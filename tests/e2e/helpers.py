@@ -29,3 +29,18 @@ PHONE = {"width": 390, "height": 844}
 def fits_the_screen(page: Page) -> bool:
     """Nothing sticks out sideways (no horizontal scrolling of the whole page)."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def newest_conversation_number(db_url: str) -> int:
+    """The display number of the conversation started last (e.g. by a visitor just now)."""
+    from sqlmodel import Session, select
+
+    from kiko_livechat.db import make_engine
+    from kiko_livechat.models import Conversation
+
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as db:
+            return db.exec(select(Conversation.display_id).order_by(Conversation.id.desc())).first()
+    finally:
+        engine.dispose()

@@ -82,6 +82,9 @@ ID_TAKING = {
     "webhooks.create_webhook": "test_webhooks.test_account_webhooks_are_for_administrators_and_hear_their_events",
     "webhooks.delete_webhook": "test_webhooks.test_account_webhooks_are_for_administrators_and_hear_their_events",
     "webhooks.recent_deliveries": "test_webhooks.test_the_delivery_log_is_for_administrators_of_the_account",
+    "visitor_chat.conversation_agent": "test_visitor_chat.test_bad_input_and_foreign_conversations",
+    "presence.inbox_online": "no actor; callers pass an inbox they resolved (the visitor's own, the user's)",
+    "presence.announce": "no actor; set_availability passes the actor's own account and user",
     "scoping.require_unique_name": "test_teams.test_names_are_unique_per_account_and_bad_input_changes_nothing",
 }
 

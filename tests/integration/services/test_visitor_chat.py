@@ -3,7 +3,7 @@ conversations reopen, a blocked account takes no new conversation, private notes
 
 import pytest
 
-from kiko_livechat.models import Account, Conversation, Role
+from kiko_livechat.models import Account, Conversation, Role, User
 from kiko_livechat.services import conversations, entitlement, visitor_chat
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from tests import factories
@@ -148,6 +148,10 @@ def test_bad_input_and_foreign_conversations(db, shop):
                 email="a@b.de",
             )
         with pytest.raises(NotFound):
+            visitor_chat.conversation_agent(
+                db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=conversation_id
+            )
+        with pytest.raises(NotFound):
             visitor_chat.visitor_typing(
                 db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=conversation_id, on=True
             )
@@ -186,3 +190,29 @@ def test_read_markers_follow_what_the_visitor_has_seen(db, shop):
         db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=sent.conversation_id
     )
     assert conversations.get_conversation(db, actor=admin, display_id=1).contact_last_seen_at is not None
+
+
+def test_the_header_shows_who_answers_the_visitor(db, shop):
+    """Issue 11, item 2: nobody until an agent answers (a private note's author does not
+    count); then that agent, there while a tab of theirs reports; the assignee comes first."""
+    acc, admin, inbox = shop
+    visitor = factories.visitor_token()
+    sent = visitor_chat.send_visitor_message(db, public_token=inbox.public_token, visitor_token=visitor, content="?")
+
+    def agent():
+        return visitor_chat.conversation_agent(
+            db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=sent.conversation_id
+        )
+
+    assert agent() == visitor_chat.ConversationAgent(name="", here=False, answered=False)
+    conversations.send_reply(db, actor=admin, conversation_id=sent.conversation_id, content="intern", private=True)
+    assert agent().name == ""
+    conversations.send_reply(db, actor=admin, conversation_id=sent.conversation_id, content="Gern!")
+    admin_user = db.get(User, admin.user_id)
+    assert agent() == visitor_chat.ConversationAgent(name=admin_user.name, here=True, answered=True)
+    colleague = db.get(User, factories.actor(db, acc.id).user_id)
+    colleague.last_seen_at = None  # signed in once, long ago: no tab reports
+    db.add(colleague)
+    db.commit()
+    conversations.assign(db, actor=admin, conversation_id=sent.conversation_id, assignee_id=colleague.id)
+    assert agent() == visitor_chat.ConversationAgent(name=colleague.name, here=False, answered=True)

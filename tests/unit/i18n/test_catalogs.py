@@ -20,7 +20,10 @@ from kiko_livechat.models import (
 PACKAGE = Path(__file__).resolve().parents[3] / "kiko_livechat"
 KEY_PATTERN = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 # Calls whose string arguments are names, not text (icons, routes, colours).
-NON_TEXT_CALLS = {"cond", "icon", "redirect", "color", "set_value", "breakpoints", "spinner", "meta", "LocalStorage"}
+# rx.el.style holds CSS, not words a person reads.
+NON_TEXT_CALLS = {
+    "cond", "icon", "redirect", "color", "set_value", "breakpoints", "spinner", "meta", "LocalStorage", "style",
+}  # fmt: skip
 TEXT_KEYWORDS = {"placeholder", "title", "aria_label", "label", "alt"}
 
 

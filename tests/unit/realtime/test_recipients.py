@@ -76,3 +76,15 @@ def test_an_alert_listener_hears_what_alerts_its_user_or_changes_its_count():
     elsewhere = ChatEvent(kind=MESSAGE_CREATED, account_id=2, inbox_id=10, conversation_id=100,
                           detail={"alerts": [[5, "message"]]})  # fmt: skip
     assert not receives(listener, elsewhere)
+
+
+def test_whether_anybody_is_online_reaches_only_the_visitors_of_that_inbox():
+    from kiko_livechat.realtime.events import presence
+
+    online = presence(account_id=1, inbox_id=10, online=True)
+    no_conversation_yet = Client(kind=VISITOR, account_id=1, inbox_ids=frozenset({10}))
+    other_inbox = Client(kind=VISITOR, account_id=1, inbox_ids=frozenset({11}))
+    other_account = Client(kind=VISITOR, account_id=2, inbox_ids=frozenset({10}))
+    alerts = Client(kind=ALERTS, account_id=1, inbox_ids=frozenset({10}), user_id=5)
+    assert [receives(c, online) for c in (VISITOR_A, VISITOR_OTHER, no_conversation_yet)] == [True] * 3
+    assert [receives(c, online) for c in (other_inbox, other_account, AGENT_A, alerts)] == [False] * 4
