@@ -34,9 +34,11 @@ FORGET_AFTER_SECONDS = 10 * RESYNC_SECONDS
 PAGE = "page"
 # The conversation list, beside the open conversation (the inbox's three panes) or alone.
 LIST = "list"
-# A list re-reads its page at most this often: the first event shows at once, a burst meanwhile
-# becomes one more read. Every agent tab shows the list, so in a busy account this bounds what
-# the list costs (a read of 25 rows per tab), while the open conversation stays immediate.
+# The lists of this worker's tabs are updated together, at most this often: the first event
+# after a quiet spell shows at once, events meanwhile wait for the next round. Every agent tab
+# shows a list, so in a busy account this bounds what lists cost, and one round's tabs share
+# their reads (state/inbox.py): a round reads each distinct list once, not once per tab. The
+# open conversation is never held back.
 LIST_MIN_INTERVAL = 1.0
 # The tab's alert listener, on every dashboard page.
 ALERTS = "alerts"
@@ -137,6 +139,9 @@ def _schedule(app: rx.App, listener: Listener, event: ChatEvent, seq: int = 0) -
     (a catch-up reads everything new anyway), so a burst costs each tab two reloads, not fifty.
     A typing signal does not replace a pending message, nor does an event that alerts nobody
     replace one that alerts someone (that tab's sound would be lost)."""
+    if listener[1] == LIST:
+        _schedule_list_round(app, listener, event, seq)
+        return
     if listener in _busy:
         waiting = _pending.get(listener)
         if waiting is None or _weight(event) >= _weight(waiting[0]):
@@ -155,14 +160,41 @@ def _weight(event: ChatEvent) -> int:
 async def _drain(app: rx.App, listener: Listener, next_up: tuple[ChatEvent, int] | None) -> None:
     try:
         while next_up is not None:
-            started = time.monotonic()
             with delivering_event(next_up[1]):
                 await _deliver(app, listener, next_up[0])
-            if listener[1] == LIST:  # events meanwhile wait (and collapse) until the interval is up
-                await asyncio.sleep(max(0.0, LIST_MIN_INTERVAL - (time.monotonic() - started)))
             next_up = _pending.pop(listener, None)
     finally:
         _busy.discard(listener)
+
+
+# Lists waiting for the next round (the newest event and sequence number each), and the round.
+_list_waiting: dict[Listener, tuple[ChatEvent, int]] = {}
+_list_round: asyncio.Task | None = None
+_list_round_at = 0.0
+
+
+def _schedule_list_round(app: rx.App, listener: Listener, event: ChatEvent, seq: int) -> None:
+    global _list_round
+    if event.kind == TYPING:  # a list shows no typing
+        return
+    waiting = _list_waiting.get(listener)
+    _list_waiting[listener] = (event, max(seq, waiting[1] if waiting else 0))
+    if _list_round is None or _list_round.done():
+        _list_round = asyncio.create_task(_run_list_rounds(app))
+
+
+async def _run_list_rounds(app: rx.App) -> None:
+    """Rounds until no list waits: each starts LIST_MIN_INTERVAL after the one before and
+    updates every list that heard something meanwhile."""
+    global _list_round_at
+    while _list_waiting:
+        await asyncio.sleep(max(0.0, _list_round_at + LIST_MIN_INTERVAL - time.monotonic()))
+        _list_round_at = time.monotonic()
+        round_ = dict(_list_waiting)
+        _list_waiting.clear()
+        for listener, (event, seq) in round_.items():
+            with delivering_event(seq):
+                await _deliver(app, listener, event)
 
 
 async def _deliver(app: rx.App, listener: Listener, event: ChatEvent) -> None:

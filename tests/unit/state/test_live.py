@@ -1,11 +1,11 @@
-"""Delivery to the tabs of this worker: one update per tab at a time, and the conversation list
-re-read at most every LIST_MIN_INTERVAL however many events arrive."""
+"""Delivery to the tabs of this worker: one update per tab at a time, and the conversation lists
+updated in rounds at most every LIST_MIN_INTERVAL however many events arrive."""
 
 import asyncio
 import contextlib
 from types import SimpleNamespace
 
-from kiko_livechat.realtime.events import MESSAGE_CREATED, ChatEvent
+from kiko_livechat.realtime.events import MESSAGE_CREATED, TYPING, ChatEvent
 from kiko_livechat.realtime.recipients import AGENT, Client
 from kiko_livechat.state import live
 
@@ -65,3 +65,34 @@ async def test_a_burst_reaches_the_list_as_the_first_event_and_then_the_last(mon
     finally:
         live.leave_page("tok")
     assert live.listening("tok") == set()
+
+
+class _OtherListState:
+    pass
+
+
+async def test_the_lists_of_all_tabs_are_updated_in_one_round_and_hear_no_typing(monkeypatch):
+    monkeypatch.setattr(live, "LIST_MIN_INTERVAL", 0.2)
+    tabs = {_ListState: _Tab(), _OtherListState: _Tab()}
+    app = _App("a", tabs)
+    app.event_namespace.token_to_sid["b"] = "sid-b"
+    client = Client(kind=AGENT, account_id=1, inbox_ids=frozenset({1}))
+    live.register("a", client, _ListState, slot=live.LIST)
+    live.register("b", client, _OtherListState, slot=live.LIST)
+    typing = ChatEvent(kind=TYPING, account_id=1, inbox_id=1, conversation_id=9, detail={"on": True})
+    try:
+        await asyncio.sleep(0.25)  # a quiet spell: the next round may start at once
+        live._schedule(app, ("a", live.LIST), typing)
+        await asyncio.sleep(0.05)
+        assert tabs[_ListState].heard == []
+        live._schedule(app, ("a", live.LIST), _event(1))
+        await asyncio.sleep(0.05)
+        live._schedule(app, ("b", live.LIST), _event(2))
+        live._schedule(app, ("a", live.LIST), _event(3))
+        await asyncio.sleep(0.05)
+        assert (tabs[_ListState].heard, tabs[_OtherListState].heard) == ([1], [])
+        await asyncio.sleep(0.25)  # the next round takes both tabs together
+        assert (tabs[_ListState].heard, tabs[_OtherListState].heard) == ([1, 3], [2])
+    finally:
+        live.leave_page("a")
+        live.leave_page("b")
