@@ -6,7 +6,7 @@ they are merged, and a key defined twice is an error rather than a silent overri
 
 import json
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -55,6 +55,9 @@ def translate(locale: str, key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+# Live lists render the same times again and again (every tab, every update); Babel's
+# formatting is the costly part of building their rows.
+@lru_cache(maxsize=8192)
 def format_datetime(value: datetime, locale: str, timezone: str = "Europe/Berlin") -> str:
     """A date and time the way people of `locale` write it, in `timezone`."""
     return _babel_datetime(value.astimezone(ZoneInfo(timezone)), format="medium", locale=locale)
@@ -65,6 +68,7 @@ def format_date(value: datetime, locale: str, timezone: str = "Europe/Berlin") -
     return _babel_date(value.astimezone(ZoneInfo(timezone)), format="medium", locale=locale)
 
 
+@lru_cache(maxsize=8192)
 def format_time(value: datetime, locale: str, timezone: str = "Europe/Berlin") -> str:
     """A clock time (hours and minutes) the way people of `locale` write it, in `timezone`."""
     return _babel_time(value.astimezone(ZoneInfo(timezone)), format="short", locale=locale)
