@@ -12,7 +12,7 @@ from kiko_livechat.state.inbox import ConversationListState as S
 ANY = "any"
 LIST_ID = "conversation-list"
 # Wide enough for a name, a time and the start of the newest message.
-LIST_WIDTH = "340px"
+LIST_WIDTH = "360px"
 # The list keeps its scroll position when the agent opens a conversation (the page changes
 # under it, so the element is made anew) and comes back: kept per tab in sessionStorage.
 # Alt+J / Alt+K (as in Chatwoot) open the next / previous conversation of the list.
@@ -107,10 +107,9 @@ def _filters() -> rx.Component:
             on_change=S.show_assignee,
             size="1",
             width="100%",
-            # Columns as wide as their words ("Nicht zugewiesen" is long), not three equal ones
-            # that together would be wider than the pane.
-            grid_auto_columns="auto",
-            style={"& .rt-SegmentedControlItemLabel": {"padding_left": "6px", "padding_right": "6px"}},
+            # Three equal columns (the sliding highlight assumes them): "Nicht zugewiesen" fits
+            # the pane with little padding.
+            style={"& .rt-SegmentedControlItemLabel": {"padding_left": "4px", "padding_right": "4px"}},
         ),
         rx.hstack(
             _choice_filter(
@@ -155,10 +154,17 @@ def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
             rx.avatar(fallback=row["name"].to(str)[:1], size="3", radius="full", color_scheme="indigo"),
             rx.vstack(
                 rx.hstack(
-                    rx.text(row["name"], weight="bold", size="2", class_name="conversation-name", truncate=True),
-                    rx.text("#", row["number"], size="1", color_scheme="gray", white_space="nowrap"),
+                    rx.text(
+                        row["name"],
+                        weight="bold",
+                        size="2",
+                        class_name="conversation-name",
+                        truncate=True,
+                        min_width="0",
+                    ),  # fmt: skip
+                    rx.text("#", row["number"], size="1", color_scheme="gray", white_space="nowrap", flex_shrink="0"),
                     rx.spacer(),
-                    rx.text(row["time"], size="1", color_scheme="gray", white_space="nowrap"),
+                    rx.text(row["time"], size="1", color_scheme="gray", white_space="nowrap", flex_shrink="0"),
                     width="100%",
                     align="center",
                     spacing="2",
@@ -195,16 +201,18 @@ def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
                         ),  # fmt: skip
                         rx.badge(tr("status." + row["status"]), size="1", variant="soft"),
                     ),
-                    rx.text(row["inbox"], size="1", color_scheme="gray", truncate=True),
-                    rx.text("·", size="1", color_scheme="gray"),
+                    rx.text(row["inbox"], size="1", color_scheme="gray", truncate=True, min_width="0"),
+                    rx.text("·", size="1", color_scheme="gray", flex_shrink="0"),
                     rx.text(
                         rx.cond(row["assignee"] != "", row["assignee"], tr("conversations.unassigned")),
                         size="1",
                         color_scheme="gray",
                         truncate=True,
+                        min_width="0",
                     ),  # fmt: skip
                     spacing="2",
                     align="center",
+                    width="100%",
                     min_width="0",
                 ),
                 spacing="1",

@@ -298,7 +298,7 @@ def _side_panel() -> rx.Component:
 def _contact_pane() -> rx.Component:
     return rx.box(
         _side_panel(),
-        width="300px",
+        width="280px",
         flex_shrink="0",
         height="100%",
         overflow_y="auto",
