@@ -159,9 +159,12 @@ def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
                         weight="bold",
                         size="2",
                         class_name="conversation-name",
-                        truncate=True,
                         min_width="0",
-                    ),  # fmt: skip
+                        # One line with an ellipsis: `truncate` alone still let a long name wrap.
+                        overflow="hidden",
+                        text_overflow="ellipsis",
+                        white_space="nowrap",
+                    ),
                     rx.text("#", row["number"], size="1", color_scheme="gray", white_space="nowrap", flex_shrink="0"),
                     rx.spacer(),
                     rx.text(row["time"], size="1", color_scheme="gray", white_space="nowrap", flex_shrink="0"),

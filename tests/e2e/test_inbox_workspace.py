@@ -167,6 +167,9 @@ def test_what_the_bot_still_holds_shows_live_under_pending(live_app, page, bot):
     page.locator("#tab-pending").click()
     row = _row(page, "Bruno Wartend")
     expect(row.locator(".with-bot")).to_be_visible()
+    # The name stays on one line (an ellipsis when long), as in every row.
+    name = row.locator(".conversation-name")
+    assert name.evaluate("el => getComputedStyle(el).whiteSpace === 'nowrap' && el.getClientRects().length === 1")
     expect(row.locator(".preview")).to_have_text("Bot: Ich helfe gern")
     client, _ = bot
     client.post(f"/conversations/{number}/messages", json={"content": "Sonst noch etwas?", "message_type": "outgoing"})
