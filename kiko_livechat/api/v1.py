@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from starlette.routing import Route
 
 from kiko_livechat.api.http import ApiError, endpoint, fields, int_param, required
-from kiko_livechat.models import Conversation, User
-from kiko_livechat.services import api_chat, contacts, conversations, directory, labels, webhooks
+from kiko_livechat.models import Inbox
+from kiko_livechat.services import api_chat, api_rows, contacts, conversations, directory, labels, webhooks
 from kiko_livechat.services import chatwoot_json as presenters
+from kiko_livechat.services.messages import CATCH_UP_LIMIT
 
 BASE = "/api/v1/accounts/{account_id:int}"
 
@@ -27,15 +28,27 @@ def _conversation(request, actor):
 @endpoint
 def create_contact(request, actor, body):
     data = fields(body, {"name", "email", "phone_number", "identifier", "custom_attributes", "inbox_id", "source_id"})
-    view, identity = contacts.create_contact(request.state.db, actor=actor, **data)
-    contact_inbox = {"source_id": identity.source_id, "inbox": {"id": identity.inbox_id}} if identity else None
-    return 200, {"payload": {"contact": presenters.contact(view), "contact_inbox": contact_inbox}}
+    db = request.state.db
+    view, identity = contacts.create_contact(db, actor=actor, **data)
+    contact_inbox = presenters.contact_inbox(identity, db.get(Inbox, identity.inbox_id)) if identity else None
+    return 200, {"payload": {"contact": _contacts(db, [view])[0], "contact_inbox": contact_inbox}}
+
+
+def _contacts(db, views) -> list[dict]:
+    """Contacts with their identities in inboxes, as Chatwoot lists and shows them."""
+    identities = api_rows.contact_inboxes(db, [v.contact_id for v in views])
+    return [
+        presenters.contact(
+            v, [presenters.contact_inbox(source, inbox) for source, inbox in identities.get(v.contact_id, [])]
+        )
+        for v in views
+    ]
 
 
 @endpoint
 def show_contact(request, actor, body):
     view = contacts.get_contact(request.state.db, actor=actor, contact_id=request.path_params["contact_id"])
-    return 200, {"payload": presenters.contact(view)}
+    return 200, {"payload": _contacts(request.state.db, [view])[0]}
 
 
 @endpoint
@@ -44,14 +57,14 @@ def update_contact(request, actor, body):
     view = contacts.update_contact(
         request.state.db, actor=actor, contact_id=request.path_params["contact_id"], changes=data
     )
-    return 200, {"payload": presenters.contact(view)}
+    return 200, {"payload": _contacts(request.state.db, [view])[0]}
 
 
 @endpoint
 def search_contacts(request, actor, body):
     page = int_param(request, "page", 1)
     views, total = contacts.search_contacts(request.state.db, actor=actor, q=request.query_params.get("q"), page=page)
-    return 200, {"meta": {"count": total, "current_page": page}, "payload": [presenters.contact(v) for v in views]}
+    return 200, {"meta": {"count": total, "current_page": page}, "payload": _contacts(request.state.db, views)}
 
 
 # --- conversations --------------------------------------------------------------------------
@@ -75,9 +88,9 @@ def list_conversations(request, actor, body):
         labels=request.query_params.getlist("labels[]") or request.query_params.getlist("labels"),
         q=request.query_params.get("q"),
     )
-    rows = [db.get(Conversation, row.conversation_id) for row in page.rows]
+    rows = api_rows.conversations(db, [row.conversation_id for row in page.rows])
     meta = conversations.assignee_counts(db, actor=actor, status=status, inbox_id=inbox_id, team_id=team_id)
-    return 200, {"data": {"meta": meta, "payload": [presenters.conversation(db, row) for row in rows]}}
+    return 200, {"data": {"meta": meta, "payload": [presenters.conversation(row) for row in rows]}}
 
 
 @endpoint
@@ -101,12 +114,16 @@ def create_conversation(request, actor, body):
     data.pop("additional_attributes", None)
     data.pop("custom_attributes", None)
     conv = api_chat.create_conversation(request.state.db, actor=actor, **data)
-    return 200, presenters.conversation(request.state.db, conv)
+    return 200, _shown(request, conv)
+
+
+def _shown(request, conv) -> dict:
+    return presenters.conversation(api_rows.conversation(request.state.db, conv.id))
 
 
 @endpoint
 def show_conversation(request, actor, body):
-    return 200, presenters.conversation(request.state.db, _conversation(request, actor))
+    return 200, _shown(request, _conversation(request, actor))
 
 
 @endpoint
@@ -154,8 +171,10 @@ def assignments(request, actor, body):
         assignee_id=data.get("assignee_id", conv.assignee_id),
         team_id=data.get("team_id"),
     )
-    assignee = request.state.db.get(User, conv.assignee_id) if conv.assignee_id else None
-    return 200, presenters.agent(assignee) if assignee else None
+    if conv.assignee_id is None:
+        return 200, None
+    found = api_rows.agents(request.state.db, account_id=conv.account_id, user_ids=[conv.assignee_id])
+    return 200, presenters.agent(found[conv.assignee_id])
 
 
 @endpoint
@@ -179,12 +198,24 @@ def set_labels(request, actor, body):
 
 @endpoint
 def list_messages(request, actor, body):
+    db = request.state.db
     conv = _conversation(request, actor)
-    views = conversations.conversation_messages(
-        request.state.db, actor=actor, conversation_id=conv.id, after_id=int_param(request, "after", 0)
+    rows = api_rows.conversation(db, conv.id)
+    # The conversation is the actor's (visible_conversation above); private notes included.
+    found = api_rows.messages_after(
+        db, conv, after_id=int_param(request, "after", 0), limit=CATCH_UP_LIMIT, include_private=True
     )
-    payload = [presenters.message(v, conv.display_id, conv.account_id, conv.inbox_id) for v in views]
-    return 200, {"meta": {"contact": presenters.contact_row_for(request.state.db, conv)}, "payload": payload}
+    payload = [presenters.message(row, conv, rows.contact, rows.inbox) for row in found]
+    meta = {
+        "labels": list(rows.labels),
+        "additional_attributes": {},
+        "contact_id": rows.contact.contact_id,
+        "contact": presenters.contact(rows.contact),
+        "assignee": presenters.agent(rows.assignee) if rows.assignee else None,
+        "agent_last_seen_at": presenters.ts(conv.agent_last_seen_at),
+        "assignee_last_seen_at": presenters.ts(conv.agent_last_seen_at),
+    }
+    return 200, {"meta": meta, "payload": payload}
 
 
 @endpoint
@@ -195,8 +226,11 @@ def create_message(request, actor, body):
     if data.pop("content_type", "text") != "text":
         raise ApiError(422, "error.invalid_choice", field="content_type")
     conv = _conversation(request, actor)
-    view = api_chat.create_message(request.state.db, actor=actor, display_id=conv.display_id, **data)
-    return 200, presenters.message(view, conv.display_id, conv.account_id, conv.inbox_id)
+    db = request.state.db
+    stored = api_chat.create_message(db, actor=actor, display_id=conv.display_id, **data)
+    rows = api_rows.conversation(db, conv.id)
+    (row,) = api_rows.messages(db, [stored], conv.account_id)
+    return 200, presenters.message(row, rows.conversation, rows.contact, rows.inbox)
 
 
 @endpoint
@@ -204,7 +238,7 @@ def handoff(request, actor, body):
     """Kiko's one-call handoff: contact + transcript + reason, then the conversation is open."""
     data = required(fields(body, {"inbox_id", "contact", "transcript", "reason"}), "inbox_id", "contact")
     conv = api_chat.hand_over(request.state.db, actor=actor, **data)
-    return 201, presenters.conversation(request.state.db, conv)
+    return 201, _shown(request, conv)
 
 
 # --- account webhooks (administrators' personal tokens) -------------------------------------
@@ -242,7 +276,7 @@ def delete_account_webhook(request, actor, body):
 
 @endpoint
 def list_agents(request, actor, body):
-    return 200, [presenters.agent(user, role) for user, role in directory.agents(request.state.db, actor=actor)]
+    return 200, [presenters.agent(row) for row in directory.agents(request.state.db, actor=actor)]
 
 
 @endpoint
@@ -269,8 +303,8 @@ def list_inboxes(request, actor, body):
 def profile(request, actor, body):
     if actor.is_bot:
         return 200, {"id": None, "type": "agent_bot", "account_id": actor.account_id, "inbox_id": actor.bot_inbox_id}
-    user = request.state.db.get(User, actor.user_id)
-    return 200, {**presenters.agent(user, actor.role), "account_id": actor.account_id}
+    found = api_rows.agents(request.state.db, account_id=actor.account_id, user_ids=[actor.user_id])
+    return 200, presenters.agent(found[actor.user_id])
 
 
 def routes() -> list[Route]:

@@ -25,7 +25,7 @@ from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.contacts import ATTRIBUTES_MAX_BYTES
 from kiko_livechat.services.errors import ValidationFailed
-from kiko_livechat.services.messages import MessageView, clean_content, clean_echo_id, find_echo, view
+from kiko_livechat.services.messages import clean_content, clean_echo_id, find_echo
 from kiko_livechat.services.validation import choice
 
 CREATE_STATUSES = (ConversationStatus.OPEN, ConversationStatus.PENDING)
@@ -84,7 +84,7 @@ def create_message(
     content_attributes: object = None,
     echo_id: object = None,
     now: datetime | None = None,
-) -> MessageView:
+) -> Message:
     """A message in a conversation. `incoming` (the contact speaking) only in API inboxes, where
     the bot relays what the visitor writes in its own channel; `outgoing` is the bot's own line
     (or the agent's, with a personal token). A resend with the same echo_id is stored once."""
@@ -105,10 +105,10 @@ def create_message(
     echo = clean_echo_id(echo_id)
     earlier = find_echo(session, conversation.id, echo)
     if earlier is not None:
-        return view(earlier, None)
+        return earlier
     message = _store(session, actor, conversation, kind, text, bool(private), attributes, echo, now)
     session.commit()
-    return view(message, conversations.actor_name(session, actor) if kind == MessageType.OUTGOING else None)
+    return message
 
 
 def _store(session, actor, conversation, kind, text, private, attributes, echo, now) -> Message:

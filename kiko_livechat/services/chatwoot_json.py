@@ -1,143 +1,191 @@
 """Records in the JSON shapes Chatwoot uses (field names, unix timestamps, string statuses), for
-the HTTP API and the webhooks alike: a bot written for Chatwoot reads ours unchanged."""
+the HTTP API and the webhooks alike: a bot written for Chatwoot reads ours unchanged.
 
+Every function here formats rows already loaded (services/api_rows.py) and reads nothing from
+the database, so a list costs no query per row. The fields follow Chatwoot's swagger
+definitions; tests/integration/api/test_chatwoot_contracts.py checks every route and webhook."""
+
+import uuid
 from datetime import datetime
 
-from sqlmodel import Session, select
+from kiko_livechat.i18n.aliases import display_name
+from kiko_livechat.models import ChannelType, Conversation, Inbox, MessageType, SenderType
+from kiko_livechat.services.api_rows import AgentRow, ConversationRows, InboxRow, MessageRow
+from kiko_livechat.services.contacts import ContactInboxView, ContactView
+from kiko_livechat.services.presence import is_present
 
-from kiko_livechat.models import (
-    Contact,
-    ContactInbox,
-    Conversation,
-    ConversationLabel,
-    Inbox,
-    Label,
-    Message,
-    Team,
-    User,
-)
-from kiko_livechat.services.contacts import ContactView
-from kiko_livechat.services.contacts import view as contact_view
-from kiko_livechat.services.messages import MessageView
+# The API answers a message's type as Chatwoot's integer; webhooks say it as a word.
+MESSAGE_TYPE_NUMBERS = {MessageType.INCOMING: 0, MessageType.OUTGOING: 1, MessageType.ACTIVITY: 2}
+# Kiko's availability as Chatwoot's swagger names it for agents.
+AVAILABILITY = {"online": "available", "busy": "busy", "offline": "offline"}
+# Conversations have no uuid column: a stable one is derived from the account and number.
+_UUID_NAMESPACE = uuid.UUID("6f1c2b9e-4d0a-5c43-9a57-0b8e6d1f2a30")
 
 
 def ts(value: datetime | None) -> int | None:
     return int(value.timestamp()) if value else None
 
 
-def contact(view: ContactView) -> dict:
-    return {
+def channel(channel_type: str) -> str:
+    return "Channel::Api" if channel_type == ChannelType.API else "Channel::WebWidget"
+
+
+def contact(view: ContactView, contact_inboxes: list[dict] | None = None) -> dict:
+    shaped = {
         "id": view.contact_id,
-        "name": view.name,
+        # An anonymous visitor goes by their alias, as everywhere in Kiko (Chatwoot makes one up too).
+        "name": display_name(view.name, view.alias_key, "en"),
         "email": view.email,
         "phone_number": view.phone_number,
         "identifier": view.identifier,
+        "blocked": view.blocked,
+        "availability_status": "online" if is_present(view.last_activity_at) else "offline",
         "additional_attributes": view.additional_attributes,
         "custom_attributes": view.custom_attributes,
         "created_at": ts(view.created_at),
         "last_activity_at": ts(view.last_activity_at),
         "thumbnail": "",
     }
+    if contact_inboxes is not None:
+        shaped["contact_inboxes"] = contact_inboxes
+    return shaped
 
 
-def contact_row(row: Contact) -> dict:
-    return contact(contact_view(row))
+def contact_inbox(source: ContactInboxView, inbox: Inbox | InboxRow) -> dict:
+    return {"source_id": source.source_id, "inbox": inbox_brief(inbox)}
 
 
-def contact_row_for(session: Session, conv: Conversation) -> dict:
-    return contact_row(session.get(Contact, conv.contact_id))
+def inbox_brief(row: Inbox | InboxRow) -> dict:
+    inbox_id = row.inbox_id if isinstance(row, InboxRow) else row.id
+    return {"id": inbox_id, "name": row.name, "channel_type": channel(row.channel_type), "provider": None}
 
 
-def message(view: MessageView, conversation_display_id: int, account_id: int, inbox_id: int) -> dict:
+def agent(row: AgentRow) -> dict:
     return {
-        "id": view.message_id,
-        "content": view.content,
-        "message_type": view.message_type,
-        "content_type": "text",
-        "content_attributes": {},
-        "private": view.private,
-        "created_at": ts(view.created_at),
-        "conversation_id": conversation_display_id,
-        "account_id": account_id,
-        "inbox_id": inbox_id,
-        "echo_id": view.echo_id or None,
-        "sender": {"type": view.sender_type, "name": view.sender_name} if view.sender_type != "system" else None,
+        "id": row.user_id,
+        "account_id": row.account_id,
+        "name": row.name,
+        "available_name": row.name,
+        "email": row.email,
+        "role": row.role,
+        "availability_status": AVAILABILITY.get(row.availability, "offline"),
+        # Kiko turns an agent offline by itself when their dashboard goes quiet.
+        "auto_offline": True,
+        # Agents join by accepting an invitation sent to their address.
+        "confirmed": True,
+        "thumbnail": "",
+        "custom_role_id": None,
+    }
+
+
+def _sender(row: MessageRow, who: ContactView, inbox: InboxRow) -> tuple[dict | None, str | None, int | None]:
+    """(sender JSON, sender_type, sender_id) as Chatwoot names them."""
+    message = row.message
+    if message.sender_type == SenderType.CONTACT:
+        return {**contact(who), "type": "contact"}, "Contact", who.contact_id
+    if message.sender_type == SenderType.AGENT and row.agent is not None:
+        shaped = {
+            "id": row.agent.user_id,
+            "name": row.agent.name,
+            "available_name": row.agent.name,
+            "email": row.agent.email,
+            "availability_status": AVAILABILITY.get(row.agent.availability, "offline"),
+            "avatar_url": "",
+            "thumbnail": "",
+            "type": "user",
+        }
+        return shaped, "User", row.agent.user_id
+    if message.sender_type == SenderType.BOT:
+        # A Kiko bot is its API inbox: it speaks with the inbox's id and name.
+        return (
+            {"id": inbox.inbox_id, "name": inbox.name, "avatar_url": "", "thumbnail": "", "type": "agent_bot"},
+            ("AgentBot"),
+            inbox.inbox_id,
+        )
+    return None, None, None  # activity lines are the system's own
+
+
+def message(row: MessageRow, conv: Conversation, who: ContactView, inbox: InboxRow, *, webhook: bool = False) -> dict:
+    """A message as the API answers it (`message_type` a number) or a webhook tells it (a word)."""
+    m = row.message
+    sender, sender_type, sender_id = _sender(row, who, inbox)
+    return {
+        "id": m.id,
+        "content": m.content,
+        "account_id": conv.account_id,
+        "inbox_id": conv.inbox_id,
+        "conversation_id": conv.display_id,
+        "message_type": m.message_type if webhook else MESSAGE_TYPE_NUMBERS[MessageType(m.message_type)],
+        "content_type": m.content_type or "text",
+        "content_attributes": m.content_attributes or {},
+        "status": "sent",
+        "source_id": None,
+        "private": m.private,
+        "echo_id": m.echo_id,
+        "created_at": ts(m.created_at),
+        "updated_at": ts(m.created_at),
+        "sender_type": sender_type,
+        "sender_id": sender_id,
+        "sender": sender,
+        "external_source_ids": {},
+        "additional_attributes": {},
+        "processed_message_content": m.content,
+        "sentiment": {},
+        "conversation": {
+            "id": conv.display_id,
+            "assignee_id": conv.assignee_id,
+            "inbox_id": conv.inbox_id,
+            "status": conv.status,
+            "contact_inbox": None,
+        },
+        "attachment": None,
         "attachments": [],
     }
 
 
-def conversation(session: Session, conv: Conversation) -> dict:
-    """A conversation item as Chatwoot lists and shows it (its `id` is the per-account number)."""
-    contact_row_ = session.get(Contact, conv.contact_id)
-    assignee = session.get(User, conv.assignee_id) if conv.assignee_id else None
-    team = session.get(Team, conv.team_id) if conv.team_id else None
-    inbox = session.get(Inbox, conv.inbox_id)
-    source = session.get(ContactInbox, conv.contact_inbox_id) if conv.contact_inbox_id else None
-    last = session.exec(
-        select(Message)
-        .where(Message.conversation_id == conv.id, Message.private.is_(False))
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
+def conversation(rows: ConversationRows) -> dict:
+    """A conversation as Chatwoot lists and shows it (its `id` is the per-account number)."""
+    conv = rows.conversation
+    last = [message(rows.last_message, conv, rows.contact, rows.inbox)] if rows.last_message else []
+    said = rows.last_said
+    non_activity = message(said, conv, rows.contact, rows.inbox) if said else None
     return {
         "id": conv.display_id,
+        "uuid": str(uuid.uuid5(_UUID_NAMESPACE, f"{conv.account_id}:{conv.display_id}")),
         "account_id": conv.account_id,
         "inbox_id": conv.inbox_id,
         "status": conv.status,
         "priority": conv.priority,
         "snoozed_until": ts(conv.snoozed_until),
-        "labels": list(
-            session.exec(
-                select(Label.title)
-                .join(ConversationLabel, ConversationLabel.label_id == Label.id)
-                .where(ConversationLabel.conversation_id == conv.id)
-                .order_by(Label.title)
-            ).all()
-        ),
+        "labels": list(rows.labels),
         "additional_attributes": {},
         "custom_attributes": {},
         "can_reply": True,
-        "unread_count": 0,
-        "agent_last_seen_at": ts(conv.agent_last_seen_at),
-        "contact_last_seen_at": ts(conv.contact_last_seen_at),
+        "muted": False,
+        "unread_count": rows.unread,
+        "agent_last_seen_at": ts(conv.agent_last_seen_at) or 0,
+        "assignee_last_seen_at": ts(conv.agent_last_seen_at) or 0,
+        "contact_last_seen_at": ts(conv.contact_last_seen_at) or 0,
         "first_reply_created_at": ts(conv.first_reply_at),
         "waiting_since": ts(conv.waiting_since),
         "last_activity_at": ts(conv.last_activity_at),
         "timestamp": ts(conv.last_activity_at),
         "created_at": ts(conv.created_at),
         "updated_at": ts(conv.updated_at),
-        "contact_inbox": {"source_id": source.source_id, "inbox_id": source.inbox_id} if source else None,
+        "sla_policy_id": None,
+        "contact_inbox": {"source_id": rows.source.source_id, "inbox_id": rows.source.inbox_id}
+        if rows.source
+        else None,
         "meta": {
-            "sender": contact_row(contact_row_),
-            "channel": f"Channel::{'Api' if inbox.channel_type == 'api' else 'WebWidget'}",
-            "assignee": agent(assignee) if assignee else None,
-            "assignee_type": "User" if assignee else None,
-            "team": {"id": team.id, "name": team.name} if team else None,
+            "sender": {**contact(rows.contact), "type": "contact"},
+            "channel": channel(rows.inbox.channel_type),
+            "assignee": agent(rows.assignee) if rows.assignee else None,
+            "assignee_type": "User" if rows.assignee else None,
+            "team": {"id": rows.team[0], "name": rows.team[1]} if rows.team else None,
             "hmac_verified": False,
         },
-        "messages": [
-            {
-                "id": last.id,
-                "content": last.content,
-                "message_type": last.message_type,
-                "created_at": ts(last.created_at),
-            }
-        ]
-        if last
-        else [],
-    }
-
-
-def agent(user: User, role: str | None = None) -> dict:
-    return {
-        "id": user.id,
-        "name": user.name,
-        "available_name": user.name,
-        "email": user.email,
-        "role": role,
-        "availability_status": user.availability,
-        "confirmed": True,
-        "thumbnail": "",
+        "messages": last,
+        "last_non_activity_message": non_activity,
     }
 
 
@@ -145,7 +193,7 @@ def inbox(row: Inbox) -> dict:
     return {
         "id": row.id,
         "name": row.name,
-        "channel_type": "Channel::Api" if row.channel_type == "api" else "Channel::WebWidget",
+        "channel_type": channel(row.channel_type),
         "greeting_message": row.greeting,
         "widget_color": row.widget_color,
         "webhook_url": row.webhook_url,

@@ -32,6 +32,8 @@ class ContactView:
     custom_attributes: dict
     created_at: datetime
     last_activity_at: datetime | None
+    alias_key: str = ""
+    blocked: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ def view(contact: Contact) -> ContactView:
         custom_attributes=contact.custom_attributes or {},
         created_at=contact.created_at,
         last_activity_at=contact.last_activity_at,
+        alias_key=contact.alias_key,
+        blocked=contact.blocked,
     )
 
 

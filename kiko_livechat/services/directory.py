@@ -2,21 +2,16 @@
 
 from sqlmodel import Session, select
 
-from kiko_livechat.models import AccountUser, Inbox, Team, User
+from kiko_livechat.models import Inbox, Team
+from kiko_livechat.services import api_rows
 from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.api_rows import AgentRow
 from kiko_livechat.services.overview import visible_inbox_ids
 
 
-def agents(session: Session, *, actor: Actor) -> list[tuple[User, str]]:
-    """Active members with their role."""
-    return list(
-        session.exec(
-            select(User, AccountUser.role)
-            .join(AccountUser, AccountUser.user_id == User.id)
-            .where(AccountUser.account_id == actor.account_id, AccountUser.is_active)
-            .order_by(User.name)
-        ).all()
-    )
+def agents(session: Session, *, actor: Actor) -> list[AgentRow]:
+    """Active members with their role and availability, by name."""
+    return list(api_rows.agents(session, account_id=actor.account_id, active_only=True).values())
 
 
 def teams(session: Session, *, actor: Actor) -> list[Team]:

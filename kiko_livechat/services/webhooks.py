@@ -30,10 +30,10 @@ from kiko_livechat.models import (
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events, outbox
-from kiko_livechat.services import chatwoot_json, work_queue
+from kiko_livechat.services import api_rows, chatwoot_json, work_queue
 from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.contacts import view as contact_view
 from kiko_livechat.services.errors import ValidationFailed
-from kiko_livechat.services.messages import view as message_view
 from kiko_livechat.services.scoping import get_in_account
 from kiko_livechat.services.validation import clean_url
 
@@ -128,19 +128,19 @@ def _payload(session: Session, event: events.ChatEvent, name: str) -> dict | Non
     base = {"event": name, "account": {"id": account.id, "name": account.name}}
     if name.startswith("contact_"):
         contact = session.get(Contact, event.detail.get("contact_id"))
-        return {**base, **chatwoot_json.contact_row(contact)} if contact else None
-    conversation = session.get(Conversation, event.conversation_id)
-    if conversation is None:
+        return {**base, **chatwoot_json.contact(contact_view(contact))} if contact else None
+    if session.get(Conversation, event.conversation_id) is None:
         return None
-    inbox = session.get(Inbox, conversation.inbox_id)
-    base["inbox"] = {"id": inbox.id, "name": inbox.name}
-    conversation_json = chatwoot_json.conversation(session, conversation)
+    rows = api_rows.conversation(session, event.conversation_id)
+    base["inbox"] = {"id": rows.inbox.inbox_id, "name": rows.inbox.name}
+    conversation_json = chatwoot_json.conversation(rows)
     if name != "message_created":
         return {**base, **conversation_json}
     message = session.get(Message, event.message_id)
     if message is None or message.private:
         return None  # private notes never leave the dashboard
-    shaped = chatwoot_json.message(message_view(message, None), conversation.display_id, account.id, inbox.id)
+    (row,) = api_rows.messages(session, [message], account.id)
+    shaped = chatwoot_json.message(row, rows.conversation, rows.contact, rows.inbox, webhook=True)
     return {**base, **shaped, "conversation": conversation_json}
 
 

@@ -10,6 +10,9 @@ from kiko_livechat.services import inboxes, presence, profile
 from kiko_livechat.settings import get_settings
 from tests import factories
 
+# The API answers a message's type as Chatwoot does: a number (webhooks say the word).
+NUMBER = {"incoming": 0, "outgoing": 1, "activity": 2}
+
 
 @pytest.fixture
 def api(app_db):
@@ -41,7 +44,7 @@ def test_the_whole_handoff_over_http(api):
     for kind, text in (("incoming", "Mein Paket fehlt"), ("outgoing", "Ich verbinde Sie mit einem Menschen.")):
         sent = c.post(f"{base}/conversations/{number}/messages", json={"content": text, "message_type": kind})
         assert sent.status_code == 200, sent.text
-        assert sent.json()["message_type"] == kind and isinstance(sent.json()["created_at"], int)
+        assert sent.json()["message_type"] == NUMBER[kind] and isinstance(sent.json()["created_at"], int)
 
     toggled = c.post(f"{base}/conversations/{number}/toggle_status", json={"status": "open"})
     assert toggled.json() == {
@@ -53,7 +56,7 @@ def test_the_whole_handoff_over_http(api):
     listed = c.get(f"{base}/conversations", params={"status": "open"}).json()["data"]
     assert listed["meta"]["all_count"] == 1 and listed["payload"][0]["id"] == number
     messages = c.get(f"{base}/conversations/{number}/messages").json()["payload"]
-    assert [m["content"] for m in messages if m["message_type"] != "activity"] == [
+    assert [m["content"] for m in messages if m["message_type"] != NUMBER["activity"]] == [
         "Mein Paket fehlt",
         "Ich verbinde Sie mit einem Menschen.",
     ]
@@ -136,11 +139,13 @@ def test_the_one_call_handoff_is_all_or_nothing(api):
     conv = created.json()
     assert conv["status"] == "open" and conv["meta"]["assignee"]["id"] == api["agent"].user_id
     messages = c.get(f"{base}/conversations/{conv['id']}/messages").json()["payload"]
-    said = [(m["message_type"], m["private"], m["content"]) for m in messages if m["message_type"] != "activity"]
+    said = [
+        (m["message_type"], m["private"], m["content"]) for m in messages if m["message_type"] != NUMBER["activity"]
+    ]
     assert said == [
-        ("incoming", False, "Meine Rechnung ist falsch"),
-        ("outgoing", False, "Das kann ich nicht klären."),
-        ("outgoing", True, "Rechnungsfrage – Bot weiß nicht weiter"),
+        (NUMBER["incoming"], False, "Meine Rechnung ist falsch"),
+        (NUMBER["outgoing"], False, "Das kann ich nicht klären."),
+        (NUMBER["outgoing"], True, "Rechnungsfrage – Bot weiß nicht weiter"),
     ]
     again = c.post(f"{base}/handoffs", json={**body, "transcript": [], "reason": ""})
     assert again.json()["meta"]["sender"]["id"] == conv["meta"]["sender"]["id"]  # same contact by source_id
