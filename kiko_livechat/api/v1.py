@@ -64,7 +64,9 @@ def update_contact(request, actor, body):
 def search_contacts(request, actor, body):
     page = int_param(request, "page", 1)
     views, total = contacts.search_contacts(request.state.db, actor=actor, q=request.query_params.get("q"), page=page)
-    return 200, {"meta": {"count": total, "current_page": page}, "payload": _contacts(request.state.db, views)}
+    # current_page is a string, as Chatwoot's swagger says (its server echoes the page parameter).
+    meta = {"count": total, "current_page": str(page)}
+    return 200, {"meta": meta, "payload": _contacts(request.state.db, views)}
 
 
 # --- conversations --------------------------------------------------------------------------
@@ -77,7 +79,7 @@ def list_conversations(request, actor, body):
     db = request.state.db
     status = request.query_params.get("status", "open")
     inbox_id, team_id = int_param(request, "inbox_id"), int_param(request, "team_id")
-    page = conversations.list_conversations(
+    ids = conversations.page_ids(
         db,
         actor=actor,
         status=status,
@@ -88,7 +90,7 @@ def list_conversations(request, actor, body):
         labels=request.query_params.getlist("labels[]") or request.query_params.getlist("labels"),
         q=request.query_params.get("q"),
     )
-    rows = api_rows.conversations(db, [row.conversation_id for row in page.rows])
+    rows = api_rows.conversations(db, ids, actor.user_id)
     meta = conversations.assignee_counts(db, actor=actor, status=status, inbox_id=inbox_id, team_id=team_id)
     return 200, {"data": {"meta": meta, "payload": [presenters.conversation(row) for row in rows]}}
 
@@ -114,16 +116,16 @@ def create_conversation(request, actor, body):
     data.pop("additional_attributes", None)
     data.pop("custom_attributes", None)
     conv = api_chat.create_conversation(request.state.db, actor=actor, **data)
-    return 200, _shown(request, conv)
+    return 200, _shown(request, conv, actor)
 
 
-def _shown(request, conv) -> dict:
-    return presenters.conversation(api_rows.conversation(request.state.db, conv.id))
+def _shown(request, conv, actor) -> dict:
+    return presenters.conversation(api_rows.conversation(request.state.db, conv.id, actor.user_id))
 
 
 @endpoint
 def show_conversation(request, actor, body):
-    return 200, _shown(request, _conversation(request, actor))
+    return 200, _shown(request, _conversation(request, actor), actor)
 
 
 @endpoint
@@ -206,14 +208,15 @@ def list_messages(request, actor, body):
         db, conv, after_id=int_param(request, "after", 0), limit=CATCH_UP_LIMIT, include_private=True
     )
     payload = [presenters.message(row, conv, rows.contact, rows.inbox) for row in found]
+    seen = conv.agent_last_seen_at.isoformat() if conv.agent_last_seen_at else None  # a time string here
     meta = {
         "labels": list(rows.labels),
         "additional_attributes": {},
         "contact_id": rows.contact.contact_id,
-        "contact": presenters.contact(rows.contact),
+        "contact": {**presenters.contact(rows.contact), "type": "contact"},
         "assignee": presenters.agent(rows.assignee) if rows.assignee else None,
-        "agent_last_seen_at": presenters.ts(conv.agent_last_seen_at),
-        "assignee_last_seen_at": presenters.ts(conv.agent_last_seen_at),
+        "agent_last_seen_at": seen,
+        "assignee_last_seen_at": seen,
     }
     return 200, {"meta": meta, "payload": payload}
 
@@ -238,15 +241,16 @@ def handoff(request, actor, body):
     """Kiko's one-call handoff: contact + transcript + reason, then the conversation is open."""
     data = required(fields(body, {"inbox_id", "contact", "transcript", "reason"}), "inbox_id", "contact")
     conv = api_chat.hand_over(request.state.db, actor=actor, **data)
-    return 201, _shown(request, conv)
+    return 201, _shown(request, conv, actor)
 
 
 # --- account webhooks (administrators' personal tokens) -------------------------------------
 
 
-def _webhook(view) -> dict:
+def _webhook(view, account_id: int) -> dict:
     shaped = {
         "id": view.webhook_id,
+        "account_id": account_id,
         "url": view.url,
         "subscriptions": list(view.subscriptions),
         "inbox_id": view.inbox_id,
@@ -256,13 +260,21 @@ def _webhook(view) -> dict:
 
 @endpoint
 def list_account_webhooks(request, actor, body):
-    return 200, {"payload": {"webhooks": [_webhook(v) for v in webhooks.list_webhooks(request.state.db, actor=actor)]}}
+    return 200, {
+        "payload": {
+            "webhooks": [_webhook(v, actor.account_id) for v in webhooks.list_webhooks(request.state.db, actor=actor)]
+        }
+    }
 
 
 @endpoint
 def create_account_webhook(request, actor, body):
     data = required(fields(body, {"url", "subscriptions", "inbox_id"}), "url")
-    return 200, {"payload": {"webhook": _webhook(webhooks.create_webhook(request.state.db, actor=actor, **data))}}
+    return 200, {
+        "payload": {
+            "webhook": _webhook(webhooks.create_webhook(request.state.db, actor=actor, **data), actor.account_id)
+        }
+    }
 
 
 @endpoint
@@ -281,17 +293,7 @@ def list_agents(request, actor, body):
 
 @endpoint
 def list_teams(request, actor, body):
-    rows = directory.teams(request.state.db, actor=actor)
-    return 200, [
-        {
-            "id": t.id,
-            "name": t.name,
-            "description": t.description,
-            "allow_auto_assign": t.allow_auto_assign,
-            "account_id": t.account_id,
-        }
-        for t in rows
-    ]
+    return 200, [presenters.team(row) for row in directory.teams(request.state.db, actor=actor)]
 
 
 @endpoint
@@ -301,10 +303,12 @@ def list_inboxes(request, actor, body):
 
 @endpoint
 def profile(request, actor, body):
+    db = request.state.db
     if actor.is_bot:
-        return 200, {"id": None, "type": "agent_bot", "account_id": actor.account_id, "inbox_id": actor.bot_inbox_id}
-    found = api_rows.agents(request.state.db, account_id=actor.account_id, user_ids=[actor.user_id])
-    return 200, presenters.agent(found[actor.user_id])
+        return 200, presenters.agent_bot(db.get(Inbox, actor.bot_inbox_id))
+    found = api_rows.agents(db, account_id=actor.account_id, user_ids=[actor.user_id])
+    token = request.headers.get("api_access_token") or request.headers.get("api-access-token")
+    return 200, presenters.profile(found[actor.user_id], api_rows.memberships(db, user_id=actor.user_id), token)
 
 
 def routes() -> list[Route]:

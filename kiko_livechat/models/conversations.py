@@ -51,6 +51,8 @@ class Conversation(SQLModel, table=True):
         sa.Index("ix_conversations_assignee", "account_id", "assignee_id", "status", "last_activity_at"),
         sa.Index("ix_conversations_team", "account_id", "team_id", "status", "last_activity_at"),
         sa.Index("ix_conversations_waiting", "account_id", "status", "waiting_since"),
+        # Counts per status and assignee (the API's list meta), answered from the index alone.
+        sa.Index("ix_conversations_counts", "account_id", "status", "assignee_id", "inbox_id", "team_id"),
         # The reminder worker: handoffs nobody has answered in time.
         sa.Index("ix_conversations_unanswered_due", "unanswered_due_at"),
         # Reports by creation time; the contact's earlier conversations.

@@ -2,15 +2,18 @@
 whole page at once: a list costs the same number of queries for one row as for 25 (Chatwoot's
 own lists re-read contact, assignee, team, last message and labels per row).
 
-The presenters take these rows and never touch the database."""
+The presenters take these rows and never touch the database. Rows are read as plain column
+tuples with statements built once (ids bound as one expanding parameter): building ORM objects
+and statements per request cost more than the queries themselves."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from kiko_livechat.models import (
+    Account,
     AccountUser,
     Contact,
     ContactInbox,
@@ -22,11 +25,11 @@ from kiko_livechat.models import (
     MessageType,
     SenderType,
     Team,
+    TeamMember,
     User,
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services.contacts import ContactInboxView, ContactView
-from kiko_livechat.services.contacts import view as contact_view
 from kiko_livechat.services.presence import effective_availability
 
 
@@ -49,21 +52,32 @@ class InboxRow:
 
 @dataclass(frozen=True)
 class MessageRow:
-    message: Message
+    # A messages row (its columns by name), or a Message the caller just stored.
+    message: Message | sa.Row
     # Who wrote it: the contact (incoming), an agent, or the inbox's bot (sender_type bot).
     agent: AgentRow | None = None
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    team_id: int
+    account_id: int
+    name: str
+    description: str
+    allow_auto_assign: bool
+    is_member: bool  # the reader is a member of it
 
 
 @dataclass(frozen=True)
 class ConversationRows:
     """Everything one conversation's JSON shows."""
 
-    conversation: Conversation
+    conversation: sa.Row  # the conversations row, its columns by name
     contact: ContactView
     inbox: InboxRow
     source: ContactInboxView | None
     assignee: AgentRow | None
-    team: tuple[int, str] | None
+    team: TeamRow | None
     labels: tuple[str, ...]
     last_message: MessageRow | None
     # The newest message a person or the bot wrote (not an activity line).
@@ -71,28 +85,81 @@ class ConversationRows:
     unread: int
 
 
-def _agent(user: User | None, role: str | None, account_id: int, now: datetime) -> AgentRow | None:
-    if user is None:
+def _agent(row, prefix: str, account_id: int, now: datetime) -> AgentRow | None:
+    """The agent in `row`'s columns named `<prefix>id`, `<prefix>name`, ... (None: no agent)."""
+    user_id = getattr(row, f"{prefix}id")
+    if user_id is None:
         return None
-    availability = effective_availability(user.availability, user.last_seen_at, now)
-    return AgentRow(user.id, account_id, user.name, user.email, role, availability)
+    chosen, seen = getattr(row, f"{prefix}availability"), getattr(row, f"{prefix}last_seen_at")
+    return AgentRow(
+        user_id,
+        account_id,
+        getattr(row, f"{prefix}name"),
+        getattr(row, f"{prefix}email"),
+        getattr(row, f"{prefix}role"),
+        effective_availability(chosen, seen, now),
+    )
+
+
+def _agent_columns(prefix: str) -> list:
+    return [
+        User.id.label(f"{prefix}id"),
+        User.name.label(f"{prefix}name"),
+        User.email.label(f"{prefix}email"),
+        User.availability.label(f"{prefix}availability"),
+        User.last_seen_at.label(f"{prefix}last_seen_at"),
+        AccountUser.role.label(f"{prefix}role"),
+    ]
+
+
+_IDS = sa.bindparam("ids", expanding=True)
+_AGENTS = (
+    sa.select(*_agent_columns(""), AccountUser.is_active)
+    .join(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == sa.bindparam("account_id")))
+    .order_by(User.name, User.id)
+)
 
 
 def agents(
     session: Session, *, account_id: int, user_ids: list[int] | None = None, active_only: bool = False
 ) -> dict[int, AgentRow]:
     """The account's members (or those of `user_ids`) by user id, ordered by name, in one query."""
-    query = (
-        select(User, AccountUser.role)
-        .join(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == account_id))
-        .order_by(User.name, User.id)
-    )
-    if user_ids is not None:
-        query = query.where(User.id.in_(set(user_ids)))
-    if active_only:
-        query = query.where(AccountUser.is_active)
+    query = _AGENTS if user_ids is None else _AGENTS.where(User.id.in_(_IDS))
+    params = {"account_id": account_id} if user_ids is None else {"account_id": account_id, "ids": list(user_ids)}
     now = utcnow()
-    return {user.id: _agent(user, role, account_id, now) for user, role in session.exec(query).all()}
+    return {
+        row.id: _agent(row, "", account_id, now)
+        for row in session.execute(query, params).all()
+        if row.is_active or not active_only
+    }
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    account_id: int
+    account_name: str
+    role: str
+    active: bool
+    since: datetime
+
+
+def memberships(session: Session, *, user_id: int) -> list[MembershipRow]:
+    """The accounts a user belongs to (their profile lists them), in one query."""
+    rows = session.execute(
+        sa.select(Account.id, Account.name, AccountUser.role, AccountUser.is_active, AccountUser.created_at)
+        .join(AccountUser, AccountUser.account_id == Account.id)
+        .where(AccountUser.user_id == user_id)
+        .order_by(Account.id)
+    ).all()
+    return [MembershipRow(*row) for row in rows]
+
+
+_CONTACT_INBOXES = (
+    sa.select(ContactInbox.contact_id, ContactInbox.inbox_id, ContactInbox.source_id, Inbox.name, Inbox.channel_type)
+    .join(Inbox, Inbox.id == ContactInbox.inbox_id)
+    .where(ContactInbox.contact_id.in_(_IDS))
+    .order_by(ContactInbox.id)
+)
 
 
 def contact_inboxes(session: Session, contact_ids: list[int]) -> dict[int, list[tuple[ContactInboxView, InboxRow]]]:
@@ -100,59 +167,97 @@ def contact_inboxes(session: Session, contact_ids: list[int]) -> dict[int, list[
     found: dict[int, list[tuple[ContactInboxView, InboxRow]]] = {}
     if not contact_ids:
         return found
-    rows = session.exec(
-        select(ContactInbox, Inbox.name, Inbox.channel_type)
-        .join(Inbox, Inbox.id == ContactInbox.inbox_id)
-        .where(ContactInbox.contact_id.in_(contact_ids))
-        .order_by(ContactInbox.id)
-    ).all()
-    for identity, name, channel_type in rows:
-        found.setdefault(identity.contact_id, []).append(
-            (ContactInboxView(identity.inbox_id, identity.source_id), InboxRow(identity.inbox_id, name, channel_type))
+    for row in session.execute(_CONTACT_INBOXES, {"ids": list(contact_ids)}).all():
+        found.setdefault(row.contact_id, []).append(
+            (ContactInboxView(row.inbox_id, row.source_id), InboxRow(row.inbox_id, row.name, row.channel_type))
         )
     return found
 
 
-def conversations(session: Session, conversation_ids: list[int]) -> list[ConversationRows]:
-    """The rows of these conversations, in the order given: four queries, whatever their number."""
+_CONTACT_FIELDS = (
+    "name", "email", "phone_number", "identifier", "additional_attributes", "custom_attributes",
+    "created_at", "last_activity_at", "alias_key", "blocked",
+)  # fmt: skip
+_CONVERSATIONS = (
+    sa.select(
+        *Conversation.__table__.c,
+        *(Contact.__table__.c[name].label(f"contact_{name}") for name in _CONTACT_FIELDS),
+        Inbox.name.label("inbox_name"),
+        Inbox.channel_type.label("channel_type"),
+        ContactInbox.source_id.label("source_id"),
+        ContactInbox.inbox_id.label("source_inbox_id"),
+        Team.name.label("team_name"),
+        Team.description.label("team_description"),
+        Team.allow_auto_assign.label("team_auto_assign"),
+        sa.exists()
+        .where(TeamMember.team_id == Conversation.team_id, TeamMember.user_id == sa.bindparam("reader"))
+        .label("team_member"),
+        *_agent_columns("assignee_"),
+    )
+    .join(Contact, Contact.id == Conversation.contact_id)
+    .join(Inbox, Inbox.id == Conversation.inbox_id)
+    .outerjoin(ContactInbox, ContactInbox.id == Conversation.contact_inbox_id)
+    .outerjoin(Team, Team.id == Conversation.team_id)
+    .outerjoin(User, User.id == Conversation.assignee_id)
+    .outerjoin(
+        AccountUser,
+        (AccountUser.user_id == Conversation.assignee_id) & (AccountUser.account_id == Conversation.account_id),
+    )
+    .where(Conversation.id.in_(_IDS))
+)
+
+
+def _contact(row) -> ContactView:
+    fields = {name: getattr(row, f"contact_{name}") for name in _CONTACT_FIELDS}
+    fields["additional_attributes"] = fields["additional_attributes"] or {}
+    fields["custom_attributes"] = fields["custom_attributes"] or {}
+    return ContactView(contact_id=row.contact_id, **fields)
+
+
+def conversations(session: Session, conversation_ids: list[int], reader_id: int = 0) -> list[ConversationRows]:
+    """The rows of these conversations, in the order given: four queries, whatever their number.
+    `reader_id`: the user who reads them (whether they are in each conversation's team)."""
     if not conversation_ids:
         return []
+    ids = {"ids": list(conversation_ids)}
     now = utcnow()
-    main = session.exec(
-        select(Conversation, Contact, Inbox.name, Inbox.channel_type, ContactInbox, Team.name, User, AccountUser.role)
-        .join(Contact, Contact.id == Conversation.contact_id)
-        .join(Inbox, Inbox.id == Conversation.inbox_id)
-        .outerjoin(ContactInbox, ContactInbox.id == Conversation.contact_inbox_id)
-        .outerjoin(Team, Team.id == Conversation.team_id)
-        .outerjoin(User, User.id == Conversation.assignee_id)
-        .outerjoin(
-            AccountUser,
-            (AccountUser.user_id == Conversation.assignee_id) & (AccountUser.account_id == Conversation.account_id),
-        )
-        .where(Conversation.id.in_(conversation_ids))
-    ).all()
-    labels = _labels(session, conversation_ids)
-    last = _last_messages(session, conversation_ids)
-    unread = unread_counts(session, conversation_ids)
+    main = session.execute(_CONVERSATIONS, {**ids, "reader": reader_id}).all()
+    labels: dict[int, list[str]] = {}
+    for conversation_id, title in session.execute(_LABELS, ids).all():
+        labels.setdefault(conversation_id, []).append(title)
+    last = _last_messages(session, ids, now)
+    unread = dict(session.execute(_UNREAD, ids).all())
     by_id = {}
-    for conv, contact, inbox_name, channel_type, source, team_name, user, role in main:
-        by_id[conv.id] = ConversationRows(
-            conversation=conv,
-            contact=contact_view(contact),
-            inbox=InboxRow(conv.inbox_id, inbox_name, channel_type),
-            source=ContactInboxView(source.inbox_id, source.source_id) if source else None,
-            assignee=_agent(user, role, conv.account_id, now),
-            team=(conv.team_id, team_name) if conv.team_id else None,
-            labels=tuple(labels.get(conv.id, ())),
-            last_message=last.get((conv.id, True)),
-            last_said=last.get((conv.id, False)),
-            unread=unread.get(conv.id, 0),
+    for row in main:
+        by_id[row.id] = ConversationRows(
+            conversation=row,
+            contact=_contact(row),
+            inbox=InboxRow(row.inbox_id, row.inbox_name, row.channel_type),
+            source=ContactInboxView(row.source_inbox_id, row.source_id) if row.source_id is not None else None,
+            assignee=_agent(row, "assignee_", row.account_id, now),
+            team=TeamRow(
+                row.team_id, row.account_id, row.team_name, row.team_description, row.team_auto_assign, row.team_member
+            )
+            if row.team_id
+            else None,
+            labels=tuple(labels.get(row.id, ())),
+            last_message=last.get((row.id, True)),
+            last_said=last.get((row.id, False)),
+            unread=unread.get(row.id, 0),
         )
     return [by_id[i] for i in conversation_ids if i in by_id]
 
 
-def conversation(session: Session, conversation_id: int) -> ConversationRows:
-    return conversations(session, [conversation_id])[0]
+def conversation(session: Session, conversation_id: int, reader_id: int = 0) -> ConversationRows:
+    return conversations(session, [conversation_id], reader_id)[0]
+
+
+def teams(session: Session, *, account_id: int, reader_id: int) -> list[TeamRow]:
+    """The account's teams by name, in one query."""
+    member = sa.exists().where(TeamMember.team_id == Team.id, TeamMember.user_id == reader_id).label("member")
+    query = sa.select(Team, member).where(Team.account_id == account_id).order_by(Team.name, Team.id)
+    rows = session.execute(query).all()
+    return [TeamRow(t.id, t.account_id, t.name, t.description, t.allow_auto_assign, is_member) for t, is_member in rows]
 
 
 def messages(session: Session, messages_: list[Message], account_id: int) -> list[MessageRow]:
@@ -162,77 +267,80 @@ def messages(session: Session, messages_: list[Message], account_id: int) -> lis
     return [MessageRow(m, found.get(m.sender_id) if m.sender_type == SenderType.AGENT else None) for m in messages_]
 
 
+def _with_senders(query: sa.Select) -> sa.Select:
+    return (
+        query.add_columns(*_agent_columns("sender_"))
+        .outerjoin(User, (User.id == Message.sender_id) & (Message.sender_type == SenderType.AGENT))
+        .outerjoin(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == Message.account_id))
+    )
+
+
+_HISTORY = _with_senders(sa.select(*Message.__table__.c)).where(
+    Message.conversation_id == sa.bindparam("conversation_id"), Message.id > sa.bindparam("after_id")
+)
+_PUBLIC_HISTORY = _HISTORY.where(Message.private.is_(False))
+
+
 def messages_after(
     session: Session, conversation: Conversation, *, after_id: int, limit: int, include_private: bool
 ) -> list[MessageRow]:
     """The conversation's messages after message `after_id`, oldest first, with their senders."""
     now = utcnow()
-    query = (
-        select(Message, User, AccountUser.role)
-        .outerjoin(User, (User.id == Message.sender_id) & (Message.sender_type == SenderType.AGENT))
-        .outerjoin(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == Message.account_id))
-        .where(Message.conversation_id == conversation.id, Message.id > max(0, int(after_id)))
-        .order_by(Message.id)
-        .limit(limit)
-    )
-    if not include_private:
-        query = query.where(Message.private.is_(False))
+    query = (_HISTORY if include_private else _PUBLIC_HISTORY).order_by(Message.id).limit(limit)
+    params = {"conversation_id": conversation.id, "after_id": max(0, int(after_id))}
     return [
-        MessageRow(message, _agent(user, role, conversation.account_id, now))
-        for message, user, role in session.exec(query).all()
+        MessageRow(row, _agent(row, "sender_", conversation.account_id, now))
+        for row in session.execute(query, params).all()
     ]
 
 
-def _labels(session: Session, conversation_ids: list[int]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
-    rows = session.exec(
-        select(ConversationLabel.conversation_id, Label.title)
-        .join(Label, Label.id == ConversationLabel.label_id)
-        .where(ConversationLabel.conversation_id.in_(conversation_ids))
-        .order_by(Label.title)
-    ).all()
-    for conversation_id, title in rows:
-        found.setdefault(conversation_id, []).append(title)
-    return found
+_LABELS = (
+    sa.select(ConversationLabel.conversation_id, Label.title)
+    .join(Label, Label.id == ConversationLabel.label_id)
+    .where(ConversationLabel.conversation_id.in_(_IDS))
+    .order_by(Label.title)
+)
+_PUBLIC = sa.select(sa.func.max(Message.id)).where(Message.conversation_id.in_(_IDS), Message.private.is_(False))
+_LAST = (
+    _with_senders(sa.select(*Message.__table__.c))
+    .where(
+        Message.id.in_(
+            sa.union(
+                _PUBLIC.group_by(Message.conversation_id),
+                _PUBLIC.where(Message.message_type != MessageType.ACTIVITY).group_by(Message.conversation_id),
+            )
+        )
+    )
+    .order_by(Message.id)
+)
 
 
-def _last_messages(session: Session, conversation_ids: list[int]) -> dict[tuple[int, bool], MessageRow]:
+def _last_messages(session: Session, ids: dict, now: datetime) -> dict[tuple[int, bool], MessageRow]:
     """Each conversation's newest public message (what Chatwoot lists as `messages`), keyed
     (id, True), and its newest one that is not an activity line, keyed (id, False): one query."""
-    public = select(func.max(Message.id)).where(
-        Message.conversation_id.in_(conversation_ids), Message.private.is_(False)
-    )
-    newest = public.group_by(Message.conversation_id)
-    said = public.where(Message.message_type != MessageType.ACTIVITY).group_by(Message.conversation_id)
-    now = utcnow()
-    rows = session.exec(
-        select(Message, User, AccountUser.role)
-        .outerjoin(User, (User.id == Message.sender_id) & (Message.sender_type == SenderType.AGENT))
-        .outerjoin(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == Message.account_id))
-        .where(Message.id.in_(sa.union(newest, said)))
-        .order_by(Message.id)
-    ).all()
     found: dict[tuple[int, bool], MessageRow] = {}
-    for m, user, role in rows:  # oldest first, so each key ends with its newest message
-        row = MessageRow(m, _agent(user, role, m.account_id, now))
-        found[(m.conversation_id, True)] = row
-        if m.message_type != MessageType.ACTIVITY:
-            found[(m.conversation_id, False)] = row
+    for row in session.execute(_LAST, ids).all():  # oldest first: each key ends with its newest
+        message = MessageRow(row, _agent(row, "sender_", row.account_id, now))
+        found[(row.conversation_id, True)] = message
+        if row.message_type != MessageType.ACTIVITY:
+            found[(row.conversation_id, False)] = message
     return found
+
+
+_UNREAD = (
+    sa.select(Message.conversation_id, sa.func.count())
+    .join(Conversation, Conversation.id == Message.conversation_id)
+    .where(
+        Message.conversation_id.in_(_IDS),
+        Message.message_type == MessageType.INCOMING,
+        sa.or_(Conversation.agent_last_seen_at.is_(None), Message.created_at > Conversation.agent_last_seen_at),
+    )
+    .group_by(Message.conversation_id)
+)
 
 
 def unread_counts(session: Session, conversation_ids: list[int]) -> dict[int, int]:
     """Visitor messages newer than the agents' last look, per conversation, in one query."""
     if not conversation_ids:
         return {}
-    rows = session.exec(
-        select(Message.conversation_id, func.count())
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(
-            Message.conversation_id.in_(conversation_ids),
-            Message.message_type == MessageType.INCOMING,
-            sa.or_(Conversation.agent_last_seen_at.is_(None), Message.created_at > Conversation.agent_last_seen_at),
-        )
-        .group_by(Message.conversation_id)
-    ).all()
-    return dict(rows)
+    return dict(session.execute(_UNREAD, {"ids": list(conversation_ids)}).all())

@@ -10,8 +10,9 @@ from datetime import datetime
 
 from kiko_livechat.i18n.aliases import display_name
 from kiko_livechat.models import ChannelType, Conversation, Inbox, MessageType, SenderType
-from kiko_livechat.services.api_rows import AgentRow, ConversationRows, InboxRow, MessageRow
+from kiko_livechat.services.api_rows import AgentRow, ConversationRows, InboxRow, MembershipRow, MessageRow, TeamRow
 from kiko_livechat.services.contacts import ContactInboxView, ContactView
+from kiko_livechat.services.inboxes import embed_snippet
 from kiko_livechat.services.presence import is_present
 
 # The API answers a message's type as Chatwoot's integer; webhooks say it as a word.
@@ -57,7 +58,26 @@ def contact_inbox(source: ContactInboxView, inbox: Inbox | InboxRow) -> dict:
 
 def inbox_brief(row: Inbox | InboxRow) -> dict:
     inbox_id = row.inbox_id if isinstance(row, InboxRow) else row.id
-    return {"id": inbox_id, "name": row.name, "channel_type": channel(row.channel_type), "provider": None}
+    # Kiko keeps no channel table apart from its inboxes: an inbox is its own channel.
+    return {
+        "id": inbox_id,
+        "name": row.name,
+        "channel_id": inbox_id,
+        "channel_type": channel(row.channel_type),
+        "avatar_url": "",
+        "provider": None,
+    }
+
+
+def team(row: TeamRow) -> dict:
+    return {
+        "id": row.team_id,
+        "name": row.name,
+        "description": row.description,
+        "allow_auto_assign": row.allow_auto_assign,
+        "account_id": row.account_id,
+        "is_member": row.is_member,
+    }
 
 
 def agent(row: AgentRow) -> dict:
@@ -75,6 +95,56 @@ def agent(row: AgentRow) -> dict:
         "confirmed": True,
         "thumbnail": "",
         "custom_role_id": None,
+    }
+
+
+def profile(row: AgentRow, memberships: list[MembershipRow], token: str) -> dict:
+    """The user behind a personal token, as Chatwoot's profile: `access_token` is the token the
+    caller presented (Kiko stores only its hash)."""
+    return {
+        **agent(row),
+        "access_token": token,
+        "avatar_url": "",
+        "display_name": None,
+        "message_signature": None,
+        "hmac_identifier": "",
+        "inviter_id": None,
+        "provider": "email",
+        "uid": row.email,
+        # Kiko's dashboard has its own real-time channel; there is no pub/sub token to hand out.
+        "pubsub_token": None,
+        "type": None,
+        "ui_settings": {},
+        "custom_attributes": {},
+        "accounts": [
+            {
+                "id": m.account_id,
+                "name": m.account_name,
+                "status": "active" if m.active else "inactive",
+                "active_at": m.since.isoformat(),
+                "role": m.role,
+                "permissions": [m.role],
+                "availability": row.availability,
+                "availability_status": row.availability,
+                "auto_offline": True,
+                "custom_role_id": None,
+                "custom_role": None,
+            }
+            for m in memberships
+        ],
+    }
+
+
+def agent_bot(inbox_row: Inbox) -> dict:
+    """A bot token's profile: the API inbox it speaks for, as Chatwoot's agent bot."""
+    return {
+        "id": inbox_row.id,
+        "type": "agent_bot",
+        "name": inbox_row.name,
+        "description": "",
+        "account_id": inbox_row.account_id,
+        "inbox_id": inbox_row.id,
+        "outgoing_url": inbox_row.webhook_url or "",
     }
 
 
@@ -172,7 +242,10 @@ def conversation(rows: ConversationRows) -> dict:
         "timestamp": ts(conv.last_activity_at),
         "created_at": ts(conv.created_at),
         "updated_at": ts(conv.updated_at),
+        # Kiko has no SLA policies (Chatwoot's are an Enterprise feature).
         "sla_policy_id": None,
+        "applied_sla": None,
+        "sla_events": [],
         "contact_inbox": {"source_id": rows.source.source_id, "inbox_id": rows.source.inbox_id}
         if rows.source
         else None,
@@ -181,7 +254,7 @@ def conversation(rows: ConversationRows) -> dict:
             "channel": channel(rows.inbox.channel_type),
             "assignee": agent(rows.assignee) if rows.assignee else None,
             "assignee_type": "User" if rows.assignee else None,
-            "team": {"id": rows.team[0], "name": rows.team[1]} if rows.team else None,
+            "team": team(rows.team) if rows.team else None,
             "hmac_verified": False,
         },
         "messages": last,
@@ -189,14 +262,57 @@ def conversation(rows: ConversationRows) -> dict:
     }
 
 
+# What Kiko's change names are called among a conversation's attributes.
+_ATTRIBUTES = {"status": "status", "assignee": "assignee_id", "team": "team_id", "priority": "priority"}
+
+
+def changed_attributes(conv, changed: list[str]) -> list[dict]:
+    """Chatwoot's `changed_attributes` of a conversation update: each changed attribute with its
+    value now (Kiko's events do not carry the value before)."""
+    return [
+        {_ATTRIBUTES[name]: {"current_value": getattr(conv, _ATTRIBUTES[name])}}
+        for name in changed
+        if name in _ATTRIBUTES
+    ]
+
+
 def inbox(row: Inbox) -> dict:
+    """An inbox with every field of Chatwoot's; those of channels Kiko does not have (e-mail,
+    SMS, social pages) are empty, as Chatwoot leaves them for a web widget or API inbox."""
+    web = row.channel_type == ChannelType.WEB_WIDGET
     return {
-        "id": row.id,
-        "name": row.name,
-        "channel_type": channel(row.channel_type),
+        **inbox_brief(row),
         "greeting_message": row.greeting,
+        "greeting_enabled": bool(row.greeting),
         "widget_color": row.widget_color,
+        "website_token": row.public_token if web else "",
+        "website_url": row.allowed_domains[0] if web and row.allowed_domains else "",
+        "web_widget_script": embed_snippet(row.public_token) if web else "",
         "webhook_url": row.webhook_url,
+        "callback_webhook_url": row.webhook_url,
         "enable_auto_assignment": row.enable_auto_assignment,
+        "auto_assignment_config": {},
         "inbox_identifier": row.public_token,
-    }
+        "welcome_title": None,
+        "welcome_tagline": None,
+        "enable_email_collect": web,
+        "csat_survey_enabled": False,
+        "working_hours_enabled": False,
+        "working_hours": [],
+        "out_of_office_message": None,
+        "timezone": "UTC",
+        "allow_messages_after_resolved": True,
+        "lock_to_single_conversation": False,
+        "sender_name_type": "friendly",
+        "business_name": None,
+        "branded_email_layout": None,
+        "hmac_mandatory": False,
+        "selected_feature_flags": [],
+        "reply_time": "in_a_few_minutes",
+        "medium": "",
+        **dict.fromkeys(
+            ("page_id", "instagram_id", "business_id", "profile_id", "line_channel_id", "email", "bot_name",
+             "messaging_service_sid", "phone_number"),
+            None,
+        ),
+    }  # fmt: skip

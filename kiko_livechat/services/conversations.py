@@ -32,6 +32,7 @@ from kiko_livechat.realtime.outbox import emit
 from kiko_livechat.services import assignment, status_machine, unanswered
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.api_rows import unread_counts
 from kiko_livechat.services.errors import NotFound
 from kiko_livechat.services.messages import MessageView, clean_content, clean_echo_id, find_echo, messages_after, view
 from kiko_livechat.services.overview import visible_inbox_ids
@@ -173,58 +174,19 @@ def list_conversations(
     assignee = assignee if assignee in ASSIGNEE_FILTERS else "all"
     sort = sort if sort in SORTS else "last_activity"
     page = max(1, page if isinstance(page, int) else 1)
-    base = select(Conversation.id).where(
-        Conversation.account_id == actor.account_id, Conversation.inbox_id.in_(visible_inbox_ids(actor=actor))
-    )
-    if assignee == "mine":
-        base = base.where(Conversation.assignee_id == actor.user_id)
-    elif assignee == "unassigned":
-        base = base.where(Conversation.assignee_id.is_(None))
-    if valid_id(inbox_id):
-        base = base.where(Conversation.inbox_id == inbox_id)
-    if valid_id(team_id):
-        base = base.where(Conversation.team_id == team_id)
-    if isinstance(labels, list | tuple) and labels:
-        tagged = (
-            select(ConversationLabel.conversation_id)
-            .join(Label, Label.id == ConversationLabel.label_id)
-            .where(Label.account_id == actor.account_id, Label.title.in_([str(t).lower() for t in labels][:50]))
-        )
-        base = base.where(Conversation.id.in_(tagged))
-    if isinstance(q, str) and q.strip() and "\x00" not in q:
-        text = q.strip().lower()[:200]
-        matching = select(Contact.id).where(
-            Contact.account_id == actor.account_id,
-            sa.or_(func.lower(Contact.name).like(f"%{text}%"), func.lower(Contact.email).like(f"%{text}%")),
-        )
-        condition = Conversation.contact_id.in_(matching)
-        if text.isdigit() and len(text) < 10:
-            condition = sa.or_(condition, Conversation.display_id == int(text))
-        base = base.where(condition)
-    counts_query = (
-        select(Conversation.status, func.count()).where(Conversation.id.in_(base)).group_by(Conversation.status)
-    )
+    scope = _scope(actor, assignee=assignee, inbox_id=inbox_id, team_id=team_id, labels=labels, q=q)
+    counts_query = select(Conversation.status, func.count()).where(*scope).group_by(Conversation.status)
     counts = dict.fromkeys(STATUS_FILTERS[:-1], 0) | dict(session.exec(counts_query).all())
     counts["all"] = sum(counts.values())
-    if status != "all":
-        base = base.where(Conversation.status == status)
-    order = {
-        "last_activity": (Conversation.last_activity_at.desc(), Conversation.id.desc()),
-        "waiting": (Conversation.waiting_since.is_(None), Conversation.waiting_since.asc(), Conversation.id),
-        "created": (Conversation.created_at.desc(), Conversation.id.desc()),
-    }[sort]
-    rows = session.exec(
+    query = (
         select(Conversation, Contact.name, Inbox.name, Inbox.channel_type, User.name)
         .join(Contact, Contact.id == Conversation.contact_id)
         .join(Inbox, Inbox.id == Conversation.inbox_id)
         .outerjoin(User, User.id == Conversation.assignee_id)
-        .where(Conversation.id.in_(base))
-        .order_by(*order)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
+    )
+    rows = session.exec(_one_page(query, scope, status, sort, page)).all()
     previews = _previews(session, [conv.id for conv, *_ in rows])
-    unread = _unread(session, [conv for conv, *_ in rows])
+    unread = unread_counts(session, [conv.id for conv, *_ in rows])
     return ConversationPage(
         rows=tuple(
             ConversationRow(
@@ -248,6 +210,74 @@ def list_conversations(
     )
 
 
+def page_ids(
+    session: Session,
+    *,
+    actor: Actor,
+    status: object = "open",
+    assignee: object = "all",
+    inbox_id: object = None,
+    team_id: object = None,
+    page: int = 1,
+    labels: object = None,
+    q: object = None,
+) -> list[int]:
+    """The ids of one page of `list_conversations` (newest activity first), in one query: for
+    the API, which loads the rows it shows for the whole page at once (services/api_rows.py)."""
+    status = status if status in STATUS_FILTERS else "open"
+    assignee = assignee if assignee in ASSIGNEE_FILTERS else "all"
+    page = max(1, page if isinstance(page, int) else 1)
+    scope = _scope(actor, assignee=assignee, inbox_id=inbox_id, team_id=team_id, labels=labels, q=q)
+    return list(session.exec(_one_page(select(Conversation.id), scope, status, "last_activity", page)).all())
+
+
+def _one_page(query: sa.Select, scope: list, status: str, sort: str, page: int) -> sa.Select:
+    if status != "all":
+        scope = [*scope, Conversation.status == status]
+    order = {
+        "last_activity": (Conversation.last_activity_at.desc(), Conversation.id.desc()),
+        "waiting": (Conversation.waiting_since.is_(None), Conversation.waiting_since.asc(), Conversation.id),
+        "created": (Conversation.created_at.desc(), Conversation.id.desc()),
+    }[sort]
+    return query.where(*scope).order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+
+
+def _scope(actor: Actor, *, assignee="all", inbox_id=None, team_id=None, labels=None, q=None) -> list:
+    """The conditions that pick the actor's conversations with these filters. Plain conditions on
+    the conversations table (no "id IN (subquery)"), so a page is read along an index in order."""
+    scope = [Conversation.account_id == actor.account_id]
+    if actor.bot_inbox_id is not None:
+        scope.append(Conversation.inbox_id == actor.bot_inbox_id)
+    elif not actor.is_admin:  # an administrator sees every inbox of the account
+        scope.append(Conversation.inbox_id.in_(visible_inbox_ids(actor=actor)))
+    if assignee == "mine":
+        scope.append(Conversation.assignee_id == actor.user_id)
+    elif assignee == "unassigned":
+        scope.append(Conversation.assignee_id.is_(None))
+    if valid_id(inbox_id):
+        scope.append(Conversation.inbox_id == inbox_id)
+    if valid_id(team_id):
+        scope.append(Conversation.team_id == team_id)
+    if isinstance(labels, list | tuple) and labels:
+        tagged = (
+            select(ConversationLabel.conversation_id)
+            .join(Label, Label.id == ConversationLabel.label_id)
+            .where(Label.account_id == actor.account_id, Label.title.in_([str(t).lower() for t in labels][:50]))
+        )
+        scope.append(Conversation.id.in_(tagged))
+    if isinstance(q, str) and q.strip() and "\x00" not in q:
+        text = q.strip().lower()[:200]
+        matching = select(Contact.id).where(
+            Contact.account_id == actor.account_id,
+            sa.or_(func.lower(Contact.name).like(f"%{text}%"), func.lower(Contact.email).like(f"%{text}%")),
+        )
+        condition = Conversation.contact_id.in_(matching)
+        if text.isdigit() and len(text) < 10:
+            condition = sa.or_(condition, Conversation.display_id == int(text))
+        scope.append(condition)
+    return scope
+
+
 def held_by_bot(conversation: Conversation, channel_type: str) -> bool:
     """A bot's conversation that it has not handed to a human yet: pending in an API inbox and
     never handed off (an agent parking a widget conversation as pending is not the bot's)."""
@@ -263,20 +293,11 @@ def assignee_counts(
 ) -> dict[str, int]:
     """How many conversations of one status are mine, assigned, unassigned, all (Chatwoot's meta)."""
     status = status if status in STATUS_FILTERS else "open"
-    base = select(Conversation.assignee_id).where(
-        Conversation.account_id == actor.account_id, Conversation.inbox_id.in_(visible_inbox_ids(actor=actor))
-    )
+    scope = _scope(actor, inbox_id=inbox_id, team_id=team_id)
     if status != "all":
-        base = base.where(Conversation.status == status)
-    if valid_id(inbox_id):
-        base = base.where(Conversation.inbox_id == inbox_id)
-    if valid_id(team_id):
-        base = base.where(Conversation.team_id == team_id)
-    ids = base.with_only_columns(Conversation.id)
+        scope.append(Conversation.status == status)
     rows = session.exec(
-        select(Conversation.assignee_id, func.count())
-        .where(Conversation.id.in_(ids))
-        .group_by(Conversation.assignee_id)
+        select(Conversation.assignee_id, func.count()).where(*scope).group_by(Conversation.assignee_id)
     ).all()
     total = sum(n for _, n in rows)
     unassigned = sum(n for assignee, n in rows if assignee is None)
@@ -568,20 +589,3 @@ def _previews(session: Session, conversation_ids: list[int]) -> dict[int, Previe
         conversation_id: Preview(content[:PREVIEW_LENGTH], sender_type, agent_name or "")
         for conversation_id, content, sender_type, agent_name in rows
     }
-
-
-def _unread(session: Session, conversations: list[Conversation]) -> dict[int, int]:
-    """Visitor messages newer than the agents' last look, per conversation, in one query."""
-    if not conversations:
-        return {}
-    rows = session.exec(
-        select(Message.conversation_id, func.count())
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(
-            Message.conversation_id.in_([c.id for c in conversations]),
-            Message.message_type == MessageType.INCOMING,
-            sa.or_(Conversation.agent_last_seen_at.is_(None), Message.created_at > Conversation.agent_last_seen_at),
-        )
-        .group_by(Message.conversation_id)
-    ).all()
-    return dict(rows)

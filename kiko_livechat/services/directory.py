@@ -2,10 +2,10 @@
 
 from sqlmodel import Session, select
 
-from kiko_livechat.models import Inbox, Team
+from kiko_livechat.models import Inbox
 from kiko_livechat.services import api_rows
 from kiko_livechat.services.actor import Actor
-from kiko_livechat.services.api_rows import AgentRow
+from kiko_livechat.services.api_rows import AgentRow, TeamRow
 from kiko_livechat.services.overview import visible_inbox_ids
 
 
@@ -14,8 +14,9 @@ def agents(session: Session, *, actor: Actor) -> list[AgentRow]:
     return list(api_rows.agents(session, account_id=actor.account_id, active_only=True).values())
 
 
-def teams(session: Session, *, actor: Actor) -> list[Team]:
-    return list(session.exec(select(Team).where(Team.account_id == actor.account_id).order_by(Team.name)).all())
+def teams(session: Session, *, actor: Actor) -> list[TeamRow]:
+    """The account's teams, each saying whether the reader is a member (as Chatwoot lists them)."""
+    return api_rows.teams(session, account_id=actor.account_id, reader_id=actor.user_id)
 
 
 def inboxes(session: Session, *, actor: Actor) -> list[Inbox]:

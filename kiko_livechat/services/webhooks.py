@@ -133,7 +133,11 @@ def _payload(session: Session, event: events.ChatEvent, name: str) -> dict | Non
         return None
     rows = api_rows.conversation(session, event.conversation_id)
     base["inbox"] = {"id": rows.inbox.inbox_id, "name": rows.inbox.name}
-    conversation_json = chatwoot_json.conversation(rows)
+    # Chatwoot's push data names the channel at the top as well as in meta.
+    conversation_json = {**chatwoot_json.conversation(rows), "channel": chatwoot_json.channel(rows.inbox.channel_type)}
+    if name in ("conversation_status_changed", "conversation_updated"):
+        changed = chatwoot_json.changed_attributes(rows.conversation, event.detail.get("changed", []))
+        return {**base, **conversation_json, "changed_attributes": changed}
     if name != "message_created":
         return {**base, **conversation_json}
     message = session.get(Message, event.message_id)

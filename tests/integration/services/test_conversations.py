@@ -86,6 +86,11 @@ def test_filters_by_status_assignee_inbox_and_team(db, desk):
     foreign = factories.inbox(db, factories.account(db).id)
     assert conversations.list_conversations(db, actor=admin, inbox_id=foreign.id, status="all").total == 0
     assert conversations.assignee_counts(db, actor=admin, inbox_id=foreign.id, status="all")["all_count"] == 0
+    assert conversations.page_ids(db, actor=admin, inbox_id=foreign.id, status="all") == []
+    assert (
+        len(conversations.page_ids(db, actor=admin, status="all"))
+        == conversations.list_conversations(db, actor=admin, status="all").total
+    )
     assert conversations.assignee_counts(db, actor=ben, status="all") == {
         "mine_count": 1, "assigned_count": 1, "unassigned_count": 1, "all_count": 2,
     }  # fmt: skip
