@@ -218,7 +218,10 @@ def conversation(rows: ConversationRows) -> dict:
     conv = rows.conversation
     last = [message(rows.last_message, conv, rows.contact, rows.inbox)] if rows.last_message else []
     said = rows.last_said
-    non_activity = message(said, conv, rows.contact, rows.inbox) if said else None
+    if said is not None and said is rows.last_message:  # usually the same message: shaped once
+        non_activity = last[0]
+    else:
+        non_activity = message(said, conv, rows.contact, rows.inbox) if said else None
     return {
         "id": conv.display_id,
         "uuid": str(uuid.uuid5(_UUID_NAMESPACE, f"{conv.account_id}:{conv.display_id}")),
