@@ -85,6 +85,13 @@ class ConversationRows:
     unread: int
 
 
+def _read(session: Session, statement: sa.Select, params: dict | None = None) -> sa.CursorResult:
+    """Plain rows through the session's connection, past the ORM's result machinery (pending
+    changes are flushed first, as the ORM would)."""
+    session.flush()
+    return session.connection().execute(statement, params or {})
+
+
 def _agent(row, prefix: str, account_id: int, now: datetime) -> AgentRow | None:
     """The agent in `row`'s columns named `<prefix>id`, `<prefix>name`, ... (None: no agent)."""
     user_id = getattr(row, f"{prefix}id")
@@ -129,7 +136,7 @@ def agents(
     now = utcnow()
     return {
         row.id: _agent(row, "", account_id, now)
-        for row in session.execute(query, params).all()
+        for row in _read(session, query, params).all()
         if row.is_active or not active_only
     }
 
@@ -145,11 +152,12 @@ class MembershipRow:
 
 def memberships(session: Session, *, user_id: int) -> list[MembershipRow]:
     """The accounts a user belongs to (their profile lists them), in one query."""
-    rows = session.execute(
+    rows = _read(
+        session,
         sa.select(Account.id, Account.name, AccountUser.role, AccountUser.is_active, AccountUser.created_at)
         .join(AccountUser, AccountUser.account_id == Account.id)
         .where(AccountUser.user_id == user_id)
-        .order_by(Account.id)
+        .order_by(Account.id),
     ).all()
     return [MembershipRow(*row) for row in rows]
 
@@ -167,7 +175,7 @@ def contact_inboxes(session: Session, contact_ids: list[int]) -> dict[int, list[
     found: dict[int, list[tuple[ContactInboxView, InboxRow]]] = {}
     if not contact_ids:
         return found
-    for row in session.execute(_CONTACT_INBOXES, {"ids": list(contact_ids)}).all():
+    for row in _read(session, _CONTACT_INBOXES, {"ids": list(contact_ids)}).all():
         found.setdefault(row.contact_id, []).append(
             (ContactInboxView(row.inbox_id, row.source_id), InboxRow(row.inbox_id, row.name, row.channel_type))
         )
@@ -192,7 +200,7 @@ _CONVERSATIONS = (
         sa.exists()
         .where(TeamMember.team_id == Conversation.team_id, TeamMember.user_id == sa.bindparam("reader"))
         .label("team_member"),
-        *_agent_columns("assignee_"),
+        *_agent_columns("assignee_user_"),
     )
     .join(Contact, Contact.id == Conversation.contact_id)
     .join(Inbox, Inbox.id == Conversation.inbox_id)
@@ -221,12 +229,12 @@ def conversations(session: Session, conversation_ids: list[int], reader_id: int 
         return []
     ids = {"ids": list(conversation_ids)}
     now = utcnow()
-    main = session.execute(_CONVERSATIONS, {**ids, "reader": reader_id}).all()
+    main = _read(session, _CONVERSATIONS, {**ids, "reader": reader_id}).all()
     labels: dict[int, list[str]] = {}
-    for conversation_id, title in session.execute(_LABELS, ids).all():
+    for conversation_id, title in _read(session, _LABELS, ids).all():
         labels.setdefault(conversation_id, []).append(title)
     last = _last_messages(session, ids, now)
-    unread = dict(session.execute(_UNREAD, ids).all())
+    unread = dict(_read(session, _UNREAD, ids).all())
     by_id = {}
     for row in main:
         by_id[row.id] = ConversationRows(
@@ -234,7 +242,7 @@ def conversations(session: Session, conversation_ids: list[int], reader_id: int 
             contact=_contact(row),
             inbox=InboxRow(row.inbox_id, row.inbox_name, row.channel_type),
             source=ContactInboxView(row.source_inbox_id, row.source_id) if row.source_id is not None else None,
-            assignee=_agent(row, "assignee_", row.account_id, now),
+            assignee=_agent(row, "assignee_user_", row.account_id, now),
             team=TeamRow(
                 row.team_id, row.account_id, row.team_name, row.team_description, row.team_auto_assign, row.team_member
             )
@@ -269,7 +277,7 @@ def messages(session: Session, messages_: list[Message], account_id: int) -> lis
 
 def _with_senders(query: sa.Select) -> sa.Select:
     return (
-        query.add_columns(*_agent_columns("sender_"))
+        query.add_columns(*_agent_columns("sender_user_"))
         .outerjoin(User, (User.id == Message.sender_id) & (Message.sender_type == SenderType.AGENT))
         .outerjoin(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == Message.account_id))
     )
@@ -289,8 +297,8 @@ def messages_after(
     query = (_HISTORY if include_private else _PUBLIC_HISTORY).order_by(Message.id).limit(limit)
     params = {"conversation_id": conversation.id, "after_id": max(0, int(after_id))}
     return [
-        MessageRow(row, _agent(row, "sender_", conversation.account_id, now))
-        for row in session.execute(query, params).all()
+        MessageRow(row, _agent(row, "sender_user_", conversation.account_id, now))
+        for row in _read(session, query, params).all()
     ]
 
 
@@ -319,8 +327,8 @@ def _last_messages(session: Session, ids: dict, now: datetime) -> dict[tuple[int
     """Each conversation's newest public message (what Chatwoot lists as `messages`), keyed
     (id, True), and its newest one that is not an activity line, keyed (id, False): one query."""
     found: dict[tuple[int, bool], MessageRow] = {}
-    for row in session.execute(_LAST, ids).all():  # oldest first: each key ends with its newest
-        message = MessageRow(row, _agent(row, "sender_", row.account_id, now))
+    for row in _read(session, _LAST, ids).all():  # oldest first: each key ends with its newest
+        message = MessageRow(row, _agent(row, "sender_user_", row.account_id, now))
         found[(row.conversation_id, True)] = message
         if row.message_type != MessageType.ACTIVITY:
             found[(row.conversation_id, False)] = message
@@ -343,4 +351,4 @@ def unread_counts(session: Session, conversation_ids: list[int]) -> dict[int, in
     """Visitor messages newer than the agents' last look, per conversation, in one query."""
     if not conversation_ids:
         return {}
-    return dict(session.execute(_UNREAD, {"ids": list(conversation_ids)}).all())
+    return dict(_read(session, _UNREAD, {"ids": list(conversation_ids)}).all())
