@@ -9,14 +9,14 @@ and desktop notifications alike.
 - unanswered: nobody has answered a handed-over conversation within the inbox's time.
 Never for one's own doing; the page the agent is looking at is left out by the dashboard.
 
-Who is alerted is worked out once, before the transaction commits, and travels with the event
-(detail["alerts"]): the e-mail queue and every dashboard tab read the same answer.
+Who is alerted is worked out once, before the transaction commits (the first step of
+services/changes.py), and travels with the event (detail["alerts"]): the e-mail queue and every
+dashboard tab read the same answer.
 """
 
 import dataclasses
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlmodel import Session, or_, select
 
 from kiko_livechat.i18n.aliases import alias
@@ -48,8 +48,9 @@ _ROUTED = (events.MESSAGE_CREATED, events.CONVERSATION_CREATED, events.CONVERSAT
 
 
 def route_pending(session: Session) -> None:
-    """Name, on each event waiting for this session's commit, whom it alerts; each person once
-    per conversation and transaction (a handoff that also opens and assigns is one alert).
+    """Step 1 of services/changes.py: name, on each event waiting for this session's commit, whom
+    it alerts; each person once per conversation and transaction (a handoff that also opens and
+    assigns is one alert).
     Idempotent: events already routed keep their answer."""
     done = {
         (user_id, event.conversation_id) for event in outbox.pending(session) for user_id, _ in events.alerted(event)
@@ -67,11 +68,6 @@ def route_pending(session: Session) -> None:
         return dataclasses.replace(event, detail={**event.detail, "alerts": found})
 
     outbox.annotate(session, route)
-
-
-@sa.event.listens_for(Session, "before_commit")
-def _route(session: Session) -> None:
-    route_pending(session)
 
 
 def recipients(session: Session, event: events.ChatEvent, reads: "_Reads | None" = None) -> list[tuple[int, str]]:
@@ -114,7 +110,7 @@ def _new_for_humans(event: events.ChatEvent, conversation: Conversation) -> bool
         return False
     if event.kind == events.CONVERSATION_CREATED:
         return True
-    return event.kind == events.CONVERSATION_UPDATED and "handoff" in event.detail.get("changed", [])
+    return event.kind == events.CONVERSATION_UPDATED and events.HANDOFF in event.detail.get("changed", [])
 
 
 class _Reads:

@@ -10,6 +10,7 @@ from sqlmodel import Session, func, or_, select
 from kiko_livechat.models import Contact, ContactInbox, Inbox
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.outbox import emit
+from kiko_livechat.services import changes as change_step  # `changes` is a parameter below
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.overview import visible_inbox_ids
@@ -77,7 +78,7 @@ def create_contact(
     if inbox is not None:
         _require_free_source(session, inbox.id, source)
     contact, contact_inbox = _add(session, actor, fields, inbox, source)
-    session.commit()
+    change_step.commit(session)
     return view(contact), (ContactInboxView(inbox.id, source) if contact_inbox else None)
 
 
@@ -138,7 +139,7 @@ def update_contact(session: Session, *, actor: Actor, contact_id: object, change
         setattr(contact, key, value)
     session.add(contact)
     emit(session, _contact_event(events.CONTACT_UPDATED, contact, 0))
-    session.commit()
+    change_step.commit(session)
     return view(contact)
 
 

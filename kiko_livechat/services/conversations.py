@@ -29,7 +29,7 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.bus import get_bus
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import assignment, status_machine, unanswered
+from kiko_livechat.services import changes, handoff, status_machine
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.api_rows import unread_counts
@@ -146,8 +146,7 @@ def open_conversation(
     session.add(conversation)
     session.flush()
     if status == ConversationStatus.OPEN:
-        unanswered.expect_answer(conversation, inbox, now=now)
-        assignment.auto_assign(session, conversation, now=now)
+        handoff.reach_humans(session, conversation, inbox=inbox, now=now)
     emit(session, events.ChatEvent.about(events.CONVERSATION_CREATED, conversation))
     return conversation
 
@@ -317,7 +316,7 @@ def set_priority(session: Session, *, actor: Actor, conversation_id: object, pri
     conversation.updated_at = utcnow()
     session.add(conversation)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
-    session.commit()
+    changes.commit(session)
 
 
 def get_conversation(session: Session, *, actor: Actor, display_id: object) -> ConversationDetail:
@@ -404,7 +403,7 @@ def send_reply(
         session,
         events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id, private=bool(private)),
     )
-    session.commit()
+    changes.commit(session)
     return view(message, agent_name)
 
 
@@ -426,10 +425,10 @@ def set_status(
         conversation.waiting_since = None
     record_activity(session, conversation, activity, actor=actor_name(session, actor))
     if before == ConversationStatus.PENDING and conversation.status == ConversationStatus.OPEN:
-        assignment.hand_off(session, conversation, now=now)
+        handoff.hand_off(session, conversation, now=now)
     session.add(conversation)
     emit(session, events.status_changed(conversation, by=None if actor.is_bot else actor.user_id))
-    session.commit()
+    changes.commit(session)
 
 
 def assign(
@@ -472,7 +471,7 @@ def assign(
     conversation.updated_at = now
     session.add(conversation)
     emit(session, events.changed(conversation, *what, by=None if actor.is_bot else actor.user_id))
-    session.commit()
+    changes.commit(session)
 
 
 def wake_snoozed(session: Session, *, now: datetime | None = None, limit: int = 100) -> int:
@@ -495,7 +494,7 @@ def wake_snoozed(session: Session, *, now: datetime | None = None, limit: int = 
             record_activity(session, conversation, activity)
             session.add(conversation)
             emit(session, events.status_changed(conversation))
-    session.commit()
+    changes.commit(session)
     return len(due)
 
 
@@ -505,7 +504,7 @@ def mark_read(session: Session, *, actor: Actor, conversation_id: object, now: d
     conversation.agent_last_seen_at = now or utcnow()
     session.add(conversation)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
-    session.commit()
+    changes.commit(session)
 
 
 def agent_typing(session: Session, *, actor: Actor, conversation_id: object, on: bool) -> None:

@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kiko_livechat.models import (
@@ -29,7 +28,7 @@ from kiko_livechat.models import (
     WebhookDelivery,
 )
 from kiko_livechat.models.base import utcnow
-from kiko_livechat.realtime import events, outbox
+from kiko_livechat.realtime import events
 from kiko_livechat.services import api_rows, chatwoot_json, work_queue
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.contacts import view as contact_view
@@ -75,14 +74,14 @@ def sign(secret: str, timestamp: int, body: str) -> str:
     return f"sha256={digest}"
 
 
-@sa.event.listens_for(Session, "before_commit")
-def _enqueue(session: Session) -> None:
-    """Turn the events of this transaction into deliveries, inside the same transaction."""
-    for event in outbox.pending(session):
-        _enqueue_event(session, event)
+def queue(session: Session, fresh: list[events.ChatEvent], now: datetime) -> None:
+    """Step 3 of services/changes.py: turn the events of this transaction into deliveries, inside
+    the same transaction."""
+    for event in fresh:
+        _enqueue_event(session, event, now)
 
 
-def _enqueue_event(session: Session, event: events.ChatEvent) -> None:
+def _enqueue_event(session: Session, event: events.ChatEvent, now: datetime) -> None:
     name = _event_name(event)
     if name is None:
         return
@@ -93,7 +92,6 @@ def _enqueue_event(session: Session, event: events.ChatEvent) -> None:
     if payload is None:  # private note, or a record deleted meanwhile
         return
     body = json.dumps(payload, ensure_ascii=False)
-    now = utcnow()
     for url, inbox_id, webhook_id in targets:
         session.add(
             WebhookDelivery(
@@ -112,7 +110,7 @@ def _enqueue_event(session: Session, event: events.ChatEvent) -> None:
 def _event_name(event: events.ChatEvent) -> str | None:
     if event.kind == events.CONVERSATION_UPDATED:
         what = event.detail.get("changed", [])
-        if what == ["handoff"]:  # told to the bot by the status change of the same transaction
+        if what == [events.HANDOFF]:  # told to the bot by the status change of the same transaction
             return None
         return "conversation_status_changed" if "status" in what else "conversation_updated"
     return {
