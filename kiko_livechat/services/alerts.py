@@ -55,7 +55,7 @@ def route_pending(session: Session) -> None:
     done = {
         (user_id, event.conversation_id) for event in outbox.pending(session) for user_id, _ in events.alerted(event)
     }
-    reads = _Reads(session)
+    reads = _Reads(session, outbox.pending(session))
 
     def route(event: events.ChatEvent) -> events.ChatEvent:
         if event.kind not in _ROUTED or "alerts" in event.detail:
@@ -82,10 +82,8 @@ def recipients(session: Session, event: events.ChatEvent, reads: "_Reads | None"
     by = event.detail.get("by")
     found: dict[int, str] = {}
     if event.kind == events.MESSAGE_CREATED:
-        if conversation.assignee_id:
-            message = session.get(Message, event.message_id)
-            if message is not None and message.message_type == MessageType.INCOMING:
-                found[conversation.assignee_id] = MESSAGE
+        if conversation.assignee_id and reads.message_type(event.message_id) == MessageType.INCOMING:
+            found[conversation.assignee_id] = MESSAGE
     elif _new_for_humans(event, conversation):
         for user_id in reads.inbox_agents(conversation.inbox_id):
             found.setdefault(user_id, HANDOFF)
@@ -117,17 +115,39 @@ class _Reads:
     """Lookups shared by the events of one transaction: a handoff emits several about the same
     conversation, and each would otherwise read the inbox's agents again."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, pending: list[events.ChatEvent] = ()) -> None:
         self.session = session
+        self.pending = pending
         self._inbox_agents: dict[int, list[int]] = {}
         self._team_members: dict[int, list[int]] = {}
         self._active: dict[tuple[int, int], bool] = {}
+        self._message_types: dict[int, str] = {}
 
     def inbox_agents(self, inbox_id: int) -> list[int]:
+        """The inbox's agents (and, in the same query, whether each is an active member)."""
         if inbox_id not in self._inbox_agents:
-            query = select(InboxMember.user_id).where(InboxMember.inbox_id == inbox_id)
-            self._inbox_agents[inbox_id] = list(self.session.exec(query).all())
+            query = (
+                select(InboxMember.user_id, InboxMember.account_id, AccountUser.is_active)
+                .outerjoin(
+                    AccountUser,
+                    (AccountUser.user_id == InboxMember.user_id) & (AccountUser.account_id == InboxMember.account_id),
+                )
+                .where(InboxMember.inbox_id == inbox_id)
+            )
+            rows = self.session.exec(query).all()
+            self._inbox_agents[inbox_id] = [user_id for user_id, _, _ in rows]
+            self._active.update({(account_id, user_id): bool(active) for user_id, account_id, active in rows})
         return self._inbox_agents[inbox_id]
+
+    def message_type(self, message_id: int | None) -> str | None:
+        """The message's type (those of all the transaction's new messages, read in one query)."""
+        if message_id not in self._message_types:
+            ids = {e.message_id for e in self.pending if e.kind == events.MESSAGE_CREATED and e.message_id}
+            ids = list(ids | {message_id} - set(self._message_types) - {None})
+            query = select(Message.id, Message.message_type).where(Message.id.in_(ids))
+            self._message_types.update(dict(self.session.exec(query).all()) if ids else {})
+            self._message_types.update({i: None for i in ids if i not in self._message_types})
+        return self._message_types.get(message_id)
 
     def team_members(self, team_id: int) -> list[int]:
         if team_id not in self._team_members:

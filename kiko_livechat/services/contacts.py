@@ -82,9 +82,23 @@ def create_contact(
     return view(contact), (ContactInboxView(inbox.id, source) if contact_inbox else None)
 
 
+@dataclass(frozen=True)
+class Identity:
+    """A contact's identity in an inbox, with its rows (held, so they are not read again)."""
+
+    inbox: Inbox
+    contact: Contact
+    contact_inbox: ContactInbox
+
+
 def identity_in_inbox(session: Session, *, actor: Actor, inbox_id: object, details: object) -> ContactInbox:
     """The contact a bot names by `source_id` in its inbox: found, or created with the other
     details (name, email, phone_number, identifier, custom_attributes). Caller commits."""
+    return identity(session, actor=actor, inbox_id=inbox_id, details=details).contact_inbox
+
+
+def identity(session: Session, *, actor: Actor, inbox_id: object, details: object) -> Identity:
+    """`identity_in_inbox` with the inbox and contact rows it read or made. Caller commits."""
     if not isinstance(details, dict):
         raise ValidationFailed("error.invalid_choice", field="contact")
     unknown = set(details) - {"name", "email", "phone_number", "identifier", "custom_attributes", "source_id"}
@@ -95,15 +109,17 @@ def identity_in_inbox(session: Session, *, actor: Actor, inbox_id: object, detai
     inbox = _visible_inbox(session, actor, inbox_id)
     source = _clean_source_id(details.get("source_id"))
     existing = session.exec(
-        select(ContactInbox).where(ContactInbox.inbox_id == inbox.id, ContactInbox.source_id == source)
+        select(ContactInbox, Contact)
+        .join(Contact, Contact.id == ContactInbox.contact_id)
+        .where(ContactInbox.inbox_id == inbox.id, ContactInbox.source_id == source)
     ).first()
     if existing is not None:
-        return existing
+        return Identity(inbox, existing[1], existing[0])
     fields = _clean_fields(
         details.get("name", ""), details.get("email"), details.get("phone_number"), details.get("identifier"),
         details.get("custom_attributes"),
     )  # fmt: skip
-    return _add(session, actor, fields, inbox, source)[1]
+    return Identity(inbox, *_add(session, actor, fields, inbox, source))
 
 
 def _add(session: Session, actor: Actor, fields: dict, inbox: Inbox | None, source: str | None):

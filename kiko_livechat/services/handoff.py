@@ -75,16 +75,18 @@ def do_hand_off(
     why = reason.strip() if isinstance(reason, str) else None
     if why is None or len(why) > REASON_MAX:
         raise ValidationFailed("error.too_long", field="reason", max=REASON_MAX)
-    contact_inbox = contacts.identity_in_inbox(session, actor=actor, inbox_id=inbox_id, details=contact)
+    # The rows are held here: the session keeps no unchanged row alive, and each would be read again.
+    who = contacts.identity(session, actor=actor, inbox_id=inbox_id, details=contact)
     entitlement.require_receiving(session.get(Account, actor.account_id), now)
-    inbox = session.get(Inbox, contact_inbox.inbox_id)
     conversation = conversations.open_conversation(
-        session, inbox=inbox, contact_inbox=contact_inbox, now=now, status=ConversationStatus.PENDING
+        session, inbox=who.inbox, contact_inbox=who.contact_inbox, now=now, status=ConversationStatus.PENDING
     )
-    _insert_transcript(session, actor, conversation, lines, why, now)
-    status_machine.change_status(conversation, ConversationStatus.OPEN, now=now)
-    hand_off(session, conversation, inbox=inbox, now=now)
-    emit(session, events.status_changed(conversation))
+    # Nothing below reads what it writes: the conversation's row is written once, at the commit.
+    with session.no_autoflush:
+        _insert_transcript(session, actor, conversation, who.contact, lines, why, now)
+        status_machine.change_status(conversation, ConversationStatus.OPEN, now=now)
+        hand_off(session, conversation, inbox=who.inbox, now=now)
+        emit(session, events.status_changed(conversation))
     changes.commit(session)
     return conversation
 
@@ -126,6 +128,7 @@ def _insert_transcript(
     session: Session,
     actor: Actor,
     conversation: Conversation,
+    contact: Contact,
     lines: list[tuple[MessageType, str]],
     why: str,
     now: datetime,
@@ -150,7 +153,6 @@ def _insert_transcript(
     # What posting the lines one by one would have changed (api_chat.create_message).
     if any(kind == MessageType.INCOMING for kind, _ in lines):
         conversation.waiting_since = conversation.waiting_since or now
-        contact = session.get(Contact, conversation.contact_id)
         contact.last_activity_at = now
         session.add(contact)
     if not actor.is_bot and any(kind == MessageType.OUTGOING for kind, _ in lines):

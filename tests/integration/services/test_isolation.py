@@ -71,6 +71,7 @@ ID_TAKING = {
     "api_access.replace_token": "no actor; its callers pass the owner they already checked",
     "handoff.do_hand_off": "test_api_chat.test_foreign_ids_are_not_found",
     "contacts.identity_in_inbox": "test_api_chat.test_foreign_ids_are_not_found (through handoff.do_hand_off)",
+    "contacts.identity": "test_api_chat.test_foreign_ids_are_not_found (through handoff.do_hand_off)",
     "api_chat.create_conversation": "test_api_chat.test_foreign_ids_are_not_found",
     "api_chat.create_message": "test_api_chat.test_foreign_ids_are_not_found (display ids of other accounts)",
     "conversations.assignee_counts": "test_conversations.test_filters_... (a foreign inbox counts nothing)",
