@@ -66,8 +66,9 @@ async def _one_call(client: httpx.AsyncClient, inbox_id: int, n: int) -> None:
 STYLES = {"chatwoot": ("chatwoot-style (8 requests)", _chatwoot_style), "one-call": ("one call /handoffs", _one_call)}
 
 
-async def _run(app: dict, style, handoffs: int, concurrency: int) -> tuple[float, list[float], float]:
-    """handoffs/s, seconds per handoff, and the server's CPU seconds over the run."""
+async def _run(app: dict, style, handoffs: int, concurrency: int) -> tuple[float, list[float], float, float]:
+    """handoffs/s, seconds per handoff, the server's CPU seconds over the run, and the bench
+    client's own (it shares the machine)."""
     demo = app["demo"]
     base = f"{app['base']}/api/v1/accounts/{demo['account_id']}"
     headers = {"api_access_token": demo["api_token"]}
@@ -83,12 +84,28 @@ async def _run(app: dict, style, handoffs: int, concurrency: int) -> tuple[float
                 samples.append(time.perf_counter() - start)
 
         await style(client, demo["api_inbox_id"], -1)  # warm: every worker's first request pays imports
-        cpu_before = _cpu_seconds(app["pid"])
+        cpu_before, client_before = _cpu_seconds(app["pid"]), time.process_time()
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-        cpu = _cpu_seconds(app["pid"]) - cpu_before
-    return handoffs / elapsed, samples, cpu
+        cpu, client = _cpu_seconds(app["pid"]) - cpu_before, time.process_time() - client_before
+    return handoffs / elapsed, samples, cpu, client
+
+
+async def _stack_floor(app: dict, requests: int = 1000, concurrency: int = 8) -> float:
+    """The server's CPU per request for GET /api/health (one SELECT): what any API request costs
+    in HTTP, ASGI and the thread hop before it does anything. Milliseconds."""
+    queue = iter(range(requests))
+    async with httpx.AsyncClient(base_url=app["base"], timeout=30) as client:
+        await client.get("/api/health")
+
+        async def worker():
+            for _ in queue:
+                (await client.get("/api/health")).raise_for_status()
+
+        before = _cpu_seconds(app["pid"])
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return (_cpu_seconds(app["pid"]) - before) / requests * 1000
 
 
 # --- the floor: the same rows, bare SQL through the driver ---------------------------------
@@ -205,10 +222,12 @@ def main() -> None:
         try:
             with running_app(workdir, url, env) as app:
                 demo = app["demo"]
+                stack = asyncio.run(_stack_floor(app))
+                print(f"{label}: server CPU per bare request (GET /api/health) {stack:.2f} ms", flush=True)
                 for run in range(1, args.runs + 1):
                     for style in styles:
                         name, fn = STYLES[style]
-                        rate, samples, cpu = asyncio.run(_run(app, fn, args.handoffs, args.concurrency))
+                        rate, samples, cpu, client = asyncio.run(_run(app, fn, args.handoffs, args.concurrency))
                         elapsed = args.handoffs / rate
                         floor_rate, floor_samples = _floor(
                             url, demo["account_id"], demo["api_inbox_id"], args.handoffs, args.concurrency
@@ -217,13 +236,16 @@ def main() -> None:
                             "setup": label, "style": name, "run": run, "handoffs_per_s": round(rate, 1),
                             "latency": percentiles(samples), "cpu_ms_per_handoff": round(cpu / args.handoffs * 1000, 2),
                             "core_share": round(cpu / elapsed * 100), "floor_per_s": round(floor_rate, 1),
+                            "client_cpu_ms_per_handoff": round(client / args.handoffs * 1000, 2),
+                            "stack_floor_ms_per_request": round(stack, 2),
                             "floor_latency": percentiles(floor_samples),
                         }  # fmt: skip
                         results.append(line)
                         print(
                             f"{label:<30} {name:<28} run {run}: {rate:7.1f} handoffs/s  per handoff "
                             f"{line['latency']}  server CPU {line['cpu_ms_per_handoff']:.2f} ms/handoff "
-                            f"({line['core_share']} % of a core)  | floor (bare SQL, same rows) "
+                            f"({line['core_share']} % of a core), client {line['client_cpu_ms_per_handoff']:.2f} ms"
+                            f"  | floor (bare SQL, same rows) "
                             f"{floor_rate:7.1f} handoffs/s, {line['floor_latency']}",
                             flush=True,
                         )

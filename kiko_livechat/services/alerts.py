@@ -17,6 +17,7 @@ dashboard tab read the same answer.
 import dataclasses
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, or_, select
 
 from kiko_livechat.i18n.aliases import alias
@@ -111,6 +112,15 @@ def _new_for_humans(event: events.ChatEvent, conversation: Conversation) -> bool
     return event.kind == events.CONVERSATION_UPDATED and events.HANDOFF in event.detail.get("changed", [])
 
 
+_INBOX_AGENTS = (
+    select(InboxMember.user_id, InboxMember.account_id, AccountUser.is_active)
+    .outerjoin(
+        AccountUser, (AccountUser.user_id == InboxMember.user_id) & (AccountUser.account_id == InboxMember.account_id)
+    )
+    .where(InboxMember.inbox_id == sa.bindparam("inbox_id"))
+)
+
+
 class _Reads:
     """Lookups shared by the events of one transaction: a handoff emits several about the same
     conversation, and each would otherwise read the inbox's agents again."""
@@ -126,15 +136,7 @@ class _Reads:
     def inbox_agents(self, inbox_id: int) -> list[int]:
         """The inbox's agents (and, in the same query, whether each is an active member)."""
         if inbox_id not in self._inbox_agents:
-            query = (
-                select(InboxMember.user_id, InboxMember.account_id, AccountUser.is_active)
-                .outerjoin(
-                    AccountUser,
-                    (AccountUser.user_id == InboxMember.user_id) & (AccountUser.account_id == InboxMember.account_id),
-                )
-                .where(InboxMember.inbox_id == inbox_id)
-            )
-            rows = self.session.exec(query).all()
+            rows = self.session.exec(_INBOX_AGENTS, params={"inbox_id": inbox_id}).all()
             self._inbox_agents[inbox_id] = [user_id for user_id, _, _ in rows]
             self._active.update({(account_id, user_id): bool(active) for user_id, account_id, active in rows})
         return self._inbox_agents[inbox_id]

@@ -5,6 +5,7 @@ Either one acts only inside its own account; a bot token reaches only its own in
 
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kiko_livechat.models import AccountUser, ApiAccessToken, ChannelType, Inbox, User
@@ -18,17 +19,20 @@ _TOUCH_INTERVAL = timedelta(minutes=5)
 _TOKEN_MAX = 200
 
 
+_TOKEN = (
+    select(ApiAccessToken, Inbox)
+    .outerjoin(Inbox, (ApiAccessToken.owner_type == "inbox") & (Inbox.id == ApiAccessToken.owner_id))
+    .where(ApiAccessToken.token_hash == sa.bindparam("token_hash"), ApiAccessToken.revoked_at.is_(None))
+)
+
+
 def resolve_api_token(session: Session, *, token: object, now: datetime | None = None) -> Actor:
     """The actor behind an `api_access_token`, or AuthFailed."""
     now = now or utcnow()
     if not isinstance(token, str) or not token or len(token) > _TOKEN_MAX:
         raise AuthFailed("api.unauthorized")
     # A bot's inbox comes with its token, in the same query (the API's most frequent caller).
-    found = session.exec(
-        select(ApiAccessToken, Inbox)
-        .outerjoin(Inbox, (ApiAccessToken.owner_type == "inbox") & (Inbox.id == ApiAccessToken.owner_id))
-        .where(ApiAccessToken.token_hash == hash_token(token), ApiAccessToken.revoked_at.is_(None))
-    ).first()
+    found = session.exec(_TOKEN, params={"token_hash": hash_token(token)}).first()
     if found is None:
         raise AuthFailed("api.unauthorized")
     row, inbox = found

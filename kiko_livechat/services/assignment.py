@@ -5,6 +5,7 @@ business (services/handoff.py)."""
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from kiko_livechat.models import (
@@ -23,6 +24,16 @@ from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.presence import effective_availability
 
 UNFINISHED = (ConversationStatus.OPEN, ConversationStatus.PENDING, ConversationStatus.SNOOZED)
+# The active agents of an inbox (of a team), built once: a handoff asks for them every time.
+_CANDIDATES = (
+    select(User.id, User.name, User.availability, User.last_seen_at)
+    .join(InboxMember, (InboxMember.user_id == User.id) & (InboxMember.inbox_id == sa.bindparam("inbox_id")))
+    .join(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == sa.bindparam("account_id")))
+    .where(AccountUser.is_active, User.is_active)
+)
+_TEAM_CANDIDATES = _CANDIDATES.join(
+    TeamMember, (TeamMember.user_id == User.id) & (TeamMember.team_id == sa.bindparam("team_id"))
+)
 
 
 def auto_assign(
@@ -34,15 +45,8 @@ def auto_assign(
     team = session.get(Team, conversation.team_id) if conversation.team_id else None
     if not (team.allow_auto_assign if team else inbox.enable_auto_assignment):
         return None
-    candidates = (
-        select(User.id, User.name, User.availability, User.last_seen_at)
-        .join(InboxMember, (InboxMember.user_id == User.id) & (InboxMember.inbox_id == inbox.id))
-        .join(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == inbox.account_id))
-        .where(AccountUser.is_active, User.is_active)
-    )
-    if team is not None:
-        candidates = candidates.join(TeamMember, (TeamMember.user_id == User.id) & (TeamMember.team_id == team.id))
-    people = session.exec(candidates).all()
+    params = {"inbox_id": inbox.id, "account_id": inbox.account_id, "team_id": team.id if team else 0}
+    people = session.exec(_TEAM_CANDIDATES if team else _CANDIDATES, params=params).all()
     if conversation.assignee_id in {p[0] for p in people}:
         return None
     online = [

@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, func, or_, select
 
 from kiko_livechat.models import Contact, ContactInbox, Inbox
@@ -108,11 +109,7 @@ def identity(session: Session, *, actor: Actor, inbox_id: object, details: objec
         )
     inbox = _visible_inbox(session, actor, inbox_id)
     source = _clean_source_id(details.get("source_id"))
-    existing = session.exec(
-        select(ContactInbox, Contact)
-        .join(Contact, Contact.id == ContactInbox.contact_id)
-        .where(ContactInbox.inbox_id == inbox.id, ContactInbox.source_id == source)
-    ).first()
+    existing = session.exec(_IDENTITY, params={"inbox_id": inbox.id, "source_id": source}).first()
     if existing is not None:
         return Identity(inbox, existing[1], existing[0])
     fields = _clean_fields(
@@ -220,12 +217,29 @@ def _contact_event(kind: str, contact: Contact, inbox_id: int) -> events.ChatEve
     )
 
 
+# A bot reaches only its own inbox (overview.visible_inbox_ids): its lookup, built once.
+_BOT_INBOX = select(Inbox).where(
+    Inbox.id == sa.bindparam("inbox_id"),
+    Inbox.id == sa.bindparam("bot_inbox_id"),
+    Inbox.account_id == sa.bindparam("account_id"),
+)
+_IDENTITY = (
+    select(ContactInbox, Contact)
+    .join(Contact, Contact.id == ContactInbox.contact_id)
+    .where(ContactInbox.inbox_id == sa.bindparam("inbox_id"), ContactInbox.source_id == sa.bindparam("source_id"))
+)
+
+
 def _visible_inbox(session: Session, actor: Actor, inbox_id: object) -> Inbox:
     if not valid_id(inbox_id):
         raise NotFound(field="inbox_id")
-    inbox = session.exec(
-        select(Inbox).where(Inbox.id == inbox_id, Inbox.id.in_(visible_inbox_ids(actor=actor)))
-    ).first()
+    if actor.bot_inbox_id is not None:
+        params = {"inbox_id": inbox_id, "bot_inbox_id": actor.bot_inbox_id, "account_id": actor.account_id}
+        inbox = session.exec(_BOT_INBOX, params=params).first()
+    else:
+        inbox = session.exec(
+            select(Inbox).where(Inbox.id == inbox_id, Inbox.id.in_(visible_inbox_ids(actor=actor)))
+        ).first()
     if inbox is None:
         raise NotFound(field="inbox_id")
     return inbox

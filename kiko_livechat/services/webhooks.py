@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kiko_livechat.models import (
@@ -82,6 +83,9 @@ def queue(session: Session, fresh: list[events.ChatEvent], now: datetime) -> Non
         _enqueue_event(session, event, now, reads)
 
 
+_HOOKS = select(Webhook).where(Webhook.account_id == sa.bindparam("account_id"))
+
+
 class _Reads:
     """Lookups the events of one transaction share (a handoff emits a dozen): the account's
     webhooks, the inboxes, and who wrote each new message, each read once."""
@@ -95,8 +99,7 @@ class _Reads:
 
     def hooks(self, account_id: int) -> list[Webhook]:
         if account_id not in self._hooks:
-            query = select(Webhook).where(Webhook.account_id == account_id)
-            self._hooks[account_id] = list(self.session.exec(query).all())
+            self._hooks[account_id] = list(self.session.exec(_HOOKS, params={"account_id": account_id}).all())
         return self._hooks[account_id]
 
     def inbox(self, inbox_id: int) -> Inbox | None:
