@@ -129,7 +129,7 @@ _MESSAGES = (
 )
 
 
-def _floor_handoff(connection, p: str, account_id: int, inbox_id: int, n: int) -> None:
+def _floor_handoff(connection, counter, p: str, account_id: int, inbox_id: int, n: int) -> None:
     sql = {name: text.format(p=p) for name, text in _FLOOR_SQL.items()}
     now = datetime.now(UTC).replace(tzinfo=None) if p == "?" else datetime.now(UTC)
     cursor = connection.cursor()
@@ -137,7 +137,8 @@ def _floor_handoff(connection, p: str, account_id: int, inbox_id: int, n: int) -
     source = f"floor-{n}-{time.monotonic_ns()}"
     identity = (account_id, contact_id, inbox_id, source, now)
     contact_inbox_id = cursor.execute(sql["contact_inbox"], identity).fetchone()[0]
-    number = cursor.execute(sql["number"], (account_id,)).fetchone()[0]
+    # As services/numbering.py: on PostgreSQL the number is taken in a transaction of its own.
+    number = (counter or connection).execute(sql["number"], (account_id,)).fetchone()[0]
     conversation_id = cursor.execute(
         sql["conversation"], (account_id, number, "a1", inbox_id, contact_id, contact_inbox_id, now, now, now, now, now)
     ).fetchone()[0]
@@ -155,7 +156,7 @@ def _floor_handoff(connection, p: str, account_id: int, inbox_id: int, n: int) -
 def _floor(db_url: str, account_id: int, inbox_id: int, handoffs: int, concurrency: int) -> tuple[float, list[float]]:
     """The same rows a handoff writes, as bare SQL: handoffs/s and seconds per handoff."""
     samples: list[float] = []
-    counter = iter(range(handoffs))
+    numbers = iter(range(handoffs))
     lock = threading.Lock()
 
     def connect():
@@ -163,22 +164,25 @@ def _floor(db_url: str, account_id: int, inbox_id: int, handoffs: int, concurren
             connection = sqlite3.connect(db_url.removeprefix("sqlite:///"), timeout=30, check_same_thread=False)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA foreign_keys=ON")
-            return connection, "?"
-        return psycopg.connect(db_url.replace("postgresql+psycopg://", "postgresql://")), "%s"
+            return connection, None, "?"
+        url = db_url.replace("postgresql+psycopg://", "postgresql://")
+        return psycopg.connect(url), psycopg.connect(url, autocommit=True), "%s"
 
     def worker():
-        connection, p = connect()
+        connection, counter, p = connect()
         try:
             while True:
                 with lock:
-                    n = next(counter, None)
+                    n = next(numbers, None)
                 if n is None:
                     return
                 start = time.perf_counter()
-                _floor_handoff(connection, p, account_id, inbox_id, n)
+                _floor_handoff(connection, counter, p, account_id, inbox_id, n)
                 samples.append(time.perf_counter() - start)
         finally:
             connection.close()
+            if counter is not None:
+                counter.close()
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     started = time.perf_counter()

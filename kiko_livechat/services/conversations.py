@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select, update
+from sqlmodel import Session, func, select
 
 from kiko_livechat.models import (
-    Account,
     AccountUser,
     ChannelType,
     Contact,
@@ -29,7 +28,7 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.bus import get_bus
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import changes, handoff, status_machine
+from kiko_livechat.services import changes, handoff, numbering, status_machine
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.api_rows import unread_counts
@@ -112,17 +111,6 @@ class ConversationDetail:
     contact_last_seen_at: datetime | None = None
 
 
-# The account's next conversation number. Nobody reads the counter from a loaded Account, so
-# the session is not asked to update one (its evaluation cost more than the statement).
-_NEXT_NUMBER = (
-    update(Account)
-    .where(Account.id == sa.bindparam("account_id"))
-    .values(conversation_seq=Account.conversation_seq + 1)
-    .returning(Account.conversation_seq)
-    .execution_options(synchronize_session=False)
-)
-
-
 def open_conversation(
     session: Session,
     *,
@@ -133,10 +121,10 @@ def open_conversation(
 ) -> Conversation:
     """A new conversation with the account's next number and its contact's alias (caller commits).
 
-    The number comes from an atomic increment on the account row, so two conversations
-    starting at the same moment never share one.
+    The number comes from an atomic increment on the account row (services/numbering.py), so
+    two conversations starting at the same moment never share one.
     """
-    display_id = session.exec(_NEXT_NUMBER, params={"account_id": inbox.account_id}).scalar_one()
+    display_id = numbering.next_conversation_number(session, inbox.account_id)
     conversation = Conversation(
         account_id=inbox.account_id,
         display_id=display_id,
