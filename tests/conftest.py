@@ -8,9 +8,20 @@ os.environ.setdefault("KIKO_PASSWORD_MEMORY_KIB", "1024")
 os.environ.setdefault("KIKO_PASSWORD_TIME_COST", "1")
 
 import pytest  # noqa: E402
-from sqlmodel import Session
+from sqlmodel import Session  # noqa: E402
 
-from tests import databases
+from kiko_livechat.services import changes  # noqa: E402
+from tests import databases  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def every_commit_prepares_its_events(request):
+    """Fail a test in which some code committed events without services/changes.py's step (its
+    guard saved their side effects and logged an error): that code path must call it."""
+    before = changes.forgotten[0]
+    yield
+    if changes.forgotten[0] != before and request.node.get_closest_marker("skips_change_step") is None:
+        pytest.fail(f"{changes.FORGOTTEN}: a commit path skipped changes.commit (see the error log)")
 
 
 @pytest.fixture(scope="session")

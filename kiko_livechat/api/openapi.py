@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from kiko_livechat.services.api_chat import REASON_MAX, TRANSCRIPT_MAX
+from kiko_livechat.services.handoff import REASON_MAX, TRANSCRIPT_MAX
 from kiko_livechat.services.messages import CONTENT_MAX
 from kiko_livechat.services.webhooks import EVENTS as WEBHOOK_EVENTS
 

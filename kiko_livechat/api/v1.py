@@ -239,8 +239,10 @@ def create_message(request, actor, body):
 @endpoint
 def handoff(request, actor, body):
     """Kiko's one-call handoff: contact + transcript + reason, then the conversation is open."""
+    from kiko_livechat.services.handoff import do_hand_off  # the route's own name is `handoff`
+
     data = required(fields(body, {"inbox_id", "contact", "transcript", "reason"}), "inbox_id", "contact")
-    conv = api_chat.hand_over(request.state.db, actor=actor, **data)
+    conv = do_hand_off(request.state.db, actor=actor, **data)
     return 201, _shown(request, conv, actor)
 
 

@@ -10,6 +10,8 @@ CONVERSATION_UPDATED = "conversation_updated"
 TYPING = "typing"
 CONTACT_CREATED = "contact_created"
 CONTACT_UPDATED = "contact_updated"
+# The `changed` field of a conversation update for a handoff (services/handoff.py).
+HANDOFF = "handoff"
 # An agent chose another availability: whether anybody is online in an inbox now. About no
 # conversation (conversation_id 0); only that inbox's visitors hear it (realtime/recipients.py).
 PRESENCE = "presence"

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from html import escape
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kiko_livechat.i18n import translate
@@ -20,7 +19,7 @@ from kiko_livechat.models import (
     User,
 )
 from kiko_livechat.models.base import utcnow
-from kiko_livechat.realtime import events, outbox
+from kiko_livechat.realtime import events
 from kiko_livechat.services import alerts, invitation_mail, transcripts, work_queue
 from kiko_livechat.services.mail import build_email, email_enabled
 from kiko_livechat.services.notification_preferences import preferences_of
@@ -38,13 +37,12 @@ class DueEmail:
     message: EmailMessage
 
 
-@sa.event.listens_for(Session, "before_commit")
-def _enqueue(session: Session) -> None:
+def queue(session: Session, fresh: list[events.ChatEvent], now: datetime) -> None:
+    """Step 2 of services/changes.py: the alert e-mails the (already routed) events call for, and
+    a visitor's transcript after an agent's answer. Nothing when e-mail is not set up."""
     if not email_enabled():
         return
-    now = utcnow()
-    alerts.route_pending(session)
-    for event in outbox.pending(session):
+    for event in fresh:
         for user_id, kind in events.alerted(event):
             _queue(session, event.account_id, user_id, event.conversation_id, kind, now)
         transcripts.queue_after_answer(session, event, now)

@@ -9,8 +9,9 @@ and desktop notifications alike.
 - unanswered: nobody has answered a handed-over conversation within the inbox's time.
 Never for one's own doing; the page the agent is looking at is left out by the dashboard.
 
-Who is alerted is worked out once, before the transaction commits, and travels with the event
-(detail["alerts"]): the e-mail queue and every dashboard tab read the same answer.
+Who is alerted is worked out once, before the transaction commits (the first step of
+services/changes.py), and travels with the event (detail["alerts"]): the e-mail queue and every
+dashboard tab read the same answer.
 """
 
 import dataclasses
@@ -48,13 +49,14 @@ _ROUTED = (events.MESSAGE_CREATED, events.CONVERSATION_CREATED, events.CONVERSAT
 
 
 def route_pending(session: Session) -> None:
-    """Name, on each event waiting for this session's commit, whom it alerts; each person once
-    per conversation and transaction (a handoff that also opens and assigns is one alert).
+    """Step 1 of services/changes.py: name, on each event waiting for this session's commit, whom
+    it alerts; each person once per conversation and transaction (a handoff that also opens and
+    assigns is one alert).
     Idempotent: events already routed keep their answer."""
     done = {
         (user_id, event.conversation_id) for event in outbox.pending(session) for user_id, _ in events.alerted(event)
     }
-    reads = _Reads(session)
+    reads = _Reads(session, outbox.pending(session))
 
     def route(event: events.ChatEvent) -> events.ChatEvent:
         if event.kind not in _ROUTED or "alerts" in event.detail:
@@ -69,11 +71,6 @@ def route_pending(session: Session) -> None:
     outbox.annotate(session, route)
 
 
-@sa.event.listens_for(Session, "before_commit")
-def _route(session: Session) -> None:
-    route_pending(session)
-
-
 def recipients(session: Session, event: events.ChatEvent, reads: "_Reads | None" = None) -> list[tuple[int, str]]:
     """(user id, alert kind) for everyone `event` should alert, each user at most once."""
     what = event.detail.get("changed", [])
@@ -86,10 +83,8 @@ def recipients(session: Session, event: events.ChatEvent, reads: "_Reads | None"
     by = event.detail.get("by")
     found: dict[int, str] = {}
     if event.kind == events.MESSAGE_CREATED:
-        if conversation.assignee_id:
-            message = session.get(Message, event.message_id)
-            if message is not None and message.message_type == MessageType.INCOMING:
-                found[conversation.assignee_id] = MESSAGE
+        if conversation.assignee_id and reads.message_type(event.message_id) == MessageType.INCOMING:
+            found[conversation.assignee_id] = MESSAGE
     elif _new_for_humans(event, conversation):
         for user_id in reads.inbox_agents(conversation.inbox_id):
             found.setdefault(user_id, HANDOFF)
@@ -114,24 +109,47 @@ def _new_for_humans(event: events.ChatEvent, conversation: Conversation) -> bool
         return False
     if event.kind == events.CONVERSATION_CREATED:
         return True
-    return event.kind == events.CONVERSATION_UPDATED and "handoff" in event.detail.get("changed", [])
+    return event.kind == events.CONVERSATION_UPDATED and events.HANDOFF in event.detail.get("changed", [])
+
+
+_INBOX_AGENTS = (
+    select(InboxMember.user_id, InboxMember.account_id, AccountUser.is_active)
+    .outerjoin(
+        AccountUser, (AccountUser.user_id == InboxMember.user_id) & (AccountUser.account_id == InboxMember.account_id)
+    )
+    .where(InboxMember.inbox_id == sa.bindparam("inbox_id"))
+)
 
 
 class _Reads:
     """Lookups shared by the events of one transaction: a handoff emits several about the same
     conversation, and each would otherwise read the inbox's agents again."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, pending: list[events.ChatEvent] = ()) -> None:
         self.session = session
+        self.pending = pending
         self._inbox_agents: dict[int, list[int]] = {}
         self._team_members: dict[int, list[int]] = {}
         self._active: dict[tuple[int, int], bool] = {}
+        self._message_types: dict[int, str] = {}
 
     def inbox_agents(self, inbox_id: int) -> list[int]:
+        """The inbox's agents (and, in the same query, whether each is an active member)."""
         if inbox_id not in self._inbox_agents:
-            query = select(InboxMember.user_id).where(InboxMember.inbox_id == inbox_id)
-            self._inbox_agents[inbox_id] = list(self.session.exec(query).all())
+            rows = self.session.exec(_INBOX_AGENTS, params={"inbox_id": inbox_id}).all()
+            self._inbox_agents[inbox_id] = [user_id for user_id, _, _ in rows]
+            self._active.update({(account_id, user_id): bool(active) for user_id, account_id, active in rows})
         return self._inbox_agents[inbox_id]
+
+    def message_type(self, message_id: int | None) -> str | None:
+        """The message's type (those of all the transaction's new messages, read in one query)."""
+        if message_id not in self._message_types:
+            ids = {e.message_id for e in self.pending if e.kind == events.MESSAGE_CREATED and e.message_id}
+            ids = list(ids | {message_id} - set(self._message_types) - {None})
+            query = select(Message.id, Message.message_type).where(Message.id.in_(ids))
+            self._message_types.update(dict(self.session.exec(query).all()) if ids else {})
+            self._message_types.update({i: None for i in ids if i not in self._message_types})
+        return self._message_types.get(message_id)
 
     def team_members(self, team_id: int) -> list[int]:
         if team_id not in self._team_members:

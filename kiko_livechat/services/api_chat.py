@@ -1,5 +1,6 @@
 """Conversations and messages created over the HTTP API (the bot, or an integration with a
-personal token): the bot opens a conversation as pending, posts the transcript, and hands over."""
+personal token): the bot opens a conversation as pending, posts the transcript, and hands over
+(services/handoff.py; also in one call there)."""
 
 import json
 from datetime import datetime
@@ -20,7 +21,7 @@ from kiko_livechat.models import (
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import assignment, contacts, conversations, entitlement, status_machine
+from kiko_livechat.services import changes, contacts, conversations, entitlement, handoff, status_machine
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.contacts import ATTRIBUTES_MAX_BYTES
@@ -66,10 +67,10 @@ def create_conversation(
         session, inbox=inbox, contact_inbox=contact_inbox, now=now, status=status_value
     )
     if status_value == ConversationStatus.OPEN and actor.is_bot:  # created straight into human hands
-        assignment.hand_off(session, conversation, now=now)
+        handoff.hand_off(session, conversation, inbox=inbox, now=now)
     if first is not None:
         _store(session, actor, conversation, first[0], first[1], False, {}, None, now)
-    session.commit()
+    changes.commit(session)
     return conversation
 
 
@@ -107,7 +108,7 @@ def create_message(
     if earlier is not None:
         return earlier
     message = _store(session, actor, conversation, kind, text, bool(private), attributes, echo, now)
-    session.commit()
+    changes.commit(session)
     return message
 
 
@@ -164,56 +165,3 @@ def _attributes(value: object) -> dict:
     if not isinstance(value, dict) or len(json.dumps(value)) > ATTRIBUTES_MAX_BYTES:
         raise ValidationFailed("contacts.error.attributes", field="content_attributes", max=ATTRIBUTES_MAX_BYTES)
     return value
-
-
-TRANSCRIPT_MAX = 200
-REASON_MAX = 1000
-
-
-def hand_over(
-    session: Session,
-    *,
-    actor: Actor,
-    inbox_id: object,
-    contact: object,
-    transcript: object = (),
-    reason: object = "",
-    now: datetime | None = None,
-) -> Conversation:
-    """One call for bots that do not speak Chatwoot: the contact (by source_id), the transcript
-    so far (the visitor's lines `incoming`, the bot's `outgoing`), why a human is needed, and
-    the handoff itself. All or nothing."""
-    now = now or utcnow()
-    lines = _transcript(transcript)
-    why = reason.strip() if isinstance(reason, str) else None
-    if why is None or len(why) > REASON_MAX:
-        raise ValidationFailed("error.too_long", field="reason", max=REASON_MAX)
-    contact_inbox = contacts.identity_in_inbox(session, actor=actor, inbox_id=inbox_id, details=contact)
-    entitlement.require_receiving(session.get(Account, actor.account_id), now)
-    inbox = session.get(Inbox, contact_inbox.inbox_id)
-    conversation = conversations.open_conversation(
-        session, inbox=inbox, contact_inbox=contact_inbox, now=now, status=ConversationStatus.PENDING
-    )
-    for kind, text in lines:
-        _store(session, actor, conversation, kind, text, False, {}, None, now)
-    if why:  # for the agents only: why the bot gave up
-        _store(session, actor, conversation, MessageType.OUTGOING, why, True, {"handoff_reason": True}, None, now)
-    status_machine.change_status(conversation, ConversationStatus.OPEN, now=now)
-    assignment.hand_off(session, conversation, now=now)
-    emit(session, events.status_changed(conversation))
-    session.commit()
-    return conversation
-
-
-def _transcript(value: object) -> list[tuple[str, str]]:
-    if not isinstance(value, list | tuple) or len(value) > TRANSCRIPT_MAX:
-        raise ValidationFailed("api.error.transcript", field="transcript", max=TRANSCRIPT_MAX)
-    lines = []
-    for index, line in enumerate(value):
-        if not isinstance(line, dict) or set(line) - {"content", "message_type"}:
-            raise ValidationFailed("api.error.transcript", field=f"transcript[{index}]", max=TRANSCRIPT_MAX)
-        kind = line.get("message_type", "incoming")
-        if kind not in API_MESSAGE_TYPES:
-            raise ValidationFailed("error.invalid_choice", field=f"transcript[{index}].message_type")
-        lines.append((MessageType(kind), clean_content(line.get("content"))))
-    return lines

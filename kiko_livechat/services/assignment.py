@@ -1,9 +1,11 @@
 """Who gets a conversation that nobody took yet: the online agent of the inbox (or of its team)
 with the fewest unfinished conversations. Nobody online: it waits unassigned, in the queue
-everyone sees, instead of landing with someone who is away."""
+everyone sees, instead of landing with someone who is away. When it is asked is the handoff's
+business (services/handoff.py)."""
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from kiko_livechat.models import (
@@ -12,37 +14,39 @@ from kiko_livechat.models import (
     ConversationStatus,
     Inbox,
     InboxMember,
-    ReportingEvent,
-    ReportingEventName,
     Team,
     TeamMember,
     User,
 )
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import unanswered
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.presence import effective_availability
 
 UNFINISHED = (ConversationStatus.OPEN, ConversationStatus.PENDING, ConversationStatus.SNOOZED)
+# The active agents of an inbox (of a team), built once: a handoff asks for them every time.
+_CANDIDATES = (
+    select(User.id, User.name, User.availability, User.last_seen_at)
+    .join(InboxMember, (InboxMember.user_id == User.id) & (InboxMember.inbox_id == sa.bindparam("inbox_id")))
+    .join(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == sa.bindparam("account_id")))
+    .where(AccountUser.is_active, User.is_active)
+)
+_TEAM_CANDIDATES = _CANDIDATES.join(
+    TeamMember, (TeamMember.user_id == User.id) & (TeamMember.team_id == sa.bindparam("team_id"))
+)
 
 
-def auto_assign(session: Session, conversation: Conversation, *, now: datetime) -> int | None:
+def auto_assign(
+    session: Session, conversation: Conversation, *, now: datetime, inbox: Inbox | None = None
+) -> int | None:
     """Assign `conversation` if its inbox (or team) allows it and it has no working assignee.
     Returns the chosen user id, or None (in the caller's transaction)."""
-    inbox = session.get(Inbox, conversation.inbox_id)
+    inbox = inbox or session.get(Inbox, conversation.inbox_id)
     team = session.get(Team, conversation.team_id) if conversation.team_id else None
     if not (team.allow_auto_assign if team else inbox.enable_auto_assignment):
         return None
-    candidates = (
-        select(User.id, User.name, User.availability, User.last_seen_at)
-        .join(InboxMember, (InboxMember.user_id == User.id) & (InboxMember.inbox_id == inbox.id))
-        .join(AccountUser, (AccountUser.user_id == User.id) & (AccountUser.account_id == inbox.account_id))
-        .where(AccountUser.is_active, User.is_active)
-    )
-    if team is not None:
-        candidates = candidates.join(TeamMember, (TeamMember.user_id == User.id) & (TeamMember.team_id == team.id))
-    people = session.exec(candidates).all()
+    params = {"inbox_id": inbox.id, "account_id": inbox.account_id, "team_id": team.id if team else 0}
+    people = session.exec(_TEAM_CANDIDATES if team else _CANDIDATES, params=params).all()
     if conversation.assignee_id in {p[0] for p in people}:
         return None
     online = [
@@ -65,30 +69,3 @@ def auto_assign(session: Session, conversation: Conversation, *, now: datetime) 
     record_activity(session, conversation, "activity.auto_assigned", assignee=name)
     emit(session, events.changed(conversation, "assignee"))
     return user_id
-
-
-def hand_off(session: Session, conversation: Conversation, *, now: datetime) -> None:
-    """The bot hands the conversation to humans (pending -> open): counted once for reports,
-    waiting starts now (first response time runs from here, not from the bot's start), and
-    it is auto-assigned where allowed."""
-    if conversation.handed_off_at is not None:
-        return
-    conversation.handed_off_at = now
-    conversation.waiting_since = now
-    unanswered.expect_answer(conversation, session.get(Inbox, conversation.inbox_id), now=now)
-    session.add(conversation)
-    session.add(
-        ReportingEvent(
-            account_id=conversation.account_id,
-            name=ReportingEventName.CONVERSATION_HANDOFF,
-            conversation_id=conversation.id,
-            inbox_id=conversation.inbox_id,
-            team_id=conversation.team_id,
-            event_start_time=conversation.created_at,
-            event_end_time=now,
-            value=(now - conversation.created_at).total_seconds(),
-        )
-    )
-    record_activity(session, conversation, "activity.handoff")
-    emit(session, events.changed(conversation, "handoff"))
-    auto_assign(session, conversation, now=now)

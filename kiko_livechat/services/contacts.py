@@ -5,11 +5,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, func, or_, select
 
 from kiko_livechat.models import Contact, ContactInbox, Inbox
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.outbox import emit
+from kiko_livechat.services import changes as change_step  # `changes` is a parameter below
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.overview import visible_inbox_ids
@@ -77,13 +79,27 @@ def create_contact(
     if inbox is not None:
         _require_free_source(session, inbox.id, source)
     contact, contact_inbox = _add(session, actor, fields, inbox, source)
-    session.commit()
+    change_step.commit(session)
     return view(contact), (ContactInboxView(inbox.id, source) if contact_inbox else None)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A contact's identity in an inbox, with its rows (held, so they are not read again)."""
+
+    inbox: Inbox
+    contact: Contact
+    contact_inbox: ContactInbox
 
 
 def identity_in_inbox(session: Session, *, actor: Actor, inbox_id: object, details: object) -> ContactInbox:
     """The contact a bot names by `source_id` in its inbox: found, or created with the other
     details (name, email, phone_number, identifier, custom_attributes). Caller commits."""
+    return identity(session, actor=actor, inbox_id=inbox_id, details=details).contact_inbox
+
+
+def identity(session: Session, *, actor: Actor, inbox_id: object, details: object) -> Identity:
+    """`identity_in_inbox` with the inbox and contact rows it read or made. Caller commits."""
     if not isinstance(details, dict):
         raise ValidationFailed("error.invalid_choice", field="contact")
     unknown = set(details) - {"name", "email", "phone_number", "identifier", "custom_attributes", "source_id"}
@@ -93,16 +109,14 @@ def identity_in_inbox(session: Session, *, actor: Actor, inbox_id: object, detai
         )
     inbox = _visible_inbox(session, actor, inbox_id)
     source = _clean_source_id(details.get("source_id"))
-    existing = session.exec(
-        select(ContactInbox).where(ContactInbox.inbox_id == inbox.id, ContactInbox.source_id == source)
-    ).first()
+    existing = session.exec(_IDENTITY, params={"inbox_id": inbox.id, "source_id": source}).first()
     if existing is not None:
-        return existing
+        return Identity(inbox, existing[1], existing[0])
     fields = _clean_fields(
         details.get("name", ""), details.get("email"), details.get("phone_number"), details.get("identifier"),
         details.get("custom_attributes"),
     )  # fmt: skip
-    return _add(session, actor, fields, inbox, source)[1]
+    return Identity(inbox, *_add(session, actor, fields, inbox, source))
 
 
 def _add(session: Session, actor: Actor, fields: dict, inbox: Inbox | None, source: str | None):
@@ -138,7 +152,7 @@ def update_contact(session: Session, *, actor: Actor, contact_id: object, change
         setattr(contact, key, value)
     session.add(contact)
     emit(session, _contact_event(events.CONTACT_UPDATED, contact, 0))
-    session.commit()
+    change_step.commit(session)
     return view(contact)
 
 
@@ -203,12 +217,29 @@ def _contact_event(kind: str, contact: Contact, inbox_id: int) -> events.ChatEve
     )
 
 
+# A bot reaches only its own inbox (overview.visible_inbox_ids): its lookup, built once.
+_BOT_INBOX = select(Inbox).where(
+    Inbox.id == sa.bindparam("inbox_id"),
+    Inbox.id == sa.bindparam("bot_inbox_id"),
+    Inbox.account_id == sa.bindparam("account_id"),
+)
+_IDENTITY = (
+    select(ContactInbox, Contact)
+    .join(Contact, Contact.id == ContactInbox.contact_id)
+    .where(ContactInbox.inbox_id == sa.bindparam("inbox_id"), ContactInbox.source_id == sa.bindparam("source_id"))
+)
+
+
 def _visible_inbox(session: Session, actor: Actor, inbox_id: object) -> Inbox:
     if not valid_id(inbox_id):
         raise NotFound(field="inbox_id")
-    inbox = session.exec(
-        select(Inbox).where(Inbox.id == inbox_id, Inbox.id.in_(visible_inbox_ids(actor=actor)))
-    ).first()
+    if actor.bot_inbox_id is not None:
+        params = {"inbox_id": inbox_id, "bot_inbox_id": actor.bot_inbox_id, "account_id": actor.account_id}
+        inbox = session.exec(_BOT_INBOX, params=params).first()
+    else:
+        inbox = session.exec(
+            select(Inbox).where(Inbox.id == inbox_id, Inbox.id.in_(visible_inbox_ids(actor=actor)))
+        ).first()
     if inbox is None:
         raise NotFound(field="inbox_id")
     return inbox

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select, update
+from sqlmodel import Session, func, select
 
 from kiko_livechat.models import (
-    Account,
     AccountUser,
     ChannelType,
     Contact,
@@ -29,7 +28,7 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.bus import get_bus
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import assignment, status_machine, unanswered
+from kiko_livechat.services import changes, handoff, numbering, status_machine
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.api_rows import unread_counts
@@ -122,15 +121,10 @@ def open_conversation(
 ) -> Conversation:
     """A new conversation with the account's next number and its contact's alias (caller commits).
 
-    The number comes from an atomic increment on the account row, so two conversations
-    starting at the same moment never share one.
+    The number comes from an atomic increment on the account row (services/numbering.py), so
+    two conversations starting at the same moment never share one.
     """
-    display_id = session.exec(
-        update(Account)
-        .where(Account.id == inbox.account_id)
-        .values(conversation_seq=Account.conversation_seq + 1)
-        .returning(Account.conversation_seq)
-    ).scalar_one()
+    display_id = numbering.next_conversation_number(session, inbox.account_id)
     conversation = Conversation(
         account_id=inbox.account_id,
         display_id=display_id,
@@ -146,8 +140,7 @@ def open_conversation(
     session.add(conversation)
     session.flush()
     if status == ConversationStatus.OPEN:
-        unanswered.expect_answer(conversation, inbox, now=now)
-        assignment.auto_assign(session, conversation, now=now)
+        handoff.reach_humans(session, conversation, inbox=inbox, now=now)
     emit(session, events.ChatEvent.about(events.CONVERSATION_CREATED, conversation))
     return conversation
 
@@ -317,7 +310,7 @@ def set_priority(session: Session, *, actor: Actor, conversation_id: object, pri
     conversation.updated_at = utcnow()
     session.add(conversation)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
-    session.commit()
+    changes.commit(session)
 
 
 def get_conversation(session: Session, *, actor: Actor, display_id: object) -> ConversationDetail:
@@ -404,7 +397,7 @@ def send_reply(
         session,
         events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id, private=bool(private)),
     )
-    session.commit()
+    changes.commit(session)
     return view(message, agent_name)
 
 
@@ -426,10 +419,10 @@ def set_status(
         conversation.waiting_since = None
     record_activity(session, conversation, activity, actor=actor_name(session, actor))
     if before == ConversationStatus.PENDING and conversation.status == ConversationStatus.OPEN:
-        assignment.hand_off(session, conversation, now=now)
+        handoff.hand_off(session, conversation, now=now)
     session.add(conversation)
     emit(session, events.status_changed(conversation, by=None if actor.is_bot else actor.user_id))
-    session.commit()
+    changes.commit(session)
 
 
 def assign(
@@ -472,7 +465,7 @@ def assign(
     conversation.updated_at = now
     session.add(conversation)
     emit(session, events.changed(conversation, *what, by=None if actor.is_bot else actor.user_id))
-    session.commit()
+    changes.commit(session)
 
 
 def wake_snoozed(session: Session, *, now: datetime | None = None, limit: int = 100) -> int:
@@ -495,7 +488,7 @@ def wake_snoozed(session: Session, *, now: datetime | None = None, limit: int = 
             record_activity(session, conversation, activity)
             session.add(conversation)
             emit(session, events.status_changed(conversation))
-    session.commit()
+    changes.commit(session)
     return len(due)
 
 
@@ -505,7 +498,7 @@ def mark_read(session: Session, *, actor: Actor, conversation_id: object, now: d
     conversation.agent_last_seen_at = now or utcnow()
     session.add(conversation)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
-    session.commit()
+    changes.commit(session)
 
 
 def agent_typing(session: Session, *, actor: Actor, conversation_id: object, on: bool) -> None:

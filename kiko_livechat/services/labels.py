@@ -8,6 +8,7 @@ from sqlmodel import Session, delete, select
 from kiko_livechat.models import ConversationLabel, Label
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.outbox import emit
+from kiko_livechat.services import changes
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.conversations import visible_conversation
 from kiko_livechat.services.errors import ValidationFailed
@@ -47,7 +48,7 @@ def set_conversation_labels(session: Session, *, actor: Actor, conversation_id: 
             ConversationLabel(account_id=actor.account_id, conversation_id=conversation.id, label_id=existing[title].id)
         )
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
-    session.commit()
+    changes.commit(session)
     return sorted(wanted)
 
 

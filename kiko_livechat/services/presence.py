@@ -9,6 +9,7 @@ from kiko_livechat.models import Availability, InboxMember, User
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.outbox import emit
+from kiko_livechat.services import changes
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.settings import get_settings
 
@@ -51,4 +52,4 @@ def heartbeat(session: Session, *, actor: Actor, now: datetime | None = None) ->
     user = session.get(User, actor.user_id)
     user.last_seen_at = now or utcnow()
     session.add(user)
-    session.commit()
+    changes.commit(session)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from kiko_livechat.models import Account, AccountUser, Availability, User
-from kiko_livechat.services import entitlement, presence
+from kiko_livechat.services import changes, entitlement, presence
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import AuthFailed
 from kiko_livechat.services.validation import choice, clean_locale, clean_name
@@ -101,7 +101,7 @@ def set_availability(session: Session, *, actor: Actor, availability: object) ->
     if changed:
         session.flush()
         presence.announce(session, account_id=actor.account_id, user_id=actor.user_id)
-    session.commit()
+    changes.commit(session)
     return get_profile(session, actor=actor)
 
 

@@ -12,6 +12,7 @@ from kiko_livechat.models import Conversation, ConversationStatus, Inbox
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.outbox import emit
+from kiko_livechat.services import changes
 from kiko_livechat.services.activity import record_activity
 
 
@@ -49,5 +50,5 @@ def remind_overdue(session: Session, *, now: datetime | None = None, limit: int 
             emit(session, events.changed(conversation, "unanswered"))
             reminded += 1
         session.add(conversation)
-    session.commit()
+    changes.commit(session)
     return reminded

@@ -26,7 +26,7 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.bus import get_bus
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import entitlement, presence, status_machine
+from kiko_livechat.services import changes, entitlement, presence, status_machine
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.conversations import open_conversation
 from kiko_livechat.services.errors import NotFound
@@ -219,7 +219,7 @@ def send_visitor_message(
     emit(session, events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id))
     if reopened:
         emit(session, events.status_changed(conversation))
-    session.commit()
+    changes.commit(session)
     return SentMessage(conversation.id, conversation.status, view(message, None))
 
 
@@ -236,7 +236,7 @@ def mark_seen(
     conversation.contact_last_seen_at = now or utcnow()
     session.add(conversation)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
-    session.commit()
+    changes.commit(session)
 
 
 def leave_email(
@@ -259,7 +259,7 @@ def leave_email(
     session.add(conversation)
     session.add(contact)
     emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
-    session.commit()
+    changes.commit(session)
 
 
 def visitor_typing(session: Session, *, public_token: object, visitor_token: object, conversation_id: object, on: bool):

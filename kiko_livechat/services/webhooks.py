@@ -29,7 +29,7 @@ from kiko_livechat.models import (
     WebhookDelivery,
 )
 from kiko_livechat.models.base import utcnow
-from kiko_livechat.realtime import events, outbox
+from kiko_livechat.realtime import events
 from kiko_livechat.services import api_rows, chatwoot_json, work_queue
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.contacts import view as contact_view
@@ -75,25 +75,58 @@ def sign(secret: str, timestamp: int, body: str) -> str:
     return f"sha256={digest}"
 
 
-@sa.event.listens_for(Session, "before_commit")
-def _enqueue(session: Session) -> None:
-    """Turn the events of this transaction into deliveries, inside the same transaction."""
-    for event in outbox.pending(session):
-        _enqueue_event(session, event)
+def queue(session: Session, fresh: list[events.ChatEvent], now: datetime) -> None:
+    """Step 3 of services/changes.py: turn the events of this transaction into deliveries, inside
+    the same transaction."""
+    reads = _Reads(session, fresh)
+    for event in fresh:
+        _enqueue_event(session, event, now, reads)
 
 
-def _enqueue_event(session: Session, event: events.ChatEvent) -> None:
+_HOOKS = select(Webhook).where(Webhook.account_id == sa.bindparam("account_id"))
+
+
+class _Reads:
+    """Lookups the events of one transaction share (a handoff emits a dozen): the account's
+    webhooks, the inboxes, and who wrote each new message, each read once."""
+
+    def __init__(self, session: Session, fresh: list[events.ChatEvent]) -> None:
+        self.session = session
+        self.fresh = fresh
+        self._hooks: dict[int, list[Webhook]] = {}
+        self._inboxes: dict[int, Inbox | None] = {}
+        self._senders: dict[int, str] | None = None
+
+    def hooks(self, account_id: int) -> list[Webhook]:
+        if account_id not in self._hooks:
+            self._hooks[account_id] = list(self.session.exec(_HOOKS, params={"account_id": account_id}).all())
+        return self._hooks[account_id]
+
+    def inbox(self, inbox_id: int) -> Inbox | None:
+        if inbox_id not in self._inboxes:
+            self._inboxes[inbox_id] = self.session.get(Inbox, inbox_id)
+        return self._inboxes[inbox_id]
+
+    def sender_type(self, message_id: int) -> str | None:
+        """Who wrote the message (the sender types of all the transaction's messages, in one query)."""
+        if self._senders is None:
+            ids = [e.message_id for e in self.fresh if e.kind == events.MESSAGE_CREATED and e.message_id]
+            query = select(Message.id, Message.sender_type).where(Message.id.in_(ids))
+            self._senders = dict(self.session.exec(query).all()) if ids else {}
+        return self._senders.get(message_id)
+
+
+def _enqueue_event(session: Session, event: events.ChatEvent, now: datetime, reads: _Reads) -> None:
     name = _event_name(event)
     if name is None:
         return
-    targets = _targets(session, event, name)
+    targets = _targets(session, event, name, reads)
     if not targets:  # most events of most inboxes: nobody listens, build nothing
         return
     payload = _payload(session, event, name)
     if payload is None:  # private note, or a record deleted meanwhile
         return
     body = json.dumps(payload, ensure_ascii=False)
-    now = utcnow()
     for url, inbox_id, webhook_id in targets:
         session.add(
             WebhookDelivery(
@@ -112,7 +145,7 @@ def _enqueue_event(session: Session, event: events.ChatEvent) -> None:
 def _event_name(event: events.ChatEvent) -> str | None:
     if event.kind == events.CONVERSATION_UPDATED:
         what = event.detail.get("changed", [])
-        if what == ["handoff"]:  # told to the bot by the status change of the same transaction
+        if what == [events.HANDOFF]:  # told to the bot by the status change of the same transaction
             return None
         return "conversation_status_changed" if "status" in what else "conversation_updated"
     return {
@@ -148,27 +181,29 @@ def _payload(session: Session, event: events.ChatEvent, name: str) -> dict | Non
     return {**base, **shaped, "conversation": conversation_json}
 
 
-def _targets(session: Session, event: events.ChatEvent, name: str) -> list[tuple[str, int | None, int | None]]:
+def _targets(
+    session: Session, event: events.ChatEvent, name: str, reads: _Reads
+) -> list[tuple[str, int | None, int | None]]:
     targets = []
-    inbox = session.get(Inbox, event.inbox_id) if event.inbox_id else None
+    inbox = reads.inbox(event.inbox_id) if event.inbox_id else None
     if inbox is not None and inbox.channel_type == ChannelType.API and inbox.webhook_url:
-        if _bot_wants(session, inbox, event, name):
+        if _bot_wants(session, inbox, event, name, reads):
             targets.append((inbox.webhook_url, inbox.id, None))
-    for hook in session.exec(select(Webhook).where(Webhook.account_id == event.account_id)).all():
+    for hook in reads.hooks(event.account_id):
         if (hook.inbox_id in (None, event.inbox_id)) and (not hook.subscriptions or name in hook.subscriptions):
             targets.append((hook.url, None, hook.id))
     return targets
 
 
-def _bot_wants(session: Session, inbox: Inbox, event: events.ChatEvent, name: str) -> bool:
+def _bot_wants(session: Session, inbox: Inbox, event: events.ChatEvent, name: str, reads: _Reads) -> bool:
     """The bot hears everything of its inbox except its own lines and, once it handed the
     conversation to a human, the visitor's messages (unless the inbox keeps Chatwoot's way)."""
     if name != "message_created":
         return True
-    message = session.get(Message, event.message_id)
-    if message.sender_type == SenderType.BOT:
+    sender_type = reads.sender_type(event.message_id)
+    if sender_type == SenderType.BOT:
         return False
-    if message.sender_type == SenderType.CONTACT and not inbox.bot_receives_after_handoff:
+    if sender_type == SenderType.CONTACT and not inbox.bot_receives_after_handoff:
         conversation = session.get(Conversation, event.conversation_id)
         return conversation.status == ConversationStatus.PENDING or conversation.handed_off_at is None
     return True

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from kiko_livechat.db import make_engine
 from kiko_livechat.models import Role
 from kiko_livechat.services import provisioning
+from kiko_livechat.services.changes import FORGOTTEN
 from kiko_livechat.settings import PROJECT_ROOT
 from tests import databases
 
@@ -110,6 +111,11 @@ def running_app(workdir: Path, url: str, extra_env: dict[str, str] | None = None
     finally:
         _stop(process)
         log.close()
+    # The commit step's guard fired in the app: some code path committed events without
+    # services/changes.py (their side effects were saved, but that path must be fixed).
+    skipped = [line for line in (workdir / "app.log").read_text().splitlines() if FORGOTTEN in line]
+    if skipped:
+        raise AssertionError(f"the app logged {len(skipped)} commit(s) that skipped changes.commit: {skipped[:3]}")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from kiko_livechat.models import Role
 from kiko_livechat.realtime import events, outbox
-from kiko_livechat.services import alerts, api_access, api_chat, contacts, conversations, inboxes, teams
+from kiko_livechat.services import alerts, api_access, api_chat, contacts, conversations, handoff, inboxes, teams
 from tests import factories
 
 
@@ -141,7 +141,7 @@ def test_one_transaction_alerts_each_person_once_per_conversation(db, desk):
     transcript = [{"content": "Hallo", "message_type": "incoming"}]
     committed = _captured(
         db,
-        lambda: api_chat.hand_over(
+        lambda: handoff.do_hand_off(
             db, actor=bot, inbox_id=inbox_id, contact={"name": "E", "source_id": "s"}, transcript=transcript
         ),
     )

@@ -10,6 +10,7 @@ from kiko_livechat.services import (
     contacts,
     conversations,
     entitlement,
+    handoff,
     inboxes,
     presence,
     profile,
@@ -150,7 +151,7 @@ def test_foreign_ids_are_not_found(db, setup):
     with pytest.raises(NotFound):
         api_chat.create_conversation(db, actor=bot, inbox_id=foreign.inbox.inbox_id, source_id="f")
     with pytest.raises(NotFound):
-        api_chat.hand_over(db, actor=bot, inbox_id=foreign.inbox.inbox_id, contact={"source_id": "f"})
+        handoff.do_hand_off(db, actor=bot, inbox_id=foreign.inbox.inbox_id, contact={"source_id": "f"})
     db.rollback()
     with pytest.raises(NotFound):
         api_chat.create_conversation(db, actor=bot, inbox_id=inbox_id, contact_id=foreign_contact.contact_id)

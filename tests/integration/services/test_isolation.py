@@ -69,8 +69,10 @@ ID_TAKING = {
     "notification_preferences.preferences_of": "test_notification_preferences.test_defaults_then_saved_values "
     "(another account's preferences are separate)",
     "api_access.replace_token": "no actor; its callers pass the owner they already checked",
-    "api_chat.hand_over": "test_api_chat.test_foreign_ids_are_not_found",
-    "contacts.identity_in_inbox": "test_api_chat.test_foreign_ids_are_not_found (through hand_over)",
+    "handoff.do_hand_off": "test_api_chat.test_foreign_ids_are_not_found",
+    "contacts.identity_in_inbox": "test_api_chat.test_foreign_ids_are_not_found (through handoff.do_hand_off)",
+    "contacts.identity": "test_api_chat.test_foreign_ids_are_not_found (through handoff.do_hand_off)",
+    "numbering.next_conversation_number": "no actor; called by open_conversation with the inbox's own account",
     "api_chat.create_conversation": "test_api_chat.test_foreign_ids_are_not_found",
     "api_chat.create_message": "test_api_chat.test_foreign_ids_are_not_found (display ids of other accounts)",
     "conversations.assignee_counts": "test_conversations.test_filters_... (a foreign inbox counts nothing)",

@@ -8,7 +8,7 @@ from sqlmodel import select
 from kiko_livechat.models import Conversation, Inbox, Message, MessageType, Role
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
-from kiko_livechat.services import api_access, api_chat, conversations, inboxes, unanswered, visitor_chat
+from kiko_livechat.services import api_access, conversations, handoff, inboxes, unanswered, visitor_chat
 from kiko_livechat.services.errors import ValidationFailed
 from tests import factories
 from tests.integration.services.test_alerts import _captured
@@ -26,7 +26,7 @@ def desk(db):
 
 
 def _handoff(db, bot, inbox_id, now):
-    return api_chat.hand_over(
+    return handoff.do_hand_off(
         db, actor=bot, inbox_id=inbox_id, contact={"name": "Erika", "source_id": "e"},
         transcript=[{"content": "Ich brauche einen Menschen", "message_type": "incoming"}], now=now,
     )  # fmt: skip
