@@ -38,6 +38,10 @@ def published(monkeypatch, app_db):
     seen: list[tuple[events.ChatEvent, int]] = []
 
     class Recorder:
+        def publish_all(self, events_):
+            for event in events_:
+                self.publish(event)
+
         def publish(self, event):
             with Session(app_db) as other:  # another connection sees only what was committed
                 seen.append((event, len(other.exec(select(WebhookDelivery.id)).all())))
