@@ -19,6 +19,10 @@ class InProcessBus:
     def __init__(self) -> None:
         self._listeners: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = []
 
+    def publish_all(self, events: list[ChatEvent]) -> None:
+        for event in events:
+            self.publish(event)
+
     def publish(self, event: ChatEvent) -> None:
         for loop, queue in list(self._listeners):
             try:
@@ -48,6 +52,13 @@ class RedisBus:
 
     def publish(self, event: ChatEvent) -> None:
         self._client.publish(CHANNEL, event.to_json())
+
+    def publish_all(self, events: list[ChatEvent]) -> None:
+        """Several events in one round trip, in order (a handoff commits about ten)."""
+        pipeline = self._client.pipeline(transaction=False)
+        for event in events:
+            pipeline.publish(CHANNEL, event.to_json())
+        pipeline.execute()
 
     async def events(self) -> AsyncIterator[ChatEvent]:
         import redis.asyncio

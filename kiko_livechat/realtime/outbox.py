@@ -47,9 +47,8 @@ def annotate(session: Session, change: Callable[[ChatEvent], ChatEvent]) -> None
 def _publish(session: Session) -> None:
     session.info.pop(_PREPARED, None)
     events = session.info.pop(_KEY, [])
-    bus = get_bus() if events else None
-    for event in events:
-        bus.publish(event)
+    if events:
+        get_bus().publish_all(events)
 
 
 @sa.event.listens_for(Session, "after_soft_rollback")

@@ -22,7 +22,7 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.services import alerts, invitation_mail, transcripts, work_queue
 from kiko_livechat.services.mail import build_email, email_enabled
-from kiko_livechat.services.notification_preferences import preferences_of
+from kiko_livechat.services.notification_preferences import email_kinds_of
 from kiko_livechat.settings import get_settings
 
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
@@ -42,31 +42,38 @@ def queue(session: Session, fresh: list[events.ChatEvent], now: datetime) -> Non
     a visitor's transcript after an agent's answer. Nothing when e-mail is not set up."""
     if not email_enabled():
         return
+    alerted = [(e.account_id, user_id, e.conversation_id, kind) for e in fresh for user_id, kind in events.alerted(e)]
+    if alerted:  # nobody alerted (most events): no query
+        _queue(session, alerted, now)
     for event in fresh:
-        for user_id, kind in events.alerted(event):
-            _queue(session, event.account_id, user_id, event.conversation_id, kind, now)
         transcripts.queue_after_answer(session, event, now)
 
 
-def _queue(session: Session, account_id: int, user_id: int, conversation_id: int, kind: str, now: datetime) -> None:
-    if kind not in preferences_of(session, account_id=account_id, user_id=user_id).email:
+def _queue(session: Session, alerted: list[tuple[int, int, int, str]], now: datetime) -> None:
+    """The e-mails for (account, user, conversation, kind), with two queries for all of them."""
+    wanted = email_kinds_of(session, {(account_id, user_id) for account_id, user_id, _, _ in alerted})
+    alerted = [alert for alert in alerted if alert[3] in wanted[alert[0], alert[1]]]
+    if not alerted:
         return
-    pending = session.exec(
-        select(AlertEmail).where(
-            AlertEmail.user_id == user_id,
-            AlertEmail.conversation_id == conversation_id,
-            AlertEmail.kind == kind,
-            AlertEmail.status == DeliveryStatus.PENDING,
-            AlertEmail.attempts == 0,
-        )
-    ).first()
-    if pending is not None:  # the digest: one e-mail for a burst of the same kind in one conversation
-        pending.events += 1
-        session.add(pending)
-        return
-    delay = 0 if kind in IMMEDIATE else get_settings().alert_digest_seconds
-    session.add(
-        AlertEmail(
+    waiting = {
+        (row.user_id, row.conversation_id, row.kind): row
+        for row in session.exec(
+            select(AlertEmail).where(
+                AlertEmail.user_id.in_({user_id for _, user_id, _, _ in alerted}),
+                AlertEmail.conversation_id.in_({conversation_id for _, _, conversation_id, _ in alerted}),
+                AlertEmail.status == DeliveryStatus.PENDING,
+                AlertEmail.attempts == 0,
+            )
+        ).all()
+    }
+    for account_id, user_id, conversation_id, kind in alerted:
+        pending = waiting.get((user_id, conversation_id, kind))
+        if pending is not None:  # the digest: one e-mail for a burst of the same kind in one conversation
+            pending.events += 1
+            session.add(pending)
+            continue
+        delay = 0 if kind in IMMEDIATE else get_settings().alert_digest_seconds
+        waiting[user_id, conversation_id, kind] = row = AlertEmail(
             account_id=account_id,
             user_id=user_id,
             conversation_id=conversation_id,
@@ -74,7 +81,7 @@ def _queue(session: Session, account_id: int, user_id: int, conversation_id: int
             send_after=now + timedelta(seconds=delay),
             created_at=now,
         )
-    )
+        session.add(row)
 
 
 def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[DueEmail]:

@@ -51,6 +51,19 @@ def preferences_of(session: Session, *, account_id: int, user_id: int) -> Prefer
     )
 
 
+def email_kinds_of(session: Session, people: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """For each (account id, user id), the alert kinds they want by e-mail, in one query."""
+    if not people:
+        return {}
+    rows = session.exec(
+        select(
+            NotificationPreference.account_id, NotificationPreference.user_id, NotificationPreference.email_events
+        ).where(NotificationPreference.user_id.in_({user_id for _, user_id in people}))
+    ).all()
+    stored = {(account_id, user_id): tuple(kinds) for account_id, user_id, kinds in rows}
+    return {person: stored.get(person, DEFAULTS.email) for person in people}
+
+
 def get_preferences(session: Session, *, actor: Actor) -> Preferences:
     return preferences_of(session, account_id=actor.account_id, user_id=actor.user_id)
 

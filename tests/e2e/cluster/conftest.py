@@ -1,13 +1,16 @@
 """The scale-out setup: PostgreSQL, Redis and three Reflex workers. Run in its own pytest
 invocation (scripts/run-tests.sh), because a second production build shares the .web folder."""
 
+import os
+
 import pytest
 import redis
 
 from tests import databases
 from tests.e2e.conftest import _require_chromium, running_app
 
-CLUSTER_DB = "kiko_e2e_cluster"
+# Per process: two checkouts (worktrees) may run their cluster tests at the same time.
+CLUSTER_DB = f"kiko_e2e_cluster_{os.getpid()}"
 WORKERS = 3
 
 

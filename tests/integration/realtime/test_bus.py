@@ -63,3 +63,15 @@ async def test_the_redis_bus_reaches_another_listener():
     event = events.ChatEvent(kind=events.TYPING, account_id=1, inbox_id=2, conversation_id=3, detail={"on": True})
     received = await _collect(listener, 1, lambda: publisher.publish(event))
     assert received == [event]
+
+
+async def test_the_events_of_one_commit_reach_redis_in_one_round_trip_in_order():
+    reason = databases.redis_unavailable_reason()
+    if reason:
+        if databases.IN_CI:
+            pytest.fail(f"CI=true requires Redis: {reason}")
+        pytest.skip(reason)
+    publisher, listener = RedisBus(databases.REDIS_URL), RedisBus(databases.REDIS_URL)
+    sent = [events.ChatEvent(kind=events.TYPING, account_id=1, inbox_id=2, conversation_id=n) for n in range(5)]
+    received = await _collect(listener, 5, lambda: publisher.publish_all(sent))
+    assert received == sent

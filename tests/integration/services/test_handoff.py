@@ -31,6 +31,10 @@ def published(monkeypatch):
     seen: list[events.ChatEvent] = []
 
     class Recorder:
+        def publish_all(self, events_):
+            for event in events_:
+                self.publish(event)
+
         def publish(self, event):
             seen.append(event)
 
