@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from starlette.routing import Route
 
 from kiko_livechat.api.http import ApiError, endpoint, fields, int_param, required
-from kiko_livechat.models import Inbox
+from kiko_livechat.models import Conversation, Inbox
 from kiko_livechat.services import api_chat, api_rows, contacts, conversations, directory, labels, webhooks
 from kiko_livechat.services import chatwoot_json as presenters
 from kiko_livechat.services.messages import CATCH_UP_LIMIT
@@ -228,12 +228,13 @@ def create_message(request, actor, body):
     )
     if data.pop("content_type", "text") != "text":
         raise ApiError(422, "error.invalid_choice", field="content_type")
-    conv = _conversation(request, actor)
     db = request.state.db
-    stored = api_chat.create_message(db, actor=actor, display_id=conv.display_id, **data)
-    rows = api_rows.conversation(db, conv.id)
+    # create_message finds the actor's conversation by its number (or refuses): looked up once.
+    stored = api_chat.create_message(db, actor=actor, display_id=request.path_params["conversation_id"], **data)
+    conv = db.get(Conversation, stored.conversation_id)
+    contact, inbox = api_rows.speakers(db, conv.id)
     (row,) = api_rows.messages(db, [stored], conv.account_id)
-    return 200, presenters.message(row, rows.conversation, rows.contact, rows.inbox)
+    return 200, presenters.message(row, conv, contact, inbox)
 
 
 @endpoint

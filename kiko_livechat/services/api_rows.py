@@ -260,6 +260,27 @@ def conversation(session: Session, conversation_id: int, reader_id: int = 0) -> 
     return conversations(session, [conversation_id], reader_id)[0]
 
 
+_SPEAKERS = (
+    sa.select(
+        Conversation.contact_id,
+        *(Contact.__table__.c[name].label(f"contact_{name}") for name in _CONTACT_FIELDS),
+        Inbox.id.label("inbox_id"),
+        Inbox.name.label("inbox_name"),
+        Inbox.channel_type,
+    )
+    .join(Contact, Contact.id == Conversation.contact_id)
+    .join(Inbox, Inbox.id == Conversation.inbox_id)
+    .where(Conversation.id == sa.bindparam("conversation_id"))
+)
+
+
+def speakers(session: Session, conversation_id: int) -> tuple[ContactView, InboxRow]:
+    """Who can speak in a conversation besides agents: its contact and its inbox (the bot), in
+    one query: what a single message's JSON needs (a bot's message POST answers with it)."""
+    row = _read(session, _SPEAKERS, {"conversation_id": conversation_id}).one()
+    return _contact(row), InboxRow(row.inbox_id, row.inbox_name, row.channel_type)
+
+
 def teams(session: Session, *, account_id: int, reader_id: int) -> list[TeamRow]:
     """The account's teams by name, in one query."""
     member = sa.exists().where(TeamMember.team_id == Team.id, TeamMember.user_id == reader_id).label("member")

@@ -81,6 +81,7 @@ ID_TAKING = {
     "conversations.visible_conversation": "test_conversations.test_an_agent_cannot_reach_... (all go through it)",
     "api_rows.agents": "loading only: callers pass the actor's own account and ids read from its rows",
     "api_rows.conversation": "loading only: callers pass a conversation they resolved with visible_conversation",
+    "api_rows.speakers": "loading only: callers pass a conversation they resolved (the message they just stored)",
     "api_rows.conversations": "loading only: callers pass ids from page_ids or a conversation they resolved",
     "api_rows.teams": "loading only: callers pass the actor's own account and user (directory.teams)",
     "api_rows.memberships": "loading only: the profile passes the token's own user",
