@@ -92,7 +92,7 @@ async def _send(client: httpx.AsyncClient, due: webhooks.DueDelivery) -> None:
         status = response.status_code
         if status >= 300:
             error = response.text[:200]
-    except httpx.HTTPError as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure is this delivery's alone: recorded, retried later
         error = f"{type(exc).__name__}: {exc}"
     await asyncio.to_thread(_record, due.delivery_id, status, error)
 
@@ -134,7 +134,7 @@ async def _send_email(due: alert_mail.DueEmail) -> None:
             start_tls=settings.smtp_security == "starttls",
             timeout=TIMEOUT_SECONDS * 2,
         )
-    except (aiosmtplib.SMTPException, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure is this e-mail's alone: recorded, retried later
         error = f"{type(exc).__name__}: {exc}"
     await asyncio.to_thread(_record_email, due.email_id, error)
 

@@ -3,6 +3,7 @@ agent's language at send time, sent by the worker (kiko_livechat/workers.py) wit
 The same queue carries the visitors' transcripts (services/transcripts.py) and invitations
 (services/invitation_mail.py)."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -25,6 +26,7 @@ from kiko_livechat.services.mail import build_email, email_enabled
 from kiko_livechat.services.notification_preferences import email_kinds_of
 from kiko_livechat.settings import get_settings
 
+log = logging.getLogger(__name__)
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
 LEASE_SECONDS = 120
 # Handoffs and assignments go out at once; visitor messages wait for the digest window.
@@ -90,8 +92,15 @@ def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20)
     rows = work_queue.claim(session, AlertEmail, "send_after", now=now, lease_seconds=LEASE_SECONDS, limit=limit)
     due = []
     for row in rows:
-        if _still_wanted(session, row, now):
-            due.append(DueEmail(row.id, compose(session, row)))
+        try:
+            with session.begin_nested():  # a failed read must not spoil the others' transaction
+                message = compose(session, row) if _still_wanted(session, row, now) else None
+        except Exception as exc:  # noqa: BLE001 - one e-mail that cannot be built never blocks the rest
+            log.exception("alert e-mail %s cannot be composed", row.id)
+            _settle(row, f"{type(exc).__name__}: {exc}", now)
+            continue
+        if message is not None:
+            due.append(DueEmail(row.id, message))
         else:
             row.status = DeliveryStatus.SKIPPED
             row.invitation_token = None
@@ -115,13 +124,19 @@ def record_result(session: Session, *, email_id: int, error: str | None, now: da
     row = session.get(AlertEmail, email_id)
     if row is None or row.status != DeliveryStatus.PENDING:
         return
+    _settle(row, error, now)
+    session.commit()
+
+
+def _settle(row: AlertEmail, error: str | None, now: datetime) -> None:
+    """After an attempt: sent, or due again after the next backoff step with its reason, or
+    given up once every step was used."""
     work_queue.settle(row, "send_after", ok=error is None, done=DeliveryStatus.SENT, now=now, backoff=BACKOFF_SECONDS)
     row.sent_at = now if error is None else None
     row.last_error = error[:500] if error else None
     if row.status != DeliveryStatus.PENDING:  # sent or given up: the link's token is not kept
         row.invitation_token = None
-    session.add(row)
-    session.commit()
+    # The row belongs to the caller's session, which writes the change with its commit.
 
 
 def compose(session: Session, row: AlertEmail) -> EmailMessage:

@@ -16,7 +16,7 @@ from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.overview import visible_inbox_ids
 from kiko_livechat.services.scoping import get_in_account, valid_id
-from kiko_livechat.services.validation import clean_email, clean_text
+from kiko_livechat.services.validation import clean_email, clean_text, one_line
 
 SEARCH_PAGE_SIZE = 15
 ATTRIBUTES_MAX_BYTES = 16_000
@@ -250,7 +250,7 @@ def _clean_fields(name, email, phone_number, identifier, custom_attributes) -> d
     if phone and not all(ch.isdigit() or ch in "+ -()" for ch in phone):
         raise ValidationFailed("contacts.error.phone", field="phone_number")
     return {
-        "name": clean_text(name, field="name", max_length=255),
+        "name": one_line(clean_text(name, field="name", max_length=255)),
         "email": clean_email(email) if email else None,
         "phone_number": phone or None,
         "identifier": clean_text(identifier, field="identifier", max_length=255) or None if identifier else None,

@@ -2,15 +2,17 @@
 
 from email.message import EmailMessage
 
+from kiko_livechat.services.validation import one_line
 from kiko_livechat.settings import get_settings
 
 
 def build_email(*, to: str, subject: str, text: str, html: str, reference: str) -> EmailMessage:
     """`reference` names the queued e-mail (its Message-ID), the same on every attempt."""
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = get_settings().smtp_sender
-    message["To"] = to
+    # Header values on one line whatever they quote (a contact's name, an account's name).
+    message["Subject"] = one_line(subject)
+    message["From"] = one_line(get_settings().smtp_sender)
+    message["To"] = one_line(to)
     # The same id on every attempt: a retry after a lost answer is recognisable as one e-mail.
     message["Message-ID"] = f"<{reference}@kiko-livechat>"
     message.set_content(text)

@@ -20,9 +20,19 @@ def refuse_nul(text: str, *, field: str) -> str:
     return text
 
 
+# Control characters (line breaks, tabs, C1 codes) and the Unicode line separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A name or header value on one line: control characters such as line breaks become one
+    space (a name "Evil\nBcc: x" must never start a new e-mail header)."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def clean_name(value: object, *, field: str = "name", max_length: int = NAME_MAX) -> str:
-    """A trimmed, non-empty name of at most `max_length` characters."""
-    text = refuse_nul(value.strip(), field=field) if isinstance(value, str) else ""
+    """A trimmed, non-empty name of at most `max_length` characters, on one line."""
+    text = one_line(refuse_nul(value, field=field)) if isinstance(value, str) else ""
     if not text:
         raise ValidationFailed("error.required", field=field)
     if len(text) > max_length:

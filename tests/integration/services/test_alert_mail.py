@@ -187,3 +187,45 @@ def test_an_address_left_while_nobody_was_online_gets_the_answer_too(smtp, app_d
     transcripts = [mail for mail in mailbox.messages if mail["To"] != "agent@example.org"]
     assert [mail["To"] for mail in transcripts] == ["erika@example.com"]
     assert transcripts[0]["Subject"] == f"Ihre Unterhaltung mit {acc.name}"
+
+
+def test_a_line_break_in_a_contact_name_never_reaches_a_header(smtp, desk):
+    """Issue 13.2: "Evil\\nBcc: x" as a name made the Subject unbuildable and stopped all e-mails."""
+    mailbox, _ = smtp
+    engine, admin, ben, bot, conv = desk
+    with Session(engine) as db:
+        contact = db.get(Contact, db.get(Conversation, conv.id).contact_id)
+        changed = contacts.update_contact(db, actor=bot, contact_id=contact.id, changes={"name": "Evil\nBcc: x\r\t"})
+        assert changed.name == "Evil Bcc: x"
+        conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
+    send_round()
+    (mail,) = mailbox.messages
+    assert mail["Subject"] == f"Assigned to you: #{conv.display_id} with Evil Bcc: x" and mail["Bcc"] is None
+
+
+def test_an_e_mail_that_cannot_be_composed_fails_alone_and_is_retried_later(smtp, desk, monkeypatch):
+    """A poison row is marked with its reason and backed off; the e-mails behind it still go."""
+    mailbox, _ = smtp
+    engine, admin, ben, bot, conv = desk
+    with Session(engine) as db:
+        conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=ben.user_id)
+        unanswered_conv = api_chat.create_conversation(
+            db, actor=bot, inbox_id=conv.inbox_id, source_id="s", status="pending"
+        )
+        conversations.assign(db, actor=admin, conversation_id=unanswered_conv.id, assignee_id=ben.user_id)
+        poison, fine = db.exec(select(AlertEmail).order_by(AlertEmail.id)).all()
+    real = alert_mail.compose
+
+    def compose(session, row):
+        if row.id == poison.id:
+            raise ValueError("header value contains a line break")
+        return real(session, row)
+
+    monkeypatch.setattr(alert_mail, "compose", compose)
+    send_round()
+    assert len(mailbox.messages) == 1  # the healthy e-mail went out
+    with Session(engine) as db:
+        failed = db.get(AlertEmail, poison.id)
+        assert failed.status == "pending" and failed.attempts == 1 and failed.send_after > utcnow()
+        assert "line break" in failed.last_error
+        assert db.get(AlertEmail, fine.id).status == "sent"

@@ -178,3 +178,21 @@ def test_account_webhooks_are_for_administrators_and_hear_their_events(bot, rece
     with Session(engine) as db:
         webhooks.delete_webhook(db, actor=admin, webhook_id=hook.webhook_id)
         assert webhooks.list_webhooks(db, actor=admin) == []
+
+
+def test_a_delivery_that_cannot_be_sent_fails_alone_and_is_retried_later(bot, receiver):
+    """A poison row (an address httpx refuses outright) is recorded with its reason and backed
+    off; the deliveries beside it still go."""
+    engine, admin, actor, inbox_id = bot
+    with Session(engine, expire_on_commit=False) as db:
+        _handoff(db, actor, inbox_id)
+        poison = db.exec(select(WebhookDelivery).order_by(WebhookDelivery.id)).first()
+        poison.url = "http://[::1"  # not a URL httpx can even parse
+        db.add(poison)
+        db.commit()
+    _deliver_all(rounds=1)
+    with Session(engine) as db:
+        failed = db.get(WebhookDelivery, poison.id)
+        assert failed.status == "pending" and failed.attempts == 1 and failed.last_error
+        assert failed.next_attempt_at > utcnow()
+    assert receiver.events  # the other deliveries of the round arrived
