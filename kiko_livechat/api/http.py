@@ -54,15 +54,30 @@ def _take_token(key: str) -> bool:
     return True
 
 
-def _has_nul(value: object) -> bool:
-    """PostgreSQL cannot store NUL characters in text: such input is refused at the door."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+# Deeper JSON than any Chatwoot payload is refused (walking it must not exhaust the stack).
+MAX_DEPTH = 32
+
+
+def _check_values(value: object) -> None:
+    """Refuse at the door what no service can store, walking the body without recursion:
+    nesting deeper than MAX_DEPTH, NUL characters (PostgreSQL cannot store them) and lone
+    surrogates (not Unicode text; "\\ud800" is valid JSON)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise ApiError(422, "api.error.too_deep", max=MAX_DEPTH)
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ApiError(422, "api.error.nul_character")
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ApiError(400, "api.error.malformed_json") from exc
+        elif isinstance(item, dict):
+            pending.extend((part, depth + 1) for pair in item.items() for part in pair)
+        elif isinstance(item, list):
+            pending.extend((part, depth + 1) for part in item)
 
 
 def endpoint(handler: Callable) -> Callable:
@@ -80,8 +95,8 @@ def endpoint(handler: Callable) -> Callable:
             if token and not _take_token(token):
                 raise ApiError(429, "api.error.rate_limited")
             body = await _body(request)
-            if _has_nul(body) or _has_nul(dict(request.query_params)):
-                raise ApiError(422, "api.error.nul_character")
+            _check_values(body)
+            _check_values(dict(request.query_params))
             status, payload = await run_in_threadpool(_run, handler, request, token, body)
         except ApiError as error:
             return error_response(request, error.status, error.code, error.field, **error.params)
@@ -116,7 +131,7 @@ async def _body(request: Request) -> dict | None:
         raise ApiError(413, "api.error.too_large", max=BODY_MAX_BYTES)
     try:
         body = json.loads(raw or b"{}")
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # nesting too deep for the parser: malformed too
         raise ApiError(400, "api.error.malformed_json") from exc
     if not isinstance(body, dict):
         raise ApiError(400, "api.error.malformed_json")
@@ -145,6 +160,6 @@ def int_param(request: Request, name: str, default: int | None = None) -> int | 
     value = request.query_params.get(name)
     if value is None or value == "":
         return default
-    if not value.isdigit() or len(value) > 10:
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:  # "²" is a digit to Python
         raise ApiError(422, "api.error.not_a_number", field=name, name=name)
     return int(value)

@@ -14,6 +14,7 @@ from kiko_livechat.services import chatwoot_json as presenters
 from kiko_livechat.services.messages import CATCH_UP_LIMIT
 
 BASE = "/api/v1/accounts/{account_id:int}"
+SNOOZE_MAX = 32_503_680_000
 
 
 def _conversation(request, actor):
@@ -137,6 +138,8 @@ def toggle_status(request, actor, body):
     snoozed = data.get("snoozed_until")
     if snoozed is not None and (not isinstance(snoozed, int) or isinstance(snoozed, bool)):
         raise ApiError(422, "api.error.not_a_number", field="snoozed_until", name="snoozed_until")
+    if snoozed is not None and not 0 <= snoozed <= SNOOZE_MAX:  # unix seconds up to the year 3000
+        raise ApiError(422, "error.number_range", field="snoozed_until", min=0, max=SNOOZE_MAX)
     until = datetime.fromtimestamp(snoozed, UTC) if snoozed else None
     conversations.set_status(
         request.state.db, actor=actor, conversation_id=conv.id, status=data["status"], snoozed_until=until

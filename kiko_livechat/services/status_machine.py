@@ -39,7 +39,8 @@ def change_status(
 
     Refuses a transition the machine does not allow, and a snooze without a future end.
     """
-    if new_status not in ALLOWED or new_status not in ALLOWED[conversation.status]:
+    # Only a string can be a status: a list or object from a JSON body is refused, not a crash.
+    if not isinstance(new_status, str) or new_status not in ALLOWED or new_status not in ALLOWED[conversation.status]:
         raise ValidationFailed("conversations.error.transition", field="status")
     if new_status == SNOOZED:
         if snoozed_until is None or snoozed_until <= now:

@@ -58,3 +58,9 @@ def test_a_snooze_ends_only_when_its_time_has_come():
     assert sm.end_snooze(conv, now=NOW + timedelta(hours=1)) == sm.SNOOZE_ENDED
     assert (conv.status, conv.snoozed_until) == ("open", None)
     assert sm.end_snooze(_conv("resolved"), now=NOW) is None
+
+
+def test_a_status_that_is_not_a_string_is_refused_not_a_crash():
+    conversation = Conversation(status="pending")
+    with pytest.raises(ValidationFailed):
+        sm.change_status(conversation, ["open"], now=datetime.now(UTC))
