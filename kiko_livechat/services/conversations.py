@@ -163,10 +163,7 @@ def list_conversations(
     `labels`: conversations with any of these labels. `q`: the contact's name or e-mail
     contains it, or it is the conversation's number.
     """
-    status = status if status in STATUS_FILTERS else "open"
-    assignee = assignee if assignee in ASSIGNEE_FILTERS else "all"
-    sort = sort if sort in SORTS else "last_activity"
-    page = max(1, page if isinstance(page, int) else 1)
+    status, assignee, sort, page = _filters(status, assignee, sort, page)
     scope = _scope(actor, assignee=assignee, inbox_id=inbox_id, team_id=team_id, labels=labels, q=q)
     counts_query = select(Conversation.status, func.count()).where(*scope).group_by(Conversation.status)
     counts = dict.fromkeys(STATUS_FILTERS[:-1], 0) | dict(session.exec(counts_query).all())
@@ -217,11 +214,19 @@ def page_ids(
 ) -> list[int]:
     """The ids of one page of `list_conversations` (newest activity first), in one query: for
     the API, which loads the rows it shows for the whole page at once (services/api_rows.py)."""
-    status = status if status in STATUS_FILTERS else "open"
-    assignee = assignee if assignee in ASSIGNEE_FILTERS else "all"
-    page = max(1, page if isinstance(page, int) else 1)
+    status, assignee, sort, page = _filters(status, assignee, "last_activity", page)
     scope = _scope(actor, assignee=assignee, inbox_id=inbox_id, team_id=team_id, labels=labels, q=q)
-    return list(session.exec(_one_page(select(Conversation.id), scope, status, "last_activity", page)).all())
+    return list(session.exec(_one_page(select(Conversation.id), scope, status, sort, page)).all())
+
+
+def _filters(status: object, assignee: object, sort: object, page: object) -> tuple[str, str, str, int]:
+    """The list's filters, each falling back to its default when it is not one it knows."""
+    return (
+        status if status in STATUS_FILTERS else "open",
+        assignee if assignee in ASSIGNEE_FILTERS else "all",
+        sort if sort in SORTS else "last_activity",
+        max(1, page if isinstance(page, int) else 1),
+    )
 
 
 def _one_page(query: sa.Select, scope: list, status: str, sort: str, page: int) -> sa.Select:

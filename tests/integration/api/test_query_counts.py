@@ -1,10 +1,7 @@
 """Every list of the API costs the same number of SQL statements for one row as for a page of
 25: the JSON is built from rows loaded for the whole page at once, never one lookup per row."""
 
-import contextlib
-
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
@@ -13,22 +10,9 @@ from kiko_livechat.api import build_api
 from kiko_livechat.models import Role
 from kiko_livechat.services import api_access, api_chat, contacts, conversations, inboxes, labels, teams
 from tests import factories
+from tests.statements import counted
 
 PAGE = 25
-
-
-@contextlib.contextmanager
-def counted(engine: sa.Engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def _account(db: Session, size: int) -> dict:

@@ -1,10 +1,7 @@
 """The handoff (services/handoff.py): what it records and causes, the one-call handoff with its
 transcript, and a bounded number of SQL statements whatever the transcript's length."""
 
-import contextlib
-
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
@@ -14,6 +11,7 @@ from kiko_livechat.realtime import events, outbox
 from kiko_livechat.services import api_access, handoff, inboxes, presence, profile, visitor_chat
 from kiko_livechat.services.errors import ValidationFailed
 from tests import factories
+from tests.statements import counted
 
 
 @pytest.fixture
@@ -44,20 +42,6 @@ def published(monkeypatch):
 
 def _lines(count: int) -> list[dict]:
     return [{"content": f"Zeile {i}", "message_type": "incoming" if i % 2 == 0 else "outgoing"} for i in range(count)]
-
-
-@contextlib.contextmanager
-def _statements(engine):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_one_call_handoff_stores_the_transcript_and_hands_over(db, desk, published):
@@ -134,7 +118,7 @@ def test_the_handoff_runs_in_the_same_number_of_statements_for_any_transcript(db
     acc, admin, ben, bot, inbox_id, _ = desk
     counts = []
     for n, length in enumerate((1, 100)):
-        with _statements(db.get_bind()) as seen:
+        with counted(db.get_bind()) as seen:
             handoff.do_hand_off(db, actor=bot, inbox_id=inbox_id, contact={"source_id": f"s{n}"},
                                 transcript=_lines(length), reason="Mensch")  # fmt: skip
         counts.append(len(seen))
@@ -153,7 +137,7 @@ def test_the_one_call_over_http_runs_in_the_same_number_of_statements(app_db):
     counts = []
     for n, length in enumerate((1, 100)):
         body = {"inbox_id": created.inbox.inbox_id, "contact": {"source_id": f"h{n}"}, "transcript": _lines(length)}
-        with _statements(app_db) as seen:
+        with counted(app_db) as seen:
             answer = client.post(f"/api/v1/accounts/{acc.id}/handoffs", json=body)
         assert answer.status_code == 201, answer.text
         counts.append(len(seen))
