@@ -28,8 +28,16 @@ class Settings(BaseSettings):
     # it to keep thousands of test logins fast; the code path is the same.
     password_memory_kib: int = 65536
     password_time_cost: int = 3
-    login_max_failures: int = 5
-    login_lockout_minutes: int = 15
+    # Failed logins slow the next attempts down, they lock nobody out (services/login_throttle.py):
+    # per client address and per account, after `login_free_failures` each failure doubles the
+    # wait before the next attempt is checked (1 s, 2 s, 4 s ...) up to the caps below. From an
+    # address without failures an attacked account waits at most `login_new_address_max_delay_seconds`,
+    # so its owner gets in. Failures are forgotten after `login_failure_memory_minutes` without one.
+    login_free_failures: int = 5
+    login_address_max_delay_seconds: int = 900
+    login_account_max_delay_seconds: int = 60
+    login_new_address_max_delay_seconds: int = 2
+    login_failure_memory_minutes: int = 60
 
     # HTTP API: requests per second per token (per worker process), and the burst allowed.
     api_rate_per_second: float = 50.0

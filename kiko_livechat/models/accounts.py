@@ -125,14 +125,18 @@ class Invitation(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed logins per e-mail key, shared by every worker through the database."""
+    """Recent failed logins of one client address ("address:<ip>") or one account
+    ("account:<e-mail>"), shared by every worker through the database (services/login_throttle.py)."""
 
     __tablename__ = "login_throttles"
 
-    key: str = Field(primary_key=True, max_length=254)
+    key: str = Field(primary_key=True, max_length=300)
     failures: int = Field(default=0)
-    first_failure_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    locked_until: datetime | None = time_field()
+    # The wait before the next attempt runs from here; a row quiet for the failure memory is
+    # forgotten and cleaned up.
+    last_failure_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    # An account's owner was warned in this run of failures (services/login_warning_mail.py).
+    owner_warned: bool = Field(default=False)
 
 
 class ApiAccessToken(SQLModel, table=True):

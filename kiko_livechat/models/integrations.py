@@ -62,8 +62,8 @@ class WebhookDelivery(SQLModel, table=True):
 
 
 class AlertEmail(SQLModel, table=True):
-    """The app's outgoing e-mail queue: an alert e-mail to an agent, a transcript to a visitor or
-    an invitation, queued in the transaction that caused it. Quick follow-ups in the same
+    """The app's outgoing e-mail queue: an alert e-mail to an agent, a transcript to a visitor,
+    an invitation or a login warning, queued in the transaction that caused it. Quick follow-ups in the same
     conversation join the pending row (the digest) instead of adding e-mails."""
 
     __tablename__ = "alert_emails"
@@ -73,7 +73,8 @@ class AlertEmail(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    account_id: int = account_fk()
+    # None for a login warning: it is about a person's login, not about an account.
+    account_id: int | None = Field(default=None, foreign_key="accounts.id", index=True, ondelete="CASCADE")
     # The agent alerted; None for a transcript to the visitor (who is the conversation's contact).
     user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE")
     # None for an invitation.
@@ -82,7 +83,9 @@ class AlertEmail(SQLModel, table=True):
     # An invitation link's token, which the database otherwise keeps only as a hash: held while
     # the e-mail may still go out, cleared once it was sent, given up or superseded.
     invitation_token: str | None = Field(default=None, max_length=64)
-    # An alert kind (services/alerts.KINDS), "transcript" or "invitation".
+    # The client address a login warning names (where the failed logins came from).
+    client_address: str | None = Field(default=None, max_length=100)
+    # An alert kind (services/alerts.KINDS), "transcript", "invitation" or "login_warning".
     kind: str = Field(max_length=20)
     events: int = Field(default=1)
     status: str = Field(default=DeliveryStatus.PENDING, max_length=10)

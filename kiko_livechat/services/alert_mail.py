@@ -1,7 +1,7 @@
 """Alert e-mails to agents: queued with the change that caused them, digested, composed in the
 agent's language at send time, sent by the worker (kiko_livechat/workers.py) with retries.
-The same queue carries the visitors' transcripts (services/transcripts.py) and invitations
-(services/invitation_mail.py)."""
+The same queue carries the visitors' transcripts (services/transcripts.py), invitations
+(services/invitation_mail.py) and login warnings (services/login_warning_mail.py)."""
 
 import logging
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from kiko_livechat.models import (
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
-from kiko_livechat.services import alerts, invitation_mail, transcripts, work_queue
+from kiko_livechat.services import alerts, invitation_mail, login_warning_mail, transcripts, work_queue
 from kiko_livechat.services.mail import build_email, email_enabled
 from kiko_livechat.services.notification_preferences import email_kinds_of
 from kiko_livechat.settings import get_settings
@@ -146,6 +146,8 @@ def compose(session: Session, row: AlertEmail) -> EmailMessage:
         return transcripts.compose(session, row)
     if row.kind == invitation_mail.INVITATION:
         return invitation_mail.compose(session, row)
+    if row.kind == login_warning_mail.LOGIN_WARNING:
+        return login_warning_mail.compose(session, row)
     user = session.get(User, row.user_id)
     account = session.get(Account, row.account_id)
     conversation = session.get(Conversation, row.conversation_id)

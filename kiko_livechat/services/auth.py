@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from kiko_livechat.models import Account, AccountUser, AuthSession, LoginThrottle, SessionKind, User
+from kiko_livechat.models import Account, AccountUser, AuthSession, SessionKind, User
 from kiko_livechat.models.base import utcnow
+from kiko_livechat.services import login_throttle
 from kiko_livechat.services.actor import Actor, OperatorActor
 from kiko_livechat.services.errors import AuthFailed, NotFound, ValidationFailed
 from kiko_livechat.services.passwords import (
@@ -31,20 +32,27 @@ class LoginResult:
     actor: Actor
 
 
-def login(session: Session, *, email: object, password: object, now: datetime | None = None) -> LoginResult:
+def login(
+    session: Session,
+    *,
+    email: object,
+    password: object,
+    client_address: str | None = None,
+    now: datetime | None = None,
+) -> LoginResult:
     """Check the credentials and open a dashboard session in the user's first active account.
 
-    Wrong password and unknown e-mail get the same answer. After too many failures for one
-    e-mail the login is locked for a while, without even checking the password.
+    Wrong password and unknown e-mail get the same answer. Failures slow the next attempts from
+    `client_address` and on the e-mail down (services/login_throttle.py); nobody is locked out.
     """
     now = now or utcnow()
-    user, throttle = _check_credentials(session, email, password, now)
+    user, attempt = _check_credentials(session, email, password, client_address, now)
     membership = session.exec(
         select(AccountUser).where(AccountUser.user_id == user.id, AccountUser.is_active).order_by(AccountUser.id)
     ).first()
     if membership is None:
-        _refuse(session, user.email, throttle, now)
-    token, auth_session = _succeed(session, user, throttle, password, now, membership.account_id, SessionKind.AGENT)
+        _refuse(session, attempt, user)
+    token, auth_session = _succeed(session, user, attempt, password, now, membership.account_id, SessionKind.AGENT)
     return LoginResult(token=token, actor=_actor(auth_session, membership, user))
 
 
@@ -64,19 +72,25 @@ class OperatorLoginResult:
 
 
 def operator_login(
-    session: Session, *, email: object, password: object, now: datetime | None = None
+    session: Session,
+    *,
+    email: object,
+    password: object,
+    client_address: str | None = None,
+    now: datetime | None = None,
 ) -> OperatorLoginResult:
-    """Open an operator-console session; only super admins get one, with the same answers as login."""
+    """Open an operator-console session; only super admins get one, with the same answers and
+    the same throttle as login."""
     now = now or utcnow()
-    user, throttle = _check_credentials(session, email, password, now)
+    user, attempt = _check_credentials(session, email, password, client_address, now)
     if not user.is_super_admin:
-        _refuse(session, user.email, throttle, now)
-    token, auth_session = _succeed(session, user, throttle, password, now, None, SessionKind.OPERATOR)
+        _refuse(session, attempt, user)
+    token, auth_session = _succeed(session, user, attempt, password, now, None, SessionKind.OPERATOR)
     return OperatorLoginResult(token=token, operator=OperatorActor(user_id=user.id, session_id=auth_session.id))
 
 
-def _check_credentials(session: Session, email: object, password: object, now: datetime):
-    """The active user with these credentials and their throttle row, or AuthFailed (failure recorded)."""
+def _check_credentials(session: Session, email: object, password: object, client_address: str | None, now: datetime):
+    """The active user with these credentials and the throttle's attempt, or AuthFailed (failure recorded)."""
     email_text = email.strip().lower() if isinstance(email, str) else ""
     password_text = password if isinstance(password, str) else ""
     if not email_text:
@@ -86,26 +100,21 @@ def _check_credentials(session: Session, email: object, password: object, now: d
     if len(email_text) > _EMAIL_MAX or len(password_text) > _PASSWORD_MAX:
         raise AuthFailed("auth.invalid_credentials")
 
-    throttle = session.get(LoginThrottle, email_text)
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-        raise AuthFailed("auth.throttled", minutes=minutes)
-
+    attempt = login_throttle.begin(session, email=email_text, client_address=client_address, now=now)
     user = session.exec(select(User).where(User.email == email_text)).first()
     if not verify_password(password_text, user.password_hash if user else None) or not user.is_active:
-        _refuse(session, email_text, throttle, now)
-    return user, throttle
+        _refuse(session, attempt, user)
+    return user, attempt
 
 
-def _refuse(session: Session, email: str, throttle: LoginThrottle | None, now: datetime):
-    _record_failure(session, email, throttle, now, get_settings())
+def _refuse(session: Session, attempt: login_throttle.Attempt, user: User | None):
+    login_throttle.failed(session, attempt, owner=user)
     session.commit()
     raise AuthFailed("auth.invalid_credentials")
 
 
-def _succeed(session, user, throttle, password: str, now: datetime, account_id: int | None, kind: SessionKind):
-    if throttle is not None:
-        session.delete(throttle)
+def _succeed(session, user, attempt, password: str, now: datetime, account_id: int | None, kind: SessionKind):
+    login_throttle.succeeded(session, attempt)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_seen_at = now
@@ -268,20 +277,6 @@ def _open_session(
     session.add(auth_session)
     session.flush()
     return token, auth_session
-
-
-def _record_failure(session: Session, key: str, throttle: LoginThrottle | None, now: datetime, settings) -> None:
-    window = timedelta(minutes=settings.login_lockout_minutes)
-    if throttle is None:
-        throttle = LoginThrottle(key=key, failures=0, first_failure_at=now)
-    elif throttle.first_failure_at + window <= now:
-        throttle.failures = 0
-        throttle.first_failure_at = now
-        throttle.locked_until = None
-    throttle.failures += 1
-    if throttle.failures >= settings.login_max_failures:
-        throttle.locked_until = now + window
-    session.add(throttle)
 
 
 def _actor(auth_session: AuthSession, membership: AccountUser, user: User) -> Actor:
