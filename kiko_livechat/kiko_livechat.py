@@ -9,7 +9,13 @@ import kiko_livechat.pages
 from kiko_livechat.api import build_api
 from kiko_livechat.api.framing import frame_policy
 from kiko_livechat.state.live import run_delivery
-from kiko_livechat.workers import deliver_webhooks, remind_unanswered, send_alert_emails, wake_snoozed_conversations
+from kiko_livechat.workers import (
+    deliver_webhooks,
+    forget_old_login_failures,
+    remind_unanswered,
+    send_alert_emails,
+    wake_snoozed_conversations,
+)
 
 app = rx.App(
     # Our routes first, then the frame policy around everything (pages included).
@@ -33,5 +39,7 @@ app.register_lifespan_task(wake_snoozed_conversations)
 app.register_lifespan_task(remind_unanswered)
 # Webhooks to the bot and other systems, from the durable outbox.
 app.register_lifespan_task(deliver_webhooks)
-# E-mails (alerts to agents, transcripts, invitations), from their durable queue.
+# E-mails (alerts to agents, transcripts, invitations, login warnings), from their durable queue.
 app.register_lifespan_task(send_alert_emails)
+# Failed logins older than the throttle remembers are deleted.
+app.register_lifespan_task(forget_old_login_failures)

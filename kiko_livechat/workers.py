@@ -8,7 +8,7 @@ import aiosmtplib
 import httpx
 
 from kiko_livechat.db import session_scope
-from kiko_livechat.services import alert_mail, conversations, unanswered, webhooks
+from kiko_livechat.services import alert_mail, conversations, login_throttle, unanswered, webhooks
 from kiko_livechat.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,7 @@ TIMEOUT_SECONDS = 5.0
 SNOOZE_CHECK_SECONDS = 30
 # A reminder is at most this late after the inbox's time (two minutes by default).
 REMINDER_CHECK_SECONDS = 10
+LOGIN_CLEANUP_SECONDS = 600
 
 
 async def wake_snoozed_conversations() -> None:
@@ -27,6 +28,11 @@ async def wake_snoozed_conversations() -> None:
 async def remind_unanswered() -> None:
     """Remind the agents of handoffs nobody has answered in their inbox's time."""
     await _every(REMINDER_CHECK_SECONDS, unanswered.remind_overdue, "reminding of unanswered conversations")
+
+
+async def forget_old_login_failures() -> None:
+    """Keep the login throttle's table as small as the recent failures."""
+    await _every(LOGIN_CLEANUP_SECONDS, login_throttle.forget_old, "forgetting old login failures")
 
 
 async def _every(seconds: float, work, what: str) -> None:
