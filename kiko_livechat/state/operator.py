@@ -108,7 +108,12 @@ class OperatorLoginState(FormFeedback, OperatorState):
         self._clear_feedback()
         try:
             with session_scope() as db:
-                result = auth.operator_login(db, email=form_data.get("email"), password=form_data.get("password"))
+                result = auth.operator_login(
+                    db,
+                    email=form_data.get("email"),
+                    password=form_data.get("password"),
+                    client_address=self.router.session.client_ip or None,
+                )
         except ServiceError as error:
             self._fail(error)
             return None
