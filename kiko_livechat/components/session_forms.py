@@ -42,5 +42,6 @@ def logout_form(kind: str) -> rx.Component:
 
 def submit_logout(kind: str) -> rx.event.EventSpec:
     """The click that logs out: the form's post ends the session on the server and clears the
-    cookie. (A function compiled into the page, not a script sent to be evaluated.)"""
-    return rx.call_function(f"() => document.getElementById('logout-form-{kind}').requestSubmit()")
+    cookie. (A function compiled into the page, not a script sent to be evaluated; submit(),
+    not requestSubmit(): the form's React handler would cancel the post.)"""
+    return rx.call_function(f"() => document.getElementById('logout-form-{kind}').submit()")

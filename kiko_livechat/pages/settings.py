@@ -171,7 +171,7 @@ def _tone_previews() -> rx.Component:
                 variant="ghost",
                 size="1",
                 id=f"preview-{tone}",
-                on_click=rx.call_script(f"new Audio('/tones/{tone}.wav').play()"),
+                on_click=rx.call_function(f"() => new Audio('/tones/{tone}.wav').play()"),
             )
             for tone in TONES
         ],
