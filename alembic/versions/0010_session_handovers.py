@@ -1,8 +1,8 @@
 """Session handovers: the one-time tickets that move a new login session into the browser's
 HttpOnly cookie (the token itself never reaches JavaScript).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ import sqlmodel
 import kiko_livechat.models.base
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
