@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from kiko_livechat.settings import get_settings
+from kiko_livechat.settings import browser_origins, get_settings
 
 _settings = get_settings()
 
@@ -15,6 +15,8 @@ config = rx.Config(
     # tab's state to a file after each event (measured: chat delivery p99 64 -> 29 ms); a tab that
     # survives a restart re-hydrates and catches up from the database anyway.
     state_manager_mode="redis" if _settings.redis_url else "memory",
+    # Browsers may use the app (HTTP with cookies, the websocket) only from its own origins.
+    cors_allowed_origins=browser_origins(_settings),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

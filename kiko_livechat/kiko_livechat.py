@@ -7,7 +7,7 @@ import reflex as rx
 
 import kiko_livechat.pages
 from kiko_livechat.api import build_api
-from kiko_livechat.api.framing import frame_policy
+from kiko_livechat.api.security_headers import security_headers
 from kiko_livechat.state.live import run_delivery
 from kiko_livechat.workers import (
     deliver_webhooks,
@@ -18,8 +18,8 @@ from kiko_livechat.workers import (
 )
 
 app = rx.App(
-    # Our routes first, then the frame policy around everything (pages included).
-    api_transformer=[build_api(), frame_policy],
+    # Our routes first, then the security headers around everything (pages included).
+    api_transformer=[build_api(), security_headers],
     html_lang="de",
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),

@@ -25,3 +25,8 @@ ADMIN_LOGIN = "/admin/login"
 def inbox_settings(inbox_id: object) -> str:
     """The settings page of one inbox (works with an int or a Var)."""
     return "/app/settings/inboxes/" + str(inbox_id) if isinstance(inbox_id, int) else SETTINGS_INBOXES + "/" + inbox_id
+
+
+# The HTTP routes that set and clear the HttpOnly login cookies (api/session_cookie.py).
+AUTH_SESSION = "/auth/session"
+AUTH_LOGOUT = "/auth/logout"

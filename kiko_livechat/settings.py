@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
     # Public URL of the app, used in links the app writes (e-mails, embed snippets).
     # Empty: http://localhost:<port>.
     base_url: str = ""
+    # Other origins the dashboard is opened under (comma-separated, e.g. a second domain). Only
+    # these and the base URL's own origin may talk to the app from a browser (CORS, websocket).
+    allowed_origins: str = ""
 
     session_lifetime_days: int = 14
     # A session unused this long ends even before its lifetime is over.
@@ -71,6 +75,22 @@ class Settings(BaseSettings):
         if not self.base_url:
             self.base_url = f"http://localhost:{self.port}"
         return self
+
+
+def browser_origins(settings: Settings) -> tuple[str, ...]:
+    """The origins whose pages may use the app with credentials: the base URL's, the same port
+    under the other loopback names when it is local (http://127.0.0.1:3000 for localhost:3000),
+    and KIKO_ALLOWED_ORIGINS. Never "*": a reflected origin would let any site use a session."""
+    base = urlsplit(settings.base_url)
+    origins = [f"{base.scheme}://{base.netloc}"]
+    if base.hostname in ("localhost", "127.0.0.1", "::1"):
+        port = f":{base.port}" if base.port else ""
+        origins += [f"{base.scheme}://{host}{port}" for host in _LOOPBACK]
+    origins += [o.strip().rstrip("/") for o in settings.allowed_origins.split(",") if o.strip()]
+    return tuple(dict.fromkeys(origins))
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 
 
 @lru_cache

@@ -3,7 +3,7 @@
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from kiko_livechat.api import v1
+from kiko_livechat.api import session_cookie, v1
 from kiko_livechat.api.health import health
 from kiko_livechat.api.openapi import PATH as OPENAPI_PATH
 from kiko_livechat.api.openapi import openapi
@@ -16,5 +16,6 @@ def build_api() -> Starlette:
             Route("/api/health", health, methods=["GET"]),
             Route(OPENAPI_PATH, openapi, methods=["GET"]),
             *v1.routes(),
+            *session_cookie.routes(),
         ]
     )

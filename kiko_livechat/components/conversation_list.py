@@ -17,7 +17,7 @@ LIST_WIDTH = "360px"
 # under it, so the element is made anew) and comes back: kept per tab in sessionStorage.
 # Alt+J / Alt+K (as in Chatwoot) open the next / previous conversation of the list.
 _LIST_SCRIPT = f"""
-(() => {{
+() => {{
   const list = document.getElementById("{LIST_ID}");
   if (list && !list.dataset.kept) {{
     list.dataset.kept = "1";
@@ -40,7 +40,7 @@ _LIST_SCRIPT = f"""
     next.scrollIntoView({{block: "nearest"}});
     next.click();
   }});
-}})()
+}}
 """
 
 
@@ -266,7 +266,7 @@ def conversation_list(selected: rx.Var | str = "") -> rx.Component:
                 rx.center(rx.text(tr("conversations.empty"), color_scheme="gray"), padding="48px 16px"),
             ),
             id=LIST_ID,
-            on_mount=rx.call_script(_LIST_SCRIPT),
+            on_mount=rx.call_function(_LIST_SCRIPT),
             flex="1",
             min_height="0",
             overflow_y="auto",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from kiko_livechat import routes
 from kiko_livechat.components.alerts import alert_listener, sound_hint
+from kiko_livechat.components.session_forms import logout_form, submit_logout
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.settings import get_settings
@@ -128,8 +129,9 @@ def _user_menu() -> rx.Component:
             ),
             rx.menu.separator(),
             rx.menu.item(tr("nav.settings"), on_click=rx.redirect(routes.SETTINGS)),
-            rx.menu.item(tr("topbar.logout"), on_click=SessionState.logout, color_scheme="red", id="logout"),
+            rx.menu.item(tr("topbar.logout"), on_click=submit_logout("agent"), color_scheme="red", id="logout"),
         ),
+        logout_form("agent"),
     )
 
 

@@ -3,9 +3,9 @@
 import reflex as rx
 
 from kiko_livechat.components.layout import language_select
+from kiko_livechat.components.session_forms import logout_form, submit_logout
 from kiko_livechat.components.text import tr
 from kiko_livechat.state.i18n import AppState
-from kiko_livechat.state.operator import OperatorState
 
 STATE_COLORS = {"active": "green", "inactive": "gray", "trial_expired": "red"}
 
@@ -35,10 +35,11 @@ def header() -> rx.Component:
         rx.button(
             rx.icon("log-out", size=16),
             tr("topbar.logout"),
-            on_click=OperatorState.logout,
+            on_click=submit_logout("operator"),
             variant="ghost",
             id="operator-logout",
         ),
+        logout_form("operator"),
         align="center",
         spacing="3",
         wrap="wrap",

@@ -11,6 +11,7 @@ from kiko_livechat.models.accounts import (
     NotificationPreference,
     Plan,
     Role,
+    SessionHandover,
     SessionKind,
     User,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "ApiAccessToken",
     "Attachment",
     "AuthSession",
+    "SessionHandover",
     "Availability",
     "CannedResponse",
     "ChannelType",

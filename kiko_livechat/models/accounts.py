@@ -103,6 +103,19 @@ class AuthSession(SQLModel, table=True):
     revoked_at: datetime | None = time_field()
 
 
+class SessionHandover(SQLModel, table=True):
+    """A session on its way from the server to the browser's HttpOnly cookie: the tab gets a
+    one-time ticket (never the session token) and posts it to /auth/session, which sets the
+    cookie. The token is kept sealed with the ticket, which only the tab has, for a minute."""
+
+    __tablename__ = "session_handovers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    sealed_token: str = Field(max_length=200)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
 class Invitation(SQLModel, table=True):
     """An administrator's invitation to join an account; the link carries a token whose hash is here."""
 

@@ -5,10 +5,12 @@ import reflex as rx
 from kiko_livechat import routes
 from kiko_livechat.components.forms import field, form_error
 from kiko_livechat.components.public import PASSWORD_INPUT_MAX, public_card_page
+from kiko_livechat.components.session_forms import handover_form
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
 from kiko_livechat.state.i18n import AppState
 from kiko_livechat.state.invitation import InvitationState
+from kiko_livechat.state.session import SessionState
 
 
 def _secret(label_key: str, name: str, hint_key: str | None = None) -> rx.Component:
@@ -82,7 +84,8 @@ def invitation_page() -> rx.Component:
             InvitationState.loaded,
             rx.cond(InvitationState.valid, _form(), _invalid()),
             rx.center(rx.spinner(size="3"), padding="32px"),
-        )
+        ),
+        handover_form(SessionState.handover_ticket, routes.APP_HOME),
     )
 
 

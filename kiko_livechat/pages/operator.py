@@ -10,6 +10,7 @@ from kiko_livechat.components.operator_widgets import (
     state_badge,
 )
 from kiko_livechat.components.public import login_form, public_card_page
+from kiko_livechat.components.session_forms import handover_form
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -54,7 +55,8 @@ def _choice(name: str, values: tuple[str, ...], label_prefix: str, default: str,
 
 def login_page() -> rx.Component:
     return public_card_page(
-        login_form(OperatorLoginState, "operator.console", "operator.login.subtitle", "operator-login-submit")
+        login_form(OperatorLoginState, "operator.console", "operator.login.subtitle", "operator-login-submit"),
+        handover_form(OperatorState.handover_ticket, routes.ADMIN),
     )
 
 

@@ -6,6 +6,7 @@ from kiko_livechat import routes
 from kiko_livechat.components.admin_widgets import confirm_button, secret_once, switch_field
 from kiko_livechat.components.forms import card_section, field, form_error, form_notice
 from kiko_livechat.components.layout import dashboard, settings_nav
+from kiko_livechat.components.session_forms import handover_form
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -170,7 +171,7 @@ def _tone_previews() -> rx.Component:
                 variant="ghost",
                 size="1",
                 id=f"preview-{tone}",
-                on_click=rx.call_script(f"new Audio('/tones/{tone}.wav').play()"),
+                on_click=rx.call_function(f"() => new Audio('/tones/{tone}.wav').play()"),
             )
             for tone in TONES
         ],
@@ -260,6 +261,8 @@ def settings_page() -> rx.Component:
             spacing="5",
             width="100%",
         ),
+        # A password change ends this session too: the new one goes to the cookie from here.
+        handover_form(SessionState.handover_ticket, routes.SETTINGS),
     )
 
 

@@ -194,7 +194,7 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
         if any(m["kind"] == "activity" for m in self._messages[before:]):
             self._refresh()
         # The agent is looking at it: read. Written after this update reaches the screen.
-        live.run_soon(_mark_read, self.token, self.conversation_ref)
+        live.run_soon(_mark_read, self._token(), self.conversation_ref)
 
     @rx.event
     @signed_in_only

@@ -4,7 +4,6 @@ state; on success the tab gets a dashboard session."""
 import reflex as rx
 
 from kiko_livechat.db import session_scope
-from kiko_livechat.routes import APP_HOME
 from kiko_livechat.services import invitations
 from kiko_livechat.services.errors import ServiceError
 from kiko_livechat.state.forms import FormFeedback
@@ -47,14 +46,14 @@ class InvitationState(FormFeedback, AppState):
         if not self.existing_user and form_data.get("password") != form_data.get("confirm_password"):
             self._fail_code("error.password_mismatch", "confirm_password")
             return None
+        session_state = await self.get_state(SessionState)
         try:
             with session_scope() as db:
                 result = invitations.accept_invitation(
                     db, token=self._code(), name=form_data.get("name"), password=form_data.get("password")
                 )
+                session_state._hand_over(db, result.token)
         except ServiceError as error:
             self._fail(error)
-            return None
-        session_state = await self.get_state(SessionState)
-        session_state.token = result.token
-        return rx.redirect(APP_HOME)
+        # The page's handover form now posts the ticket and lands on the dashboard.
+        return None

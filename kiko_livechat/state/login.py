@@ -3,7 +3,6 @@
 import reflex as rx
 
 from kiko_livechat.db import session_scope
-from kiko_livechat.routes import APP_HOME
 from kiko_livechat.services import auth
 from kiko_livechat.services.errors import ServiceError
 from kiko_livechat.state.forms import FormFeedback
@@ -11,11 +10,12 @@ from kiko_livechat.state.session import SessionState
 
 
 class LoginState(FormFeedback, SessionState):
-    """Checks credentials through the auth service; stores only the opaque session token."""
+    """Checks credentials through the auth service; the session goes to the HttpOnly cookie."""
 
     @rx.event
     async def login(self, form_data: dict):
         self._clear_feedback()
+        session_state = await self.get_state(SessionState)
         try:
             with session_scope() as db:
                 result = auth.login(
@@ -24,9 +24,7 @@ class LoginState(FormFeedback, SessionState):
                     password=form_data.get("password"),
                     client_address=self.router.session.client_ip or None,
                 )
+                session_state._hand_over(db, result.token)
         except ServiceError as error:
             self._fail(error)
-            return None
-        session_state = await self.get_state(SessionState)
-        session_state.token = result.token
-        return rx.redirect(APP_HOME)
+        # The page's handover form now posts the ticket and lands on the dashboard.

@@ -15,9 +15,9 @@ from sqlmodel import Session
 
 from kiko_livechat.db import session_scope
 from kiko_livechat.i18n import format_date, format_datetime, format_number, translate
-from kiko_livechat.models import Plan
+from kiko_livechat.models import Plan, SessionKind
 from kiko_livechat.routes import ADMIN, ADMIN_LOGIN
-from kiko_livechat.services import auth, operator
+from kiko_livechat.services import auth, operator, session_handover
 from kiko_livechat.services.actor import OperatorActor
 from kiko_livechat.services.errors import AuthFailed, ServiceError
 from kiko_livechat.services.invitations import CreatedInvitation
@@ -34,16 +34,19 @@ CREATE_TEXT_INPUTS = ("account-name", "admin-name", "admin-email")
 class OperatorState(AppState):
     """Who is signed in to the console. Not under SessionState: the two sessions never mix."""
 
-    # Its own name and storage key, so the dashboard's `token` (kiko_session) and this one can
-    # never stand in for each other, in code or in the browser.
-    operator_token: str = rx.LocalStorage("", name="kiko_operator_session", sync=True)
     operator_signed_in: bool = False
+    # A login's one-time ticket for the hidden form that moves the session into the console's
+    # own HttpOnly cookie (kiko_operator_session: a dashboard session never stands in for it).
+    handover_ticket: str = ""
+
+    def _operator_token(self) -> str:
+        return session_handover.token_from_cookies(self.router.headers.cookie, SessionKind.OPERATOR)
 
     @contextmanager
     def _as_operator(self) -> Iterator[tuple[Session, OperatorActor]]:
         """A database session and the operator of this tab's token; AuthFailed if there is none."""
         with session_scope() as db:
-            yield db, auth.resolve_operator(db, token=self.operator_token)
+            yield db, auth.resolve_operator(db, token=self._operator_token())
 
     def _check_operator(self) -> None:
         """AuthFailed unless this tab holds a valid operator session (for handlers that only
@@ -54,13 +57,14 @@ class OperatorState(AppState):
     def _sign_out_locally(self):
         """Forget the operator session in this tab and go to the console's login (in place of
         the page that needed the session: Back must not return to it and bounce again)."""
-        self.operator_token = ""
+        self.handover_ticket = ""
         self.operator_signed_in = False
         return rx.redirect(ADMIN_LOGIN, replace=True)
 
     @rx.event
     def require_operator(self):
         """on_load of /admin: a valid operator session, or the console's login page."""
+        self.handover_ticket = ""
         try:
             self._check_operator()
         except AuthFailed:
@@ -71,18 +75,13 @@ class OperatorState(AppState):
     @rx.event
     def redirect_if_signed_in(self):
         """on_load of /admin/login: a valid operator session goes straight to the console."""
+        self.handover_ticket = ""
         try:
             self._check_operator()
         except AuthFailed:
             self.operator_signed_in = False
             return None
         return rx.redirect(ADMIN, replace=True)
-
-    @rx.event
-    def logout(self):
-        with session_scope() as db:
-            auth.logout(db, token=self.operator_token)
-        return self._sign_out_locally()
 
 
 def operator_only(handler):
@@ -106,6 +105,7 @@ class OperatorLoginState(FormFeedback, OperatorState):
     @rx.event
     async def login(self, form_data: dict):
         self._clear_feedback()
+        operator_state = await self.get_state(OperatorState)
         try:
             with session_scope() as db:
                 result = auth.operator_login(
@@ -114,14 +114,10 @@ class OperatorLoginState(FormFeedback, OperatorState):
                     password=form_data.get("password"),
                     client_address=self.router.session.client_ip or None,
                 )
+                operator_state.handover_ticket = session_handover.issue(db, token=result.token)
         except ServiceError as error:
             self._fail(error)
-            return None
-        operator_state = await self.get_state(OperatorState)
-        operator_state.operator_token = result.token
-        # A navigation to the console's own address (reloadable), replacing the login form in
-        # the history: Back leads to where the operator came from, not to a login that bounces.
-        return rx.redirect(ADMIN, replace=True)
+        # The page's handover form now posts the ticket and lands on the console.
 
 
 @dataclasses.dataclass(frozen=True)

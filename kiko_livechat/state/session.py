@@ -8,8 +8,9 @@ import reflex as rx
 from sqlmodel import Session
 
 from kiko_livechat.db import session_scope
+from kiko_livechat.models import SessionKind
 from kiko_livechat.routes import APP_HOME, LOGIN
-from kiko_livechat.services import auth, presence, profile
+from kiko_livechat.services import auth, presence, profile, session_handover
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import AuthFailed, ServiceError
 from kiko_livechat.services.profile import ProfileView
@@ -21,8 +22,10 @@ from kiko_livechat.state.i18n import AppState
 class SessionState(AppState):
     """Who is signed in. The token is opaque; the server looks it up on every call."""
 
-    token: str = rx.LocalStorage("", name="kiko_session", sync=True)
     signed_in: bool = False
+    # A login's one-time ticket for the hidden form that moves the session into the HttpOnly
+    # cookie (components/session_forms.py); "" once a page behind the login has loaded.
+    handover_ticket: str = ""
     user_name: str = ""
     user_email: str = ""
     account_name: str = ""
@@ -36,11 +39,20 @@ class SessionState(AppState):
     # Why the account takes no new conversations ("inactive", "trial_expired") or "".
     account_blocked: str = ""
 
+    def _token(self) -> str:
+        """This tab's session token: the HttpOnly cookie that came with the websocket's handshake
+        (never a variable the browser's scripts could read)."""
+        return session_handover.token_from_cookies(self.router.headers.cookie, SessionKind.AGENT)
+
+    def _hand_over(self, db: Session, token: str) -> None:
+        """Give the browser a new session: the page posts this ticket to /auth/session."""
+        self.handover_ticket = session_handover.issue(db, token=token)
+
     @contextmanager
     def _as_actor(self) -> Iterator[tuple[Session, Actor]]:
         """A database session and the actor of this tab's token; AuthFailed if there is none."""
         with session_scope() as db:
-            yield db, auth.resolve_session(db, token=self.token)
+            yield db, auth.resolve_session(db, token=self._token())
 
     def _check_session(self) -> None:
         """For handlers that read or write nothing themselves (close a dialog): still only for a
@@ -66,8 +78,9 @@ class SessionState(AppState):
         self._use_locale(view.locale)
 
     def _sign_out_locally(self):
-        """Forget everything about the user in this tab and go to the login page."""
-        self.token = ""
+        """Forget everything about the user in this tab and go to the login page (the cookie's
+        session is no longer valid on the server; the next login replaces the cookie)."""
+        self.handover_ticket = ""
         self.signed_in = False
         self.user_name = self.user_email = self.account_name = self.role = ""
         self.account_id = 0
@@ -80,6 +93,7 @@ class SessionState(AppState):
         """on_load of every dashboard page: load the profile or send the visitor to the login.
         The page left behind stops listening (the new page's own load listens again)."""
         live.leave_page(self.router.session.client_token)
+        self.handover_ticket = ""
         try:
             with self._as_actor() as (db, actor):
                 view = profile.get_profile(db, actor=actor)
@@ -90,18 +104,13 @@ class SessionState(AppState):
     @rx.event
     def redirect_if_signed_in(self):
         """on_load of the login page: a valid session goes straight to the dashboard."""
+        self.handover_ticket = ""
         try:
             self._check_session()
         except AuthFailed:
             self.signed_in = False
             return None
         return rx.redirect(APP_HOME)
-
-    @rx.event
-    def logout(self):
-        with session_scope() as db:
-            auth.logout(db, token=self.token)
-        return self._sign_out_locally()
 
     @rx.event
     def heartbeat(self, _tick: str = ""):
@@ -118,7 +127,7 @@ class SessionState(AppState):
         """Move this tab's session to another account the user belongs to (user menu)."""
         try:
             with self._as_actor() as (db, actor):
-                moved = auth.switch_account(db, actor=actor, account_id=as_id(account_id), token=self.token)
+                moved = auth.switch_account(db, actor=actor, account_id=as_id(account_id), token=self._token())
                 view = profile.get_profile(db, actor=moved)
         except AuthFailed:
             return self._sign_out_locally()

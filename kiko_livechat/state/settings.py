@@ -61,10 +61,11 @@ class PasswordFormState(FormFeedback, SessionState):
                 current_password=form_data.get("current_password"),
                 new_password=form_data.get("new_password"),
             )
+            # The old session ended with all others (a thief of it is out too); the page hands
+            # the new one to the cookie and reloads on it.
+            session_state._hand_over(db, token)
         if outcome.refused:
             return
-        # The old token is revoked with all others; this tab continues on the new one.
-        session_state.token = token
         self._succeed("settings.password.changed")
         return rx.set_value("current_password", "")
 

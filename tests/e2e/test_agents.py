@@ -6,7 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PHONE, fits_the_screen, login
+from tests.e2e.helpers import PHONE, fits_the_screen, login, url_of
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def test_invite_accept_log_in_presence_and_deactivate(live_app, browser, page):
     expect(dora.get_by_text(re.compile("stimmen nicht überein"))).to_be_visible()
     dora.locator("#invite-confirm-password").fill(NEW_AGENT["password"])
     dora.locator("#invite-accept").click()
-    dora.wait_for_url(f"{base}/app/inbox")
+    dora.wait_for_url(url_of(f"{base}/app/inbox"))
     dora.screenshot(path="test-artifacts/invitation-accepted-phone.png")
 
     # The link was single use.
@@ -60,7 +60,7 @@ def test_invite_accept_log_in_presence_and_deactivate(live_app, browser, page):
     dora.goto(f"{base}/app/inbox")
     dora.locator("#user-menu").click()
     dora.locator("#logout").click()
-    dora.wait_for_url(f"{base}/login")
+    dora.wait_for_url(url_of(f"{base}/login"))
     login(dora, base, NEW_AGENT["email"], NEW_AGENT["password"])
     dora.get_by_role("combobox", name=re.compile("Verfügbarkeit")).click()
     dora.get_by_role("option", name="Online").click()

@@ -5,7 +5,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import login
+from tests.e2e.helpers import login, url_of
 
 pytestmark = pytest.mark.e2e
 
@@ -82,7 +82,7 @@ def test_a_handoff_plays_the_tone_and_counts_in_the_title(live_app, page):
 
         # Elsewhere in the dashboard the next message alerts again and counts.
         page.locator("a[href='/app/inbox']").first.click()
-        page.wait_for_url(f"{base}/app/inbox")
+        page.wait_for_url(url_of(f"{base}/app/inbox"))
         # A server round trip of this tab after the inbox page's load: the conversation left
         # behind no longer listens (the list beside it showed the tabs before the click too).
         page.locator("#tab-pending").click()

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PHONE, fits_the_screen, login
+from tests.e2e.helpers import PHONE, fits_the_screen, login, url_of
 
 pytestmark = pytest.mark.e2e
 
@@ -119,7 +119,7 @@ def test_on_a_phone_one_pane_at_a_time_with_a_way_back(live_app, browser, bot):
     expect(page.get_by_role("dialog")).to_have_count(0)
     page.screenshot(path="test-artifacts/inbox-conversation-phone.png")
     page.locator("#back-to-list").click()
-    page.wait_for_url(f"{live_app['base']}/app/inbox")
+    page.wait_for_url(url_of(f"{live_app['base']}/app/inbox"))
     expect(_row(page, "Pia Phone")).to_be_visible()
     page.context.close()
 

@@ -16,7 +16,7 @@ def _user(live_app, role_index: int) -> dict:
 
 def test_protected_pages_send_anonymous_visitors_to_the_login(live_app, page):
     page.goto(f"{live_app['base']}/app/settings")
-    page.wait_for_url(re.compile(r".*/login$"))
+    page.wait_for_url(re.compile(r".*/login/?$"))
     expect_heading(page, "Anmelden")
 
 
@@ -27,7 +27,7 @@ def test_wrong_password_gets_a_translated_message_and_no_session(live_app, page)
     page.locator("#password").fill("definitely wrong")
     page.locator("#login-submit").click()
     expect(page.get_by_role("alert")).to_have_text("E-Mail oder Passwort ist falsch.")
-    assert page.evaluate("localStorage.getItem('kiko_session')") in (None, "")
+    assert "kiko_session" not in {c["name"] for c in page.context.cookies()}
     choose_language(page, "English")
     expect(page.get_by_role("alert")).to_have_text("E-mail or password is wrong.")
 
@@ -56,9 +56,9 @@ def test_admin_logs_in_switches_language_live_and_logs_out(live_app, page):
     expect_heading(page, "Konversationen")
     page.locator("#user-menu").click()
     page.locator("#logout").click()
-    page.wait_for_url(re.compile(r".*/login$"))
+    page.wait_for_url(re.compile(r".*/login/?$"))
     page.goto(f"{base}/app/inbox")
-    page.wait_for_url(re.compile(r".*/login$"))
+    page.wait_for_url(re.compile(r".*/login/?$"))
 
 
 def test_a_second_account_sees_nothing_of_the_first(live_app, page):
@@ -76,9 +76,9 @@ def test_a_second_account_sees_nothing_of_the_first(live_app, page):
 def test_a_forged_session_token_is_refused(live_app, page):
     base = live_app["base"]
     page.goto(f"{base}/login")
-    page.evaluate("localStorage.setItem('kiko_session', 'forged-token-123')")
+    page.context.add_cookies([{"name": "kiko_session", "value": "forged-token-123", "url": base}])
     page.goto(f"{base}/app/settings")
-    page.wait_for_url(re.compile(r".*/login$"))
+    page.wait_for_url(re.compile(r".*/login/?$"))
     expect(page.locator("#profile-name")).to_have_count(0)
 
 
@@ -103,5 +103,31 @@ def test_agent_changes_password_and_other_sessions_end(live_app, browser, page):
     page.reload()
     expect(page.locator("#profile-name")).to_be_visible()  # this tab continues on its new session
     other.goto(f"{base}/app/settings")
-    other.wait_for_url(re.compile(r".*/login$"))
+    other.wait_for_url(re.compile(r".*/login/?$"))
     other.context.close()
+
+
+def test_the_session_cookie_is_out_of_every_scripts_reach(live_app, page):
+    """Issue 13.8: the session is an HttpOnly, SameSite=Lax cookie; no script of the page can
+    read it, and nothing the page stores holds it."""
+    base = live_app["base"]
+    admin = _user(live_app, 0)
+    login(page, base, admin["email"], admin["password"])
+    expect_heading(page, "Konversationen")
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "kiko_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
+    token = cookie["value"]
+    assert len(token) > 20
+    assert "kiko_session" not in page.evaluate("document.cookie")
+    stored = page.evaluate("JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
+    assert token not in stored
+    page.reload()  # the cookie alone carries the session across a reload
+    expect_heading(page, "Konversationen")
+    page.locator("#user-menu").click()
+    page.locator("#logout").click()
+    page.wait_for_url(re.compile(r".*/login/?$"))
+    assert "kiko_session" not in {c["name"] for c in page.context.cookies()}
+    # The session ended on the server too: the old cookie, put back, opens nothing.
+    page.context.add_cookies([{"name": "kiko_session", "value": token, "url": base}])
+    page.goto(f"{base}/app/settings")
+    page.wait_for_url(re.compile(r".*/login/?$"))

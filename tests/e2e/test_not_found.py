@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kiko_livechat.settings import PROJECT_ROOT
-from tests.e2e.helpers import PHONE, choose_language, expect_heading, fits_the_screen, login
+from tests.e2e.helpers import PHONE, choose_language, expect_heading, fits_the_screen, login, url_of
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def test_signed_out_an_unknown_address_leads_to_the_login(live_app, page):
     assert fits_the_screen(page)
     _screenshot(page, "not_found_signed_out_phone")
     page.get_by_role("link", name="Go to sign-in").click()
-    page.wait_for_url(re.compile(r".*/login$"))
+    page.wait_for_url(re.compile(r".*/login/?$"))
 
 
 def test_signed_in_an_unknown_address_leads_back_to_the_inbox(live_app, page):
@@ -53,4 +53,4 @@ def test_signed_in_an_unknown_address_leads_back_to_the_inbox(live_app, page):
     assert fits_the_screen(page)
     _screenshot(page, "not_found_signed_in_phone")
     back.click()
-    page.wait_for_url(f"{base}/app/inbox")
+    page.wait_for_url(url_of(f"{base}/app/inbox"))

@@ -11,7 +11,7 @@ from kiko_livechat.db import make_engine
 from kiko_livechat.models import ApiAccessToken, Inbox
 from kiko_livechat.services.tokens import hash_token
 from kiko_livechat.settings import PROJECT_ROOT
-from tests.e2e.helpers import PHONE, choose_language, expect_heading, fits_the_screen, login
+from tests.e2e.helpers import PHONE, choose_language, expect_heading, fits_the_screen, login, url_of
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def _login(page: Page, live_app, index: int) -> None:
 def _logout(page: Page) -> None:
     page.locator("#user-menu").click()
     page.locator("#logout").click()
-    page.wait_for_url(re.compile(r".*/login$"))
+    page.wait_for_url(re.compile(r".*/login/?$"))
 
 
 def _add_member(page: Page, team: str, name: str) -> None:
@@ -205,7 +205,7 @@ def test_admin_creates_an_api_inbox_sees_its_token_once_and_regenerates_it(live_
     assert stored.token_hash == hash_token(first_token) and stored.revoked_at is None
 
     page.get_by_role("link", name="Zu den Einstellungen des Posteingangs").click()
-    page.wait_for_url(f"{base}/app/settings/inboxes/{inbox.id}")
+    page.wait_for_url(url_of(f"{base}/app/settings/inboxes/{inbox.id}"))
     expect(page.locator("#api-inbox-id")).to_have_text(str(inbox.id))
     expect(page.locator("#api-account-id")).to_have_text(str(live_app["demo"]["account_id"]))
     expect(page.locator("#inbox-webhook")).to_have_value("https://bot.example.com/hook")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kiko_livechat.settings import PROJECT_ROOT
-from tests.e2e.helpers import PHONE, fits_the_screen, login
+from tests.e2e.helpers import PHONE, fits_the_screen, login, url_of
 from tests.e2e.mail.conftest import RESEND_SECONDS
 
 pytestmark = pytest.mark.e2e
@@ -95,7 +95,7 @@ def test_the_operators_first_administrator_is_e_mailed(live_app, page: Page):
     page.locator("#email").fill(operator["email"])
     page.locator("#password").fill(operator["password"])
     page.locator("#operator-login-submit").click()
-    page.wait_for_url(f"{base}/admin")
+    page.wait_for_url(url_of(f"{base}/admin"))
     page.locator("#account-name").fill("Delta Mail AG")
     page.locator("#admin-name").fill("Dana Delta")
     page.locator("#admin-email").fill("dana@delta.example.com")

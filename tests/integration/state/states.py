@@ -3,18 +3,24 @@
 import json
 
 import sqlalchemy as sa
+from reflex import constants
 from reflex.state import State
 from sqlmodel import SQLModel
 
-from kiko_livechat.state.session import SessionState
+from kiko_livechat.models import SessionKind
+from kiko_livechat.services.session_handover import COOKIE_NAMES
 
 
 def state_for(cls, token: str):
-    """A fresh state tree whose dashboard session token is `token`; returns the `cls` substate."""
+    """A fresh state tree whose dashboard session cookie is `token`; returns the `cls` substate."""
     root = State()
-    session = root.get_substate(SessionState.get_full_name().split(".")[1:])
-    session.token = token
+    with_cookie(root, COOKIE_NAMES[SessionKind.AGENT], token)
     return root.get_substate(cls.get_full_name().split(".")[1:])
+
+
+def with_cookie(root: State, name: str, value: str) -> None:
+    """The tab's websocket handshake carried this cookie (what the browser sends)."""
+    root._update_router_vars({constants.RouteVar.HEADERS: {"cookie": f"other=1; {name}={value}"}}, {})
 
 
 def snapshot(engine) -> str:

@@ -18,7 +18,7 @@ for _module in pkgutil.iter_modules(kiko_livechat.state.__path__):
     importlib.import_module(f"kiko_livechat.state.{_module.name}")
 
 # Handlers that by design work without a session (they touch no account data).
-PUBLIC_HANDLERS = {"apply_lang_pref", "choose_language", "logout", "redirect_if_signed_in", "login", "find_way_back"}
+PUBLIC_HANDLERS = {"apply_lang_pref", "choose_language", "redirect_if_signed_in", "login", "find_way_back"}
 HOSTILE_FORM = {
     "name": "Hacked",
     "locale": "en",

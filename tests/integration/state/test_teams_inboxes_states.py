@@ -117,10 +117,12 @@ async def test_agents_see_their_own_teams_and_cannot_change_them(demo):
     assert snapshot(demo["engine"]) == before
 
 
-def _inbox_page(inbox_ref: str) -> RouterData:
-    """The router of a tab showing the settings page of inbox `inbox_ref`."""
+def _inbox_page(page, inbox_ref: str) -> RouterData:
+    """The router of `page`'s tab (its headers, the session cookie among them) once it shows
+    the settings page of inbox `inbox_ref`."""
     address = f"/app/settings/inboxes/{inbox_ref}"
-    return RouterData.from_router_data({"pathname": routes.SETTINGS_INBOX, "asPath": address})
+    headers = dict(page.router.headers.raw_headers)
+    return RouterData.from_router_data({"pathname": routes.SETTINGS_INBOX, "asPath": address, "headers": headers})
 
 
 async def test_a_web_inbox_is_created_and_its_settings_page_shows_the_snippet(demo):
@@ -141,7 +143,7 @@ async def test_a_web_inbox_is_created_and_its_settings_page_shows_the_snippet(de
     assert f"/app/settings/inboxes/{inbox.id}" in repr(result)
 
     page = state_for(InboxSettingsState, admin)
-    page.router = _inbox_page(str(inbox.id))
+    page.router = _inbox_page(page, str(inbox.id))
     await page.load()
     assert (page.found, page.inbox_name, page.channel, page.widget_color) == (True, "Shop", "web_widget", "#ff6600")
     assert inbox.public_token in page.snippet and "/widget.js" in page.snippet
@@ -171,7 +173,7 @@ async def test_an_api_inbox_token_is_shown_once_and_can_be_replaced(demo):
     assert (form.bot_token, form.created_ref) == ("", "")
 
     page = state_for(InboxSettingsState, admin)
-    page.router = _inbox_page(created)
+    page.router = _inbox_page(page, created)
     await page.load()
     assert (page.channel, page.webhook_url, page.bot_token) == ("api", "https://bot.example.com/hook", "")
     await page.regenerate_token()
@@ -184,12 +186,12 @@ async def test_inbox_pages_refuse_agents_and_unknown_inboxes(demo):
     assert (listing.allowed, listing.inboxes, listing.people) == (False, [], [])
     page = state_for(InboxSettingsState, demo["tokens"]["admin"])
     for ref in ("", "abc", "999999"):
-        page.router = _inbox_page(ref)
+        page.router = _inbox_page(page, ref)
         await page.load()
         assert (page.allowed, page.found, page.loaded) == (True, False, True)
     with Session(demo["engine"], expire_on_commit=False) as db:
         other = factories.account(db)
         foreign = factories.inbox(db, other.id)
-    page.router = _inbox_page(str(foreign.id))
+    page.router = _inbox_page(page, str(foreign.id))
     await page.load()
     assert not page.found
