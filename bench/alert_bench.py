@@ -30,7 +30,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.chat_load import _agents, _connect, _gather_limited  # noqa: E402
-from bench.reflex_socket import ALERTS, SESSION, ReflexSocket  # noqa: E402
+from bench.reflex_socket import ALERTS, ReflexSocket  # noqa: E402
 from bench.timing import percentiles  # noqa: E402
 from tests.e2e.conftest import running_app  # noqa: E402
 
@@ -40,7 +40,7 @@ _SEQ = re.compile(r'"alert_seq_rx_state_":(\d+)')
 async def _tab_run(app: dict, args) -> None:
     demo = app["demo"]
     tokens = _agents(app["db_url"], args.agents, inbox_name="Kiko Bot")
-    tabs = [ReflexSocket(app["base"], args.page, {}, {f"{SESSION}.token_rx_state_": t}) for t in tokens]
+    tabs = [ReflexSocket(app["base"], args.page, {}, session=t) for t in tokens]
     await _gather_limited(_connect(tab) for tab in tabs)
     await _gather_limited(tab.emit(f"{ALERTS}.start", {}) for tab in tabs)
     await asyncio.sleep(2)

@@ -31,7 +31,7 @@ import redis  # noqa: E402
 import websockets  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from bench.reflex_socket import ALERTS, CONVERSATION, SESSION, WIDGET, ReflexSocket  # noqa: E402
+from bench.reflex_socket import ALERTS, CONVERSATION, WIDGET, ReflexSocket  # noqa: E402
 from bench.timing import percentiles  # noqa: E402
 from kiko_livechat.db import make_engine  # noqa: E402
 from kiko_livechat.models import Conversation, Inbox, InboxMember  # noqa: E402
@@ -159,7 +159,7 @@ async def _latency_run(app: dict, args) -> None:
     for i, token in enumerate(agent_tokens):
         number = str(numbers[refs[i]])
         agents.append(ReflexSocket(base, f"/app/conversations/{number}", {"conversation_number": number},
-                                   {f"{SESSION}.token_rx_state_": token}))  # fmt: skip
+                                   session=token))  # fmt: skip
     await _gather_limited(_connect(a) for a in agents)
     # As in a browser, each dashboard tab also listens for alerts.
     await _gather_limited(a.emit(f"{ALERTS}.start", {}) for a in agents)
@@ -222,7 +222,7 @@ async def _idle_run(app: dict, args) -> None:
     agent_tokens = _agents(app["db_url"], args.idle_agents)
     rss_before = _rss_kib(app["pid"])
     visitors = [_visitor(base, inbox_token) for _ in range(args.idle_visitors)]
-    agents = [ReflexSocket(base, "/app/inbox", {}, {f"{SESSION}.token_rx_state_": t}) for t in agent_tokens]
+    agents = [ReflexSocket(base, "/app/inbox", {}, session=t) for t in agent_tokens]
     started = time.monotonic()
     await _gather_limited(_connect(c) for c in visitors + agents)
     connected = time.monotonic() - started

@@ -21,17 +21,23 @@ ALERTS = f"{SESSION}.kiko_livechat___state___alerts____alert_state"
 class ReflexSocket:
     """One tab: connects with its page's route, sends events, hands every received frame to `on_frame`."""
 
-    def __init__(self, base: str, path: str, query: dict, local_storage: dict | None = None) -> None:
+    def __init__(
+        self, base: str, path: str, query: dict, local_storage: dict | None = None, session: str | None = None
+    ) -> None:
         self.ws_url = base.replace("http", "ws", 1) + f"/_event/?token={uuid.uuid4()}&EIO=4&transport=websocket"
         self.router = {"pathname": path, "asPath": path, "query": query}
         self.local_storage = local_storage or {}
+        # A dashboard tab's session is its HttpOnly cookie, sent with the websocket's handshake.
+        self.headers = {"Cookie": f"kiko_session={session}"} if session else {}
         self.on_frame: Callable[[str, float], None] = lambda frame, at: None
         self.hydrated = asyncio.Event()
         self._ws = None
         self._reader: asyncio.Task | None = None
 
     async def connect(self) -> None:
-        self._ws = await websockets.connect(self.ws_url, max_size=None, ping_interval=None, compression=None)
+        self._ws = await websockets.connect(
+            self.ws_url, max_size=None, ping_interval=None, compression=None, additional_headers=self.headers
+        )
         await self._ws.recv()  # Engine.IO open
         boot = {"event": {"name": f"{ROOT}.hydrate_and_load", "payload": {"vars": self.local_storage},
                           "router_data": self.router}}  # fmt: skip
