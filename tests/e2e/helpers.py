@@ -1,6 +1,7 @@
 """Steps a person takes in the browser."""
 
 import re
+import time
 
 from playwright.sync_api import Page, expect
 
@@ -9,6 +10,17 @@ def url_of(address: str) -> re.Pattern:
     """A page's address as the browser may show it: a login or logout is a form post whose
     answer redirects, and the static server adds a slash to a page's path."""
     return re.compile(re.escape(address) + "/?$")
+
+
+def wait_until(page: Page, expression: str, timeout: float = 30000) -> None:
+    """Wait until `expression` is true in the page. (Playwright's wait_for_function compiles its
+    predicate with eval inside the page, which the app's CSP rightly refuses; evaluate is not
+    subject to it.)"""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:.0f} ms: {expression}")
+        page.wait_for_timeout(100)
 
 
 def login(page: Page, base: str, email: str, password: str) -> None:

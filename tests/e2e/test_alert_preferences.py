@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import login
+from tests.e2e.helpers import login, wait_until
 from tests.e2e.test_alert_sound import RECORD_PLAYS
 
 pytestmark = pytest.mark.e2e
@@ -15,7 +15,7 @@ def test_alert_preferences_are_saved_and_email_off_is_shown(live_app, page):
     page.add_init_script(RECORD_PLAYS)
     page.goto(f"{base}/app/settings")
     page.locator("#preview-chime").click()  # listen before choosing
-    page.wait_for_function("window.__plays.some(p => p.src.endsWith('/tones/chime.wav') && !p.muted)")
+    wait_until(page, "window.__plays.some(p => p.src.endsWith('/tones/chime.wav') && !p.muted)")
     expect(page.locator("#email-off")).to_contain_text("E-Mail-Benachrichtigungen sind aus")
     expect(page.locator("#alert-email-handoff")).to_be_checked()  # sensible defaults
     expect(page.locator("#alert-email-team")).not_to_be_checked()

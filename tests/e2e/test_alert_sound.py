@@ -5,7 +5,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import login, url_of
+from tests.e2e.helpers import login, url_of, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -44,8 +44,9 @@ def test_a_handoff_plays_the_tone_and_counts_in_the_title(live_app, page):
     page.locator("h1, h2").first.click()  # any first click lets the page make sound
     expect(hint).to_be_hidden()
     # The click started every bundled tone once, muted (Safari plays later only what a gesture started).
-    page.wait_for_function(
-        "['bell', 'chime', 'pop'].every(t => window.__plays.some(p => p.muted && p.src.endsWith(`/tones/${t}.wav`)))"
+    wait_until(
+        page,
+        "['bell', 'chime', 'pop'].every(t => window.__plays.some(p => p.muted && p.src.endsWith(`/tones/${t}.wav`)))",
     )
     assert _alerts_heard(page) == []
 
@@ -58,16 +59,16 @@ def test_a_handoff_plays_the_tone_and_counts_in_the_title(live_app, page):
         handed = bot.post("/handoffs", json=handoff)
         assert handed.status_code == 201, handed.text
         number = handed.json()["id"]
-        page.wait_for_function("window.__plays.some(p => !p.muted)")
+        wait_until(page, "window.__plays.some(p => !p.muted)")
         heard = _alerts_heard(page)
         assert len(heard) == 1 and heard[0]["src"].endswith("/tones/bell.wav")
-        page.wait_for_function("document.title.startsWith('(1) ')")
+        wait_until(page, "document.title.startsWith('(1) ')")
 
         # Opening the conversation (a new page load: the record starts afresh) reads it: the
         # count goes; the agent takes it.
         page.goto(f"{base}/app/conversations/{number}")
         expect(page.locator("#conversation-title")).to_be_visible()
-        page.wait_for_function("!/^\\(\\d+\\)/.test(document.title)")
+        wait_until(page, "!/^\\(\\d+\\)/.test(document.title)")
         page.get_by_role("button", name="Mir zuweisen").click()
         expect(page.get_by_text(f"{agent['name']} zugewiesen")).to_be_visible()
 
@@ -88,8 +89,8 @@ def test_a_handoff_plays_the_tone_and_counts_in_the_title(live_app, page):
         page.locator("#tab-pending").click()
         expect(page.locator("#tab-pending")).to_have_attribute("aria-selected", "true")
         bot.post(f"/conversations/{number}/messages", json={"content": "Hallo?", "message_type": "incoming"})
-        page.wait_for_function("window.__plays.some(p => !p.muted && p.at === '/app/inbox')")
-        page.wait_for_function("document.title.startsWith('(1) ')")
+        wait_until(page, "window.__plays.some(p => !p.muted && p.at === '/app/inbox')")
+        wait_until(page, "document.title.startsWith('(1) ')")
         page.screenshot(path="test-artifacts/alert-sound-inbox.png")
 
 
@@ -124,7 +125,7 @@ def test_desktop_notifications_once_switched_on(live_app, page):
             "transcript": [{"content": "Hallo, ich brauche Hilfe beim Login", "message_type": "incoming"}],
         }
         assert bot.post("/handoffs", json=handoff).status_code == 201
-    page.wait_for_function("window.__notes.length > 0")
+    wait_until(page, "window.__notes.length > 0")
     (note,) = page.evaluate("window.__notes")
     assert note == {"title": "Neue Unterhaltung: Desiree Desktop", "body": "Hallo, ich brauche Hilfe beim Login"}
 
@@ -154,7 +155,7 @@ def test_two_tabs_of_one_agent_play_once_and_respect_the_conversation_on_screen(
         handed = bot.post("/handoffs", json=handoff)
         number = handed.json()["id"]
         for tab in (first, second):
-            tab.wait_for_function("document.title.startsWith('(')")
+            wait_until(tab, "document.title.startsWith('(')")
         first.wait_for_timeout(1500)
         assert heard() == 1  # one sound for the agent, not one per tab
 

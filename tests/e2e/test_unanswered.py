@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from kiko_livechat.db import make_engine
 from kiko_livechat.models import Conversation, Inbox
-from tests.e2e.helpers import login
+from tests.e2e.helpers import login, wait_until
 from tests.e2e.test_alert_sound import RECORD_PLAYS
 from tests.e2e.test_live_chat import _send, _widget
 
@@ -50,7 +50,7 @@ def test_the_team_is_reminded_and_the_visitor_offered_to_leave_an_address(live_a
         # The worker looks every 10 s.
         expect(offer).to_contain_text("Leider antwortet gerade niemand", timeout=30000)
         # The agent's tab heard the new conversation and then the reminder.
-        page.wait_for_function("window.__plays.filter(p => !p.muted).length >= 2", timeout=10000)
+        wait_until(page, "window.__plays.filter(p => !p.muted).length >= 2", timeout=10000)
         visitor.locator("#widget-email").fill("besucher@example.com")
         visitor.get_by_role("button", name="Senden").first.click()
         expect(visitor.get_by_text("Danke! Wir melden uns per E-Mail.")).to_be_visible()
