@@ -6,7 +6,7 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from kiko_livechat.api import build_api
-from kiko_livechat.models import Role
+from kiko_livechat.models import Conversation, Role
 from kiko_livechat.services import api_access, api_chat, contacts, conversations, inboxes, visitor_chat
 from tests import factories
 
@@ -32,7 +32,7 @@ def shop(app_db):
                                                  content="Hallo?")  # fmt: skip
         visitor_chat.leave_email(db, public_token=web.public_token, visitor_token=visitor,
                                  conversation_id=sent.conversation_id, email=VISITOR_EMAIL)  # fmt: skip
-        stranger_id = db.get(conversations.Conversation, sent.conversation_id).contact_id
+        stranger_id = db.get(Conversation, sent.conversation_id).contact_id
 
         own, _ = contacts.create_contact(db, actor=bot, name="Eigene Kundin", email="eigen@example.org",
                                          inbox_id=bot_inbox.inbox.inbox_id, source_id="eigen-1")  # fmt: skip
