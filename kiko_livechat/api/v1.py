@@ -32,12 +32,13 @@ def create_contact(request, actor, body):
     db = request.state.db
     view, identity = contacts.create_contact(db, actor=actor, **data)
     contact_inbox = presenters.contact_inbox(identity, db.get(Inbox, identity.inbox_id)) if identity else None
-    return 200, {"payload": {"contact": _contacts(db, [view])[0], "contact_inbox": contact_inbox}}
+    return 200, {"payload": {"contact": _contacts(db, actor, [view])[0], "contact_inbox": contact_inbox}}
 
 
-def _contacts(db, views) -> list[dict]:
-    """Contacts with their identities in inboxes, as Chatwoot lists and shows them."""
-    identities = api_rows.contact_inboxes(db, [v.contact_id for v in views])
+def _contacts(db, actor, views) -> list[dict]:
+    """Contacts with their identities in inboxes, as Chatwoot lists and shows them; a bot sees
+    only the identities in its own inbox (the one it reaches its contacts through)."""
+    identities = api_rows.contact_inboxes(db, [v.contact_id for v in views], inbox_id=actor.bot_inbox_id)
     return [
         presenters.contact(
             v, [presenters.contact_inbox(source, inbox) for source, inbox in identities.get(v.contact_id, [])]
@@ -49,7 +50,7 @@ def _contacts(db, views) -> list[dict]:
 @endpoint
 def show_contact(request, actor, body):
     view = contacts.get_contact(request.state.db, actor=actor, contact_id=request.path_params["contact_id"])
-    return 200, {"payload": _contacts(request.state.db, [view])[0]}
+    return 200, {"payload": _contacts(request.state.db, actor, [view])[0]}
 
 
 @endpoint
@@ -58,7 +59,7 @@ def update_contact(request, actor, body):
     view = contacts.update_contact(
         request.state.db, actor=actor, contact_id=request.path_params["contact_id"], changes=data
     )
-    return 200, {"payload": _contacts(request.state.db, [view])[0]}
+    return 200, {"payload": _contacts(request.state.db, actor, [view])[0]}
 
 
 @endpoint
@@ -67,7 +68,7 @@ def search_contacts(request, actor, body):
     views, total = contacts.search_contacts(request.state.db, actor=actor, q=request.query_params.get("q"), page=page)
     # current_page is a string, as Chatwoot's swagger says (its server echoes the page parameter).
     meta = {"count": total, "current_page": str(page)}
-    return 200, {"meta": meta, "payload": _contacts(request.state.db, views)}
+    return 200, {"meta": meta, "payload": _contacts(request.state.db, actor, views)}
 
 
 # --- conversations --------------------------------------------------------------------------
@@ -93,7 +94,8 @@ def list_conversations(request, actor, body):
     )
     rows = api_rows.conversations(db, ids, actor.user_id)
     meta = conversations.assignee_counts(db, actor=actor, status=status, inbox_id=inbox_id, team_id=team_id)
-    return 200, {"data": {"meta": meta, "payload": [presenters.conversation(row) for row in rows]}}
+    shaped = [presenters.conversation(row, agent_emails=actor.sees_agent_emails) for row in rows]
+    return 200, {"data": {"meta": meta, "payload": shaped}}
 
 
 @endpoint
@@ -121,7 +123,8 @@ def create_conversation(request, actor, body):
 
 
 def _shown(request, conv, actor) -> dict:
-    return presenters.conversation(api_rows.conversation(request.state.db, conv.id, actor.user_id))
+    rows = api_rows.conversation(request.state.db, conv.id, actor.user_id)
+    return presenters.conversation(rows, agent_emails=actor.sees_agent_emails)
 
 
 @endpoint
@@ -179,7 +182,7 @@ def assignments(request, actor, body):
     if conv.assignee_id is None:
         return 200, None
     found = api_rows.agents(request.state.db, account_id=conv.account_id, user_ids=[conv.assignee_id])
-    return 200, presenters.agent(found[conv.assignee_id])
+    return 200, presenters.agent(found[conv.assignee_id], agent_emails=actor.sees_agent_emails)
 
 
 @endpoint
@@ -210,14 +213,15 @@ def list_messages(request, actor, body):
     found = api_rows.messages_after(
         db, conv, after_id=int_param(request, "after", 0), limit=CATCH_UP_LIMIT, include_private=True
     )
-    payload = [presenters.message(row, conv, rows.contact, rows.inbox) for row in found]
+    emails = actor.sees_agent_emails
+    payload = [presenters.message(row, conv, rows.contact, rows.inbox, agent_emails=emails) for row in found]
     seen = conv.agent_last_seen_at.isoformat() if conv.agent_last_seen_at else None  # a time string here
     meta = {
         "labels": list(rows.labels),
         "additional_attributes": {},
         "contact_id": rows.contact.contact_id,
         "contact": {**presenters.contact(rows.contact), "type": "contact"},
-        "assignee": presenters.agent(rows.assignee) if rows.assignee else None,
+        "assignee": presenters.agent(rows.assignee, agent_emails=emails) if rows.assignee else None,
         "agent_last_seen_at": seen,
         "assignee_last_seen_at": seen,
     }
@@ -237,7 +241,7 @@ def create_message(request, actor, body):
     conv = db.get(Conversation, stored.conversation_id)
     contact, inbox = api_rows.speakers(db, conv.id)
     (row,) = api_rows.messages(db, [stored], conv.account_id)
-    return 200, presenters.message(row, conv, contact, inbox)
+    return 200, presenters.message(row, conv, contact, inbox, agent_emails=actor.sees_agent_emails)
 
 
 @endpoint
@@ -294,7 +298,8 @@ def delete_account_webhook(request, actor, body):
 
 @endpoint
 def list_agents(request, actor, body):
-    return 200, [presenters.agent(row) for row in directory.agents(request.state.db, actor=actor)]
+    agents = directory.agents(request.state.db, actor=actor)
+    return 200, [presenters.agent(row, agent_emails=actor.sees_agent_emails) for row in agents]
 
 
 @endpoint

@@ -26,6 +26,12 @@ class Actor:
     def is_bot(self) -> bool:
         return self.role == BOT
 
+    @property
+    def sees_agent_emails(self) -> bool:
+        """A bot knows agents by name: their addresses are for the people of the account (a bot
+        token sits in a customer's chatbot, outside the account's people)."""
+        return not self.is_bot
+
     def require_admin(self) -> None:
         """Refuse unless the actor administers their current account."""
         if not self.is_admin:

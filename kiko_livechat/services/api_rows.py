@@ -170,12 +170,21 @@ _CONTACT_INBOXES = (
 )
 
 
-def contact_inboxes(session: Session, contact_ids: list[int]) -> dict[int, list[tuple[ContactInboxView, InboxRow]]]:
-    """Each contact's identities in inboxes (source id and inbox), in one query."""
+_CONTACT_INBOXES_IN = _CONTACT_INBOXES.where(ContactInbox.inbox_id == sa.bindparam("inbox_id"))
+
+
+def contact_inboxes(
+    session: Session, contact_ids: list[int], *, inbox_id: int | None = None
+) -> dict[int, list[tuple[ContactInboxView, InboxRow]]]:
+    """Each contact's identities in inboxes (source id and inbox), or only those in `inbox_id`,
+    in one query."""
     found: dict[int, list[tuple[ContactInboxView, InboxRow]]] = {}
     if not contact_ids:
         return found
-    for row in _read(session, _CONTACT_INBOXES, {"ids": list(contact_ids)}).all():
+    query, params = _CONTACT_INBOXES, {"ids": list(contact_ids)}
+    if inbox_id is not None:
+        query, params = _CONTACT_INBOXES_IN, {**params, "inbox_id": inbox_id}
+    for row in _read(session, query, params).all():
         found.setdefault(row.contact_id, []).append(
             (ContactInboxView(row.inbox_id, row.source_id), InboxRow(row.inbox_id, row.name, row.channel_type))
         )

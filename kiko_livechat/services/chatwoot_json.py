@@ -3,7 +3,10 @@ the HTTP API and the webhooks alike: a bot written for Chatwoot reads ours uncha
 
 Every function here formats rows already loaded (services/api_rows.py) and reads nothing from
 the database, so a list costs no query per row. The fields follow Chatwoot's swagger
-definitions; tests/integration/api/test_chatwoot_contracts.py checks every route and webhook."""
+definitions; tests/integration/api/test_chatwoot_contracts.py checks every route and webhook.
+
+`agent_emails=False` shapes for a reader who knows agents by name only (Actor.sees_agent_emails):
+every agent in the answer keeps its `email` field, as null."""
 
 import uuid
 from datetime import datetime
@@ -80,13 +83,13 @@ def team(row: TeamRow) -> dict:
     }
 
 
-def agent(row: AgentRow) -> dict:
+def agent(row: AgentRow, *, agent_emails: bool = True) -> dict:
     return {
         "id": row.user_id,
         "account_id": row.account_id,
         "name": row.name,
         "available_name": row.name,
-        "email": row.email,
+        "email": row.email if agent_emails else None,
         "role": row.role,
         "availability_status": AVAILABILITY.get(row.availability, "offline"),
         # Kiko turns an agent offline by itself when their dashboard goes quiet.
@@ -148,7 +151,9 @@ def agent_bot(inbox_row: Inbox) -> dict:
     }
 
 
-def _sender(row: MessageRow, who: ContactView, inbox: InboxRow) -> tuple[dict | None, str | None, int | None]:
+def _sender(
+    row: MessageRow, who: ContactView, inbox: InboxRow, agent_emails: bool
+) -> tuple[dict | None, str | None, int | None]:
     """(sender JSON, sender_type, sender_id) as Chatwoot names them."""
     message = row.message
     if message.sender_type == SenderType.CONTACT:
@@ -158,7 +163,7 @@ def _sender(row: MessageRow, who: ContactView, inbox: InboxRow) -> tuple[dict | 
             "id": row.agent.user_id,
             "name": row.agent.name,
             "available_name": row.agent.name,
-            "email": row.agent.email,
+            "email": row.agent.email if agent_emails else None,
             "availability_status": AVAILABILITY.get(row.agent.availability, "offline"),
             "avatar_url": "",
             "thumbnail": "",
@@ -175,10 +180,18 @@ def _sender(row: MessageRow, who: ContactView, inbox: InboxRow) -> tuple[dict | 
     return None, None, None  # activity lines are the system's own
 
 
-def message(row: MessageRow, conv: Conversation, who: ContactView, inbox: InboxRow, *, webhook: bool = False) -> dict:
+def message(
+    row: MessageRow,
+    conv: Conversation,
+    who: ContactView,
+    inbox: InboxRow,
+    *,
+    webhook: bool = False,
+    agent_emails: bool = True,
+) -> dict:
     """A message as the API answers it (`message_type` a number) or a webhook tells it (a word)."""
     m = row.message
-    sender, sender_type, sender_id = _sender(row, who, inbox)
+    sender, sender_type, sender_id = _sender(row, who, inbox, agent_emails)
     return {
         "id": m.id,
         "content": m.content,
@@ -213,15 +226,16 @@ def message(row: MessageRow, conv: Conversation, who: ContactView, inbox: InboxR
     }
 
 
-def conversation(rows: ConversationRows) -> dict:
+def conversation(rows: ConversationRows, *, agent_emails: bool = True) -> dict:
     """A conversation as Chatwoot lists and shows it (its `id` is the per-account number)."""
     conv = rows.conversation
-    last = [message(rows.last_message, conv, rows.contact, rows.inbox)] if rows.last_message else []
+    shown = {"agent_emails": agent_emails}  # how this reader sees agents, in every part below
+    last = [message(rows.last_message, conv, rows.contact, rows.inbox, **shown)] if rows.last_message else []
     said = rows.last_said
     if said is not None and said is rows.last_message:  # usually the same message: shaped once
         non_activity = last[0]
     else:
-        non_activity = message(said, conv, rows.contact, rows.inbox) if said else None
+        non_activity = message(said, conv, rows.contact, rows.inbox, **shown) if said else None
     return {
         "id": conv.display_id,
         "uuid": str(uuid.uuid5(_UUID_NAMESPACE, f"{conv.account_id}:{conv.display_id}")),
@@ -255,7 +269,7 @@ def conversation(rows: ConversationRows) -> dict:
         "meta": {
             "sender": {**contact(rows.contact), "type": "contact"},
             "channel": channel(rows.inbox.channel_type),
-            "assignee": agent(rows.assignee) if rows.assignee else None,
+            "assignee": agent(rows.assignee, **shown) if rows.assignee else None,
             "assignee_type": "User" if rows.assignee else None,
             "team": team(rows.team) if rows.team else None,
             "hmac_verified": False,

@@ -15,7 +15,7 @@ from kiko_livechat.services import changes as change_step  # `changes` is a para
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.overview import visible_inbox_ids
-from kiko_livechat.services.scoping import get_in_account, valid_id
+from kiko_livechat.services.scoping import valid_id
 from kiko_livechat.services.validation import clean_email, clean_text, one_line
 
 SEARCH_PAGE_SIZE = 15
@@ -72,8 +72,11 @@ def create_contact(
     inbox_id: object = None,
     source_id: object = None,
 ) -> tuple[ContactView, ContactInboxView | None]:
-    """A contact, and with `inbox_id` its identity in that inbox (`source_id`, made up if absent)."""
+    """A contact, and with `inbox_id` its identity in that inbox (`source_id`, made up if absent).
+    A bot's contact is always in its inbox: one it made elsewhere it could not reach again."""
     fields = _clean_fields(name, email, phone_number, identifier, custom_attributes)
+    if inbox_id is None and actor.bot_inbox_id is not None:
+        inbox_id = actor.bot_inbox_id
     inbox = _visible_inbox(session, actor, inbox_id) if inbox_id is not None else None
     source = _clean_source_id(source_id) if inbox is not None else None
     if inbox is not None:
@@ -135,12 +138,12 @@ def _add(session: Session, actor: Actor, fields: dict, inbox: Inbox | None, sour
 
 
 def get_contact(session: Session, *, actor: Actor, contact_id: object) -> ContactView:
-    return view(get_in_account(session, Contact, account_id=actor.account_id, obj_id=contact_id))
+    return view(_reachable_contact(session, actor, contact_id))
 
 
 def update_contact(session: Session, *, actor: Actor, contact_id: object, changes: dict) -> ContactView:
     """Change the given fields; custom and additional attributes are merged, not replaced."""
-    contact = get_in_account(session, Contact, account_id=actor.account_id, obj_id=contact_id)
+    contact = _reachable_contact(session, actor, contact_id)
     fields = _clean_fields(
         changes.get("name", contact.name),
         changes.get("email", contact.email),
@@ -168,7 +171,7 @@ def search_contacts(session: Session, *, actor: Actor, q: object, page: int = 1)
         Contact.phone_number.like(pattern),
         func.lower(Contact.identifier).like(pattern),
     )
-    base = select(Contact).where(Contact.account_id == actor.account_id, condition)
+    base = select(Contact).where(reachable(actor), condition)
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     page = max(1, page if isinstance(page, int) else 1)
     rows = session.exec(
@@ -194,7 +197,7 @@ def contact_inbox_for(
         if row is None:
             raise NotFound(field="source_id")
         return row
-    contact = get_in_account(session, Contact, account_id=actor.account_id, obj_id=contact_id)
+    contact = _reachable_contact(session, actor, contact_id)
     row = session.exec(
         select(ContactInbox).where(ContactInbox.inbox_id == inbox.id, ContactInbox.contact_id == contact.id)
     ).first()
@@ -204,6 +207,28 @@ def contact_inbox_for(
         session.add(row)
         session.flush()
     return row
+
+
+def reachable(actor: Actor) -> sa.ColumnElement[bool]:
+    """The contacts the actor may reach, as a condition on Contact: for the people of the account
+    all of its contacts; for a bot only those it met in its own inbox (a widget visitor of another
+    inbox is none of its business). Every conversation opens on its contact's identity in its
+    inbox (conversations.open_conversation), so the identities cover the bot's conversations."""
+    in_account = Contact.account_id == actor.account_id
+    if actor.bot_inbox_id is None:
+        return in_account
+    met = select(ContactInbox.contact_id).where(ContactInbox.inbox_id == actor.bot_inbox_id)
+    return in_account & Contact.id.in_(met)
+
+
+def _reachable_contact(session: Session, actor: Actor, contact_id: object) -> Contact:
+    """The contact `contact_id` if the actor may reach it, else NotFound exactly like a missing one."""
+    if not valid_id(contact_id):
+        raise NotFound()
+    contact = session.exec(select(Contact).where(Contact.id == contact_id, reachable(actor))).first()
+    if contact is None:
+        raise NotFound()
+    return contact
 
 
 def _contact_event(kind: str, contact: Contact, inbox_id: int) -> events.ChatEvent:

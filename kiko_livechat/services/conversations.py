@@ -124,6 +124,8 @@ def open_conversation(
     The number comes from an atomic increment on the account row (services/numbering.py), so
     two conversations starting at the same moment never share one.
     """
+    if contact_inbox.inbox_id != inbox.id:  # what a bot may reach relies on it (contacts.reachable)
+        raise ValueError("a conversation opens on its contact's identity in its own inbox")
     display_id = numbering.next_conversation_number(session, inbox.account_id)
     conversation = Conversation(
         account_id=inbox.account_id,

@@ -123,11 +123,14 @@ def _enqueue_event(session: Session, event: events.ChatEvent, now: datetime, rea
     targets = _targets(session, event, name, reads)
     if not targets:  # most events of most inboxes: nobody listens, build nothing
         return
-    payload = _payload(session, event, name)
-    if payload is None:  # private note, or a record deleted meanwhile
+    # An account webhook (inbox_id None) is the administrators' and hears agents' addresses; the bot
+    # at its inbox's URL knows agents by name only, as its token does (Actor.sees_agent_emails).
+    payloads = _payloads(session, event, name, audiences={inbox_id is None for _, inbox_id, _ in targets})
+    if payloads is None:  # private note, or a record deleted meanwhile
         return
-    body = json.dumps(payload, ensure_ascii=False)
+    bodies = {emails: json.dumps(payload, ensure_ascii=False) for emails, payload in payloads.items()}
     for url, inbox_id, webhook_id in targets:
+        body = bodies[inbox_id is None]
         session.add(
             WebhookDelivery(
                 account_id=event.account_id,
@@ -156,28 +159,48 @@ def _event_name(event: events.ChatEvent) -> str | None:
     }.get(event.kind)
 
 
-def _payload(session: Session, event: events.ChatEvent, name: str) -> dict | None:
+def _payloads(session: Session, event: events.ChatEvent, name: str, *, audiences: set[bool]) -> dict[bool, dict] | None:
+    """The event's body for each audience (True: with agents' e-mail addresses), from rows read
+    once; None when there is nothing to tell."""
     account = session.get(Account, event.account_id)
     base = {"event": name, "account": {"id": account.id, "name": account.name}}
     if name.startswith("contact_"):
         contact = session.get(Contact, event.detail.get("contact_id"))
-        return {**base, **chatwoot_json.contact(contact_view(contact))} if contact else None
+        return dict.fromkeys(audiences, {**base, **chatwoot_json.contact(contact_view(contact))}) if contact else None
     if session.get(Conversation, event.conversation_id) is None:
         return None
+    said = None  # the new message of a message_created, with its sender
+    if name == "message_created":
+        message = session.get(Message, event.message_id)
+        if message is None or message.private:
+            return None  # private notes never leave the dashboard
+        (said,) = api_rows.messages(session, [message], account.id)
     rows = api_rows.conversation(session, event.conversation_id)
     base["inbox"] = {"id": rows.inbox.inbox_id, "name": rows.inbox.name}
+    return {emails: _conversation_payload(base, event, name, rows, said, emails) for emails in audiences}
+
+
+def _conversation_payload(
+    base: dict,
+    event: events.ChatEvent,
+    name: str,
+    rows: api_rows.ConversationRows,
+    said: api_rows.MessageRow | None,
+    agent_emails: bool,
+) -> dict:
     # Chatwoot's push data names the channel at the top as well as in meta.
-    conversation_json = {**chatwoot_json.conversation(rows), "channel": chatwoot_json.channel(rows.inbox.channel_type)}
+    conversation_json = {
+        **chatwoot_json.conversation(rows, agent_emails=agent_emails),
+        "channel": chatwoot_json.channel(rows.inbox.channel_type),
+    }
     if name in ("conversation_status_changed", "conversation_updated"):
         changed = chatwoot_json.changed_attributes(rows.conversation, event.detail.get("changed", []))
         return {**base, **conversation_json, "changed_attributes": changed}
-    if name != "message_created":
+    if said is None:
         return {**base, **conversation_json}
-    message = session.get(Message, event.message_id)
-    if message is None or message.private:
-        return None  # private notes never leave the dashboard
-    (row,) = api_rows.messages(session, [message], account.id)
-    shaped = chatwoot_json.message(row, rows.conversation, rows.contact, rows.inbox, webhook=True)
+    shaped = chatwoot_json.message(
+        said, rows.conversation, rows.contact, rows.inbox, webhook=True, agent_emails=agent_emails
+    )
     return {**base, **shaped, "conversation": conversation_json}
 
 

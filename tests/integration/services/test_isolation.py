@@ -61,9 +61,12 @@ ID_TAKING = {
     "visitor_chat.leave_email": "test_visitor_chat.test_bad_input_and_foreign_conversations",
     "visitor_chat.visitor_typing": "test_visitor_chat.test_bad_input_and_foreign_conversations",
     "contacts.create_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
-    "contacts.get_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
-    "contacts.update_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
-    "contacts.contact_inbox_for": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found",
+    "contacts.get_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found; other "
+    "inboxes' contacts for a bot: api/test_bot_scope",
+    "contacts.update_contact": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found; other "
+    "inboxes' contacts for a bot: api/test_bot_scope",
+    "contacts.contact_inbox_for": "test_contacts.test_inbox_and_contact_ids_of_other_accounts_are_not_found; other "
+    "inboxes' contacts for a bot: api/test_bot_scope",
     "labels.conversation_labels": "test_isolation.test_labels_of_foreign_conversations_are_not_found",
     "labels.set_conversation_labels": "test_isolation.test_labels_of_foreign_conversations_are_not_found",
     "notification_preferences.preferences_of": "test_notification_preferences.test_defaults_then_saved_values "
@@ -79,6 +82,8 @@ ID_TAKING = {
     "conversations.page_ids": "test_conversations.test_filters_... (a foreign inbox lists nothing)",
     "conversations.set_priority": "test_conversations.test_an_agent_cannot_reach_...",
     "conversations.visible_conversation": "test_conversations.test_an_agent_cannot_reach_... (all go through it)",
+    "api_rows.contact_inboxes": "loading only: callers pass contacts they reached (contacts.reachable) and a "
+    "bot's own inbox (api/test_bot_scope)",
     "api_rows.agents": "loading only: callers pass the actor's own account and ids read from its rows",
     "api_rows.conversation": "loading only: callers pass a conversation they resolved with visible_conversation",
     "api_rows.speakers": "loading only: callers pass a conversation they resolved (the message they just stored)",

@@ -196,3 +196,24 @@ def test_a_delivery_that_cannot_be_sent_fails_alone_and_is_retried_later(bot, re
         assert failed.status == "pending" and failed.attempts == 1 and failed.last_error
         assert failed.next_attempt_at > utcnow()
     assert receiver.events  # the other deliveries of the round arrived
+
+
+def test_the_bot_hears_agents_by_name_and_the_account_webhook_with_their_address(bot, receiver):
+    engine, admin, actor, inbox_id = bot
+    with Session(engine, expire_on_commit=False) as db:
+        webhooks.create_webhook(db, actor=admin, url=receiver.url + "/account")
+        anna = factories.user(db, admin.account_id, role=Role.ADMINISTRATOR, email="anna.agentin@example.org")
+        agent = factories.login(db, anna).actor
+        conv = _handoff(db, actor, inbox_id)
+        conversations.assign(db, actor=admin, conversation_id=conv.id, assignee_id=agent.user_id)
+        conversations.send_reply(db, actor=agent, conversation_id=conv.id, content="Hallo, hier Anna!")
+        rows = db.exec(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
+    to_bot = [json.loads(r.payload) for r in rows if r.inbox_id == inbox_id]
+    to_account = [json.loads(r.payload) for r in rows if r.webhook_id is not None]
+    reply = [b for b in to_bot if b.get("content") == "Hallo, hier Anna!"]
+    assert reply and reply[0]["sender"]["name"] and reply[0]["sender"]["email"] is None
+    assert reply[0]["conversation"]["meta"]["assignee"]["email"] is None
+    assert not any("anna.agentin@example.org" in r.payload for r in rows if r.inbox_id == inbox_id)
+    account_reply = [b for b in to_account if b.get("content") == "Hallo, hier Anna!"][0]
+    assert account_reply["sender"]["email"] == "anna.agentin@example.org"
+    assert account_reply["conversation"]["meta"]["assignee"]["email"] == "anna.agentin@example.org"
