@@ -105,9 +105,12 @@ def spec() -> dict:
             },
             f"{BASE}/contacts/{{contact_id}}": {
                 "get": _operation("Show a contact", ("account_id", "contact_id")),
-                "put": _operation(
-                    "Update a contact (attributes are merged)", ("account_id", "contact_id"), _body(_CONTACT_FIELDS)
-                ),
+                **{
+                    method: _operation(
+                        "Update a contact (attributes are merged)", ("account_id", "contact_id"), _body(_CONTACT_FIELDS)
+                    )
+                    for method in ("put", "patch")
+                },
             },
             f"{BASE}/conversations": {
                 "get": _operation(
