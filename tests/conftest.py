@@ -15,8 +15,8 @@ from kiko_livechat.services import changes  # noqa: E402
 from tests import databases  # noqa: E402
 
 # Property-based tests: the suite runs a fixed, derandomized set of examples (the same on every
-# run and machine, so it cannot flake and stays fast); `--hypothesis-profile=explore` searches
-# afresh with many more. Saved failures are not replayed from a local database either.
+# run and machine, so it cannot flake and stays fast; no saved failures replayed from a local
+# database either). `--hypothesis-profile=explore` draws fresh random examples instead.
 _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 settings.register_profile(
     "suite", derandomize=True, database=None, deadline=None, max_examples=10, suppress_health_check=_SLOW_IS_FINE

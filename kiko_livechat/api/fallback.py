@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Match, Route, get_route_path
 from starlette.types import Receive, Scope, Send
 
-from kiko_livechat.api.http import error_response
+from kiko_livechat.api.errors import error_response
 
 PREFIX = "/api/"
 

@@ -3,6 +3,8 @@
 import pytest
 from reflex_base.environment import environment
 
+from kiko_livechat.api import rate_limit
+
 
 @pytest.fixture(scope="session")
 def real_app():
@@ -14,3 +16,12 @@ def real_app():
         return assembly.app()
     finally:
         environment.REFLEX_SKIP_COMPILE.set(None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with full buckets: the tables live in the process (one client address,
+    "testclient", for all tests), and many tests send requests without a valid token."""
+    rate_limit.reset()
+    yield
+    rate_limit.reset()

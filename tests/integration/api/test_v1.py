@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from kiko_livechat.api import build_api, http
+from kiko_livechat.api import build_api, rate_limit
 from kiko_livechat.models import ReportingEvent, Role
 from kiko_livechat.services import inboxes, presence, profile
 from kiko_livechat.settings import get_settings
@@ -109,10 +109,10 @@ def test_the_rate_limit_answers_429(api, monkeypatch):
     monkeypatch.setenv("KIKO_API_RATE_BURST", "3")
     monkeypatch.setenv("KIKO_API_RATE_PER_SECOND", "0.001")
     get_settings.cache_clear()
-    http._buckets.clear()
+    rate_limit.reset()
     codes = [api["client"].get(f"/api/v1/accounts/{api['account']}/teams").status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
-    http._buckets.clear()
+    rate_limit.reset()
     monkeypatch.undo()
     get_settings.cache_clear()
 
