@@ -7,11 +7,20 @@ import reflex as rx
 
 import kiko_livechat.pages
 from kiko_livechat.api import build_api
+from kiko_livechat.api.fallback import line_breaks_in_api_paths
 from kiko_livechat.api.framing import frame_policy
 from kiko_livechat.state.live import run_delivery
 from kiko_livechat.workers import deliver_webhooks, remind_unanswered, send_alert_emails, wake_snoozed_conversations
 
-app = rx.App(
+
+class KikoApp(rx.App):
+    """Reflex's app; the ASGI app it builds gets one guard outside everything (fallback.py)."""
+
+    def __call__(self):
+        return line_breaks_in_api_paths(super().__call__())
+
+
+app = KikoApp(
     # Our routes first, then the frame policy around everything (pages included).
     api_transformer=[build_api(), frame_policy],
     html_lang="de",

@@ -6,7 +6,7 @@ with another method would fall through to an HTML 404."""
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Match, Route, get_route_path
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kiko_livechat.api.errors import error_response
 
@@ -41,3 +41,18 @@ class Unmatched(BaseRoute):
         else:
             response = error_response(request, 404, "error.not_found")
         await response(scope, receive, send)
+
+
+def line_breaks_in_api_paths(app: ASGIApp) -> ASGIApp:
+    """Wraps Reflex's outermost app: its mount of everything ("" -> `/.*`) does not take a path
+    with a line break (`.` stops there), so `/api/x%0Ay` would get its plain-text 404 without
+    reaching our routes. Such a path is no route of ours: JSON 404 here."""
+
+    async def guard(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith(PREFIX) and "\n" in path:
+            await error_response(Request(scope, receive), 404, "error.not_found")(scope, receive, send)
+            return
+        await app(scope, receive, send)
+
+    return guard

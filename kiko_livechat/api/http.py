@@ -22,8 +22,6 @@ from kiko_livechat.services import api_access
 from kiko_livechat.services.entitlement import AccountBlocked
 from kiko_livechat.services.errors import AuthFailed, NotFound, PermissionDenied, ServiceError, ValidationFailed
 
-__all__ = ["ApiError", "endpoint", "error_response", "fields", "int_param", "required"]
-
 _STATUS = ((AuthFailed, 401), (NotFound, 404), (PermissionDenied, 403), (AccountBlocked, 403), (ValidationFailed, 422))
 
 
@@ -95,30 +93,3 @@ def _run(handler: Callable, request: Request, token: str, body: dict | None):
             raise NotFound()  # another account: the same answer as a missing one
         request.state.db = db
         return handler(request, actor, body)
-
-
-def fields(body: dict | None, allowed: set[str]) -> dict:
-    """The body, refusing fields the route does not know (a typo must not pass silently)."""
-    body = body or {}
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise ApiError(422, "api.error.unknown_field", field=unknown[0], name=unknown[0])
-    return body
-
-
-def required(data: dict, *names: str) -> dict:
-    """Refuse a body that lacks one of `names` with a clear 422 naming it."""
-    for name in names:
-        if name not in data:
-            raise ApiError(422, "error.required", field=name)
-    return data
-
-
-def int_param(request: Request, name: str, default: int | None = None) -> int | None:
-    """A whole-number query parameter; a malformed one is a clear 422."""
-    value = request.query_params.get(name)
-    if value is None or value == "":
-        return default
-    if not (value.isascii() and value.isdigit()) or len(value) > 10:  # "²" is a digit to Python
-        raise ApiError(422, "api.error.not_a_number", field=name, name=name)
-    return int(value)

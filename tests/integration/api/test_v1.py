@@ -82,7 +82,8 @@ def test_tokens_reach_only_their_own_account(api):
     "kwargs,status,error",
     [
         ({"json": {"content": "x", "colour": "red"}}, 422, "api.error.unknown_field"),
-        ({"json": {"content": 5}}, 422, "conversations.error.empty_message"),
+        ({"json": {"content": 5}}, 422, "api.error.type.string"),  # "“content” must be text"
+        ({"json": {"content": "  "}}, 422, "conversations.error.empty_message"),
         ({"json": {"content": "x" * 10_001}}, 422, "error.too_long"),
         ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "api.error.malformed_json"),
         ({"content": b"[1, 2]", "headers": {"content-type": "application/json"}}, 400, "api.error.malformed_json"),
