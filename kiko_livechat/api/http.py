@@ -26,7 +26,7 @@ _STATUS = ((AuthFailed, 401), (NotFound, 404), (PermissionDenied, 403), (Account
 
 
 class TokenRefused(ApiError):
-    """No token, or one that is not (or no longer) valid: 401, and one more failure at the address."""
+    """A token that is not (or no longer) valid: 401, and one more failure counted at the address."""
 
     def __init__(self) -> None:
         super().__init__(401, "api.unauthorized")
