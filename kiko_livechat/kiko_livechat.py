@@ -7,6 +7,7 @@ import reflex as rx
 
 import kiko_livechat.pages
 from kiko_livechat.api import build_api
+from kiko_livechat.api.fallback import line_breaks_in_api_paths
 from kiko_livechat.api.security_headers import security_headers
 from kiko_livechat.state.live import run_delivery
 from kiko_livechat.workers import (
@@ -17,7 +18,15 @@ from kiko_livechat.workers import (
     wake_snoozed_conversations,
 )
 
-app = rx.App(
+
+class KikoApp(rx.App):
+    """Reflex's app; the ASGI app it builds gets one guard outside everything (fallback.py)."""
+
+    def __call__(self):
+        return line_breaks_in_api_paths(super().__call__())
+
+
+app = KikoApp(
     # Our routes first, then the security headers around everything (pages included).
     api_transformer=[build_api(), security_headers],
     html_lang="de",

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # HTTP API: requests per second per token (per worker process), and the burst allowed.
     api_rate_per_second: float = 50.0
     api_rate_burst: float = 200.0
+    # Per client address: requests without a token, with one not accepted yet, and refused tokens.
+    api_rate_per_address_per_second: float = 1.0
+    api_rate_per_address_burst: float = 20.0
 
     invitation_valid_days: int = 7
     # At most one invitation e-mail per address and account in this time (resend, invite again).

@@ -8,10 +8,21 @@ os.environ.setdefault("KIKO_PASSWORD_MEMORY_KIB", "1024")
 os.environ.setdefault("KIKO_PASSWORD_TIME_COST", "1")
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from kiko_livechat.services import changes  # noqa: E402
 from tests import databases  # noqa: E402
+
+# Property-based tests: the suite runs a fixed, derandomized set of examples (the same on every
+# run and machine, so it cannot flake and stays fast; no saved failures replayed from a local
+# database either). `--hypothesis-profile=explore` draws fresh random examples instead.
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
+settings.register_profile(
+    "suite", derandomize=True, database=None, deadline=None, max_examples=10, suppress_health_check=_SLOW_IS_FINE
+)
+settings.register_profile("explore", deadline=None, max_examples=300, suppress_health_check=_SLOW_IS_FINE)
+settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)

@@ -4,18 +4,19 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from kiko_livechat.api import session_cookie, v1
+from kiko_livechat.api.fallback import Unmatched
 from kiko_livechat.api.health import health
 from kiko_livechat.api.openapi import PATH as OPENAPI_PATH
 from kiko_livechat.api.openapi import openapi
 
 
 def build_api() -> Starlette:
-    """The Starlette app that Reflex mounts its own app under (our routes win)."""
-    return Starlette(
-        routes=[
-            Route("/api/health", health, methods=["GET"]),
-            Route(OPENAPI_PATH, openapi, methods=["GET"]),
-            *v1.routes(),
-            *session_cookie.routes(),
-        ]
-    )
+    """The Starlette app that Reflex mounts its own app under (our routes win; any other /api/
+    path answers JSON 404 or 405 here instead of reaching Reflex)."""
+    routes = [
+        Route("/api/health", health, methods=["GET"]),
+        Route(OPENAPI_PATH, openapi, methods=["GET"]),
+        *v1.routes(),
+        *session_cookie.routes(),
+    ]
+    return Starlette(routes=[*routes, Unmatched(routes)])

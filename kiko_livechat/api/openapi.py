@@ -1,82 +1,80 @@
-"""The OpenAPI 3.0 document of the bot API, served at /api/openapi.json (public)."""
+"""The OpenAPI 3.0 document of the bot API, served at /api/openapi.json (public).
+
+Every route with every method, parameter and answer it has: the suite runs schemathesis with
+all its checks against the real app, so a route, a status or a field the document does not
+state (or states wrongly) fails a test."""
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from kiko_livechat.services.handoff import REASON_MAX, TRANSCRIPT_MAX
-from kiko_livechat.services.messages import CONTENT_MAX
-from kiko_livechat.services.webhooks import EVENTS as WEBHOOK_EVENTS
+from kiko_livechat.api import request_bodies as bodies
+from kiko_livechat.api.body import BODY_MAX_BYTES, MAX_DEPTH
+from kiko_livechat.api.openapi_schemas import ANSWERS, COMPONENTS
+from kiko_livechat.api.params import ID_MAX
+from kiko_livechat.api.request_bodies import ID
+from kiko_livechat.api.v1 import ASSIGNEE_TYPES
+from kiko_livechat.services.contacts import ATTRIBUTES_MAX_BYTES
+from kiko_livechat.services.conversations import STATUS_FILTERS
 
 PATH = "/api/openapi.json"
 BASE = "/api/v1/accounts/{account_id}"
+CONVERSATION = BASE + "/conversations/{conversation_id}"
 
-_INT = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
-_TEXT = {"type": "string", "maxLength": 255}
-_CONTACT_FIELDS = {
-    "name": _TEXT,
-    "email": {"type": "string", "format": "email", "maxLength": 254},
-    "phone_number": {"type": "string", "maxLength": 20, "pattern": "^[0-9+ ()-]*$"},
-    "identifier": _TEXT,
-    "custom_attributes": {"type": "object"},
+_ERRORS = {
+    401: "no token, or not a valid one",
+    403: "the account is blocked, or the token's role may not do this",
+    404: "not found in this account (also: an id of another account, or a path no route has)",
+    405: "the path has no such method (the Allow header names those it has)",
+    422: "a parameter or field is refused (`field` names it), or a rule forbids the change",
+    429: "too many requests from this token, or from this address without a valid token",
 }
-_ERROR = {
-    "type": "object",
-    "required": ["error", "message"],
-    "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}},
+_BODY_ERRORS = {
+    400: "the body is not a JSON object (or its text holds unpaired surrogates)",
+    413: f"the body is larger than {BODY_MAX_BYTES} bytes",
+    415: "the body is not sent as application/json",
 }
 
 
-def _body(properties: dict, required: tuple[str, ...] = ()) -> dict:
-    schema = {"type": "object", "properties": properties, "additionalProperties": False}
-    if required:
-        schema["required"] = list(required)
+def _error(code: int, text: str) -> dict:
+    answer = {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    if code == 405:
+        answer["headers"] = {"Allow": {"required": True, "schema": {"type": "string"}}}
+    return answer
+
+
+def _body(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
-def _operation(summary: str, params: tuple[str, ...], body: dict | None = None, ok: int = 200, query=()) -> dict:
+def _query(name: str, schema: dict, *, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "schema": schema}
+
+
+def _operation(
+    summary: str, answer: str, path: tuple[str, ...] = ("account_id",), *, body=None, query=(), ok=200
+) -> dict:
+    errors = {**_ERRORS, **(_BODY_ERRORS if body else {})}
     operation = {
         "summary": summary,
-        "security": [{"api_access_token": []}],
-        "parameters": [{"name": p, "in": "path", "required": True, "schema": _INT} for p in params]
-        + [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in query],
+        "parameters": [{"name": p, "in": "path", "required": True, "schema": ID} for p in path] + list(query),
         "responses": {
-            str(ok): {"description": "OK", "content": {"application/json": {"schema": {}}}},
-            **{
-                str(code): {"description": text, "content": {"application/json": {"schema": _ERROR}}}
-                for code, text in (
-                    (401, "missing or invalid token"),
-                    (404, "not found in this account"),
-                    (422, "invalid input"),
-                    (429, "rate limited"),
-                )
-            },
+            str(ok): {"description": "OK", "content": {"application/json": {"schema": ANSWERS[answer]}}},
+            **{str(code): _error(code, text) for code, text in sorted(errors.items())},
         },
     }
     if body is not None:
-        operation["requestBody"] = body
-        operation["responses"].update(
-            {
-                "400": {"description": "malformed JSON", "content": {"application/json": {"schema": _ERROR}}},
-                "403": {"description": "account blocked", "content": {"application/json": {"schema": _ERROR}}},
-                "413": {"description": "body too large", "content": {"application/json": {"schema": _ERROR}}},
-                "415": {"description": "not JSON", "content": {"application/json": {"schema": _ERROR}}},
-            }
-        )
+        operation["requestBody"] = _body(body)
     return operation
 
 
 def spec() -> dict:
-    account = ("account_id",)
     conversation = ("account_id", "conversation_id")
-    message = {
-        "content": {"type": "string", "minLength": 1, "maxLength": CONTENT_MAX},
-        "message_type": {"type": "string", "enum": ["incoming", "outgoing"]},
-        "private": {"type": "boolean"},
-        "content_attributes": {"type": "object"},
-        "echo_id": {"type": "string", "maxLength": 64},
-        "content_type": {"type": "string", "enum": ["text"]},
-    }
-    status_query = (("status", {"type": "string", "enum": ["open", "pending", "resolved", "snoozed", "all"]}),)
+    page = _query("page", ID)
+    status_query = _query("status", {"type": "string", "enum": list(STATUS_FILTERS), "default": "open"})
+    ids = (_query("inbox_id", ID), _query("team_id", ID))
+    update_contact = _operation(
+        "Update a contact (attributes are merged)", "contact", ("account_id", "contact_id"), body=bodies.UPDATE_CONTACT
+    )
     return {
         "openapi": "3.0.3",
         "info": {
@@ -84,178 +82,138 @@ def spec() -> dict:
             "version": "1.0.0",
             "description": (
                 "Chatwoot-compatible Application API: a bot switches over by changing its base URL and token. "
-                "`{conversation_id}` is the conversation's number in the account. Webhooks are signed: "
-                "X-Kiko-Signature = sha256=HMAC-SHA256(secret, '<X-Kiko-Timestamp>.<body>')."
+                "`{conversation_id}` is the conversation's number in the account. Errors answer "
+                '{"error": code, "message": text in the Accept-Language asked for, "field": the field refused}. '
+                "Beyond the schemas: text anywhere in a body may not hold NUL (U+0000) or unpaired surrogates, "
+                f"JSON nests at most {MAX_DEPTH} levels, custom_attributes take at most {ATTRIBUTES_MAX_BYTES} "
+                "bytes as JSON, e-mail addresses at reserved domains (.test, .local, ...) are refused, and a 422 "
+                "also names rules such as a source_id taken or a status change not allowed. Query parameters a "
+                "route does not know are ignored, as Chatwoot does. "
+                "Webhooks are signed: X-Kiko-Signature = sha256=HMAC-SHA256(secret, '<X-Kiko-Timestamp>.<body>')."
             ),
         },
+        "security": [{"api_access_token": []}],
         "components": {
-            "securitySchemes": {"api_access_token": {"type": "apiKey", "in": "header", "name": "api_access_token"}}
+            "securitySchemes": {"api_access_token": {"type": "apiKey", "in": "header", "name": "api_access_token"}},
+            "schemas": COMPONENTS,
         },
         "paths": {
-            "/api/v1/profile": {"get": _operation("Who the token is", ())},
+            "/api/health": {
+                "get": {
+                    "summary": "Whether the database is reachable and migrated",
+                    "security": [],
+                    "responses": {
+                        code: {"description": text, "content": {"application/json": {"schema": ANSWERS["health"]}}}
+                        for code, text in (("200", "ready"), ("503", "database unavailable"))
+                    },
+                }
+            },
+            PATH: {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {
+                        "200": {"description": "OK", "content": {"application/json": {"schema": ANSWERS["openapi"]}}}
+                    },
+                }
+            },
+            "/api/v1/profile": {"get": _operation("Who the token is", "profile", ())},
             f"{BASE}/contacts": {
                 "post": _operation(
                     "Create a contact (with inbox_id + source_id also its identity in that inbox)",
-                    account,
-                    _body({**_CONTACT_FIELDS, "inbox_id": _INT, "source_id": _TEXT}),
+                    "contact_created",
+                    body=bodies.CREATE_CONTACT,
                 )
             },
             f"{BASE}/contacts/search": {
-                "get": _operation("Search contacts", account, query=(("q", {"type": "string", "minLength": 1}),))
+                "get": _operation(
+                    "Search contacts by name, e-mail, phone or identifier",
+                    "contacts",
+                    query=(_query("q", {"type": "string", "maxLength": 200, "pattern": "\\S"}, required=True), page),
+                )
             },
             f"{BASE}/contacts/{{contact_id}}": {
-                "get": _operation("Show a contact", ("account_id", "contact_id")),
-                "put": _operation(
-                    "Update a contact (attributes are merged)", ("account_id", "contact_id"), _body(_CONTACT_FIELDS)
-                ),
+                "get": _operation("Show a contact", "contact", ("account_id", "contact_id")),
+                "put": update_contact,
+                "patch": update_contact,
             },
             f"{BASE}/conversations": {
                 "get": _operation(
-                    "List conversations",
-                    account,
+                    "List conversations (newest activity first, 25 a page)",
+                    "conversations",
                     query=(
-                        *status_query,
-                        ("assignee_type", {"type": "string", "enum": ["me", "unassigned", "assigned", "all"]}),
-                        ("inbox_id", _INT),
-                        ("team_id", _INT),
-                        ("page", _INT),
+                        status_query,
+                        _query("assignee_type", {"type": "string", "enum": list(ASSIGNEE_TYPES), "default": "all"}),
+                        *ids,
+                        page,
+                        *(
+                            _query(name, {"type": "array", "items": {"type": "string"}, "description": "any of"})
+                            for name in ("labels[]", "labels")
+                        ),
+                        _query("q", {"type": "string", "description": "name or e-mail (its first 200 characters)"}),
                     ),
                 ),
                 "post": _operation(
-                    "Create a conversation (a bot's starts pending)",
-                    account,
-                    _body(
-                        {
-                            "source_id": _TEXT,
-                            "inbox_id": _INT,
-                            "contact_id": _INT,
-                            "status": {"type": "string", "enum": ["open", "pending"]},
-                            "message": {
-                                "type": "object",
-                                "properties": {"content": message["content"], "message_type": message["message_type"]},
-                                "additionalProperties": False,
-                            },
-                            "additional_attributes": {"type": "object"},
-                            "custom_attributes": {"type": "object"},
-                        },
-                        ("inbox_id",),
-                    ),
+                    "Create a conversation (a bot's starts pending)", "conversation", body=bodies.CREATE_CONVERSATION
                 ),
             },
-            f"{BASE}/conversations/meta": {"get": _operation("Counts by assignee", account, query=status_query)},
-            f"{BASE}/conversations/{{conversation_id}}": {"get": _operation("Show a conversation", conversation)},
-            f"{BASE}/conversations/{{conversation_id}}/toggle_status": {
+            f"{BASE}/conversations/meta": {
+                "get": _operation("Counts by assignee", "conversation_meta", query=(status_query, *ids))
+            },
+            CONVERSATION: {"get": _operation("Show a conversation", "conversation", conversation)},
+            f"{CONVERSATION}/toggle_status": {
                 "post": _operation(
                     "Change the status; pending -> open is the handoff",
+                    "status_toggled",
                     conversation,
-                    _body(
-                        {
-                            "status": {"type": "string", "enum": ["open", "pending", "resolved", "snoozed"]},
-                            "snoozed_until": {"type": "integer"},
-                        },
-                        ("status",),
-                    ),
+                    body=bodies.TOGGLE_STATUS,
                 )
             },
-            f"{BASE}/conversations/{{conversation_id}}/toggle_priority": {
+            f"{CONVERSATION}/toggle_priority": {
                 "post": _operation(
-                    "Set or clear the priority",
-                    conversation,
-                    _body(
-                        {"priority": {"type": "string", "enum": ["low", "medium", "high", "urgent"], "nullable": True}}
-                    ),
+                    "Set or clear the priority", "priority_toggled", conversation, body=bodies.TOGGLE_PRIORITY
                 )
             },
-            f"{BASE}/conversations/{{conversation_id}}/assignments": {
-                "post": _operation(
-                    "Assign to an agent or a team",
-                    conversation,
-                    _body({"assignee_id": {**_INT, "nullable": True}, "team_id": _INT}),
-                )
+            f"{CONVERSATION}/assignments": {
+                "post": _operation("Assign to an agent or a team", "assignee", conversation, body=bodies.ASSIGNMENTS)
             },
-            f"{BASE}/conversations/{{conversation_id}}/labels": {
-                "get": _operation("The conversation's labels", conversation),
-                "post": _operation(
-                    "Replace the conversation's labels",
-                    conversation,
-                    _body(
-                        {
-                            "labels": {
-                                "type": "array",
-                                "maxItems": 50,
-                                "items": {"type": "string", "pattern": "^[\\w-]{1,50}$"},
-                            }
-                        },
-                        ("labels",),
-                    ),
-                ),
+            f"{CONVERSATION}/labels": {
+                "get": _operation("The conversation's labels", "labels", conversation),
+                "post": _operation("Replace the conversation's labels", "labels", conversation, body=bodies.SET_LABELS),
             },
-            f"{BASE}/conversations/{{conversation_id}}/messages": {
+            f"{CONVERSATION}/messages": {
                 "get": _operation(
                     "Messages (after=<message id> for the newer ones)",
+                    "messages",
                     conversation,
-                    query=(("after", {"type": "integer", "minimum": 0}),),
+                    query=(_query("after", {"type": "integer", "minimum": 0, "maximum": ID_MAX}),),
                 ),
                 "post": _operation(
-                    "Add a message (incoming only in API inboxes)", conversation, _body(message, ("content",))
+                    "Add a message (incoming only in API inboxes)", "message", conversation, body=bodies.CREATE_MESSAGE
                 ),
             },
             f"{BASE}/handoffs": {
                 "post": _operation(
                     "Kiko's one-call handoff: contact, transcript and reason; the conversation opens for agents",
-                    account,
-                    _body(
-                        {
-                            "inbox_id": _INT,
-                            "contact": {
-                                "type": "object",
-                                "properties": {**_CONTACT_FIELDS, "source_id": _TEXT},
-                                "additionalProperties": False,
-                            },
-                            "transcript": {
-                                "type": "array",
-                                "maxItems": TRANSCRIPT_MAX,
-                                "items": {
-                                    "type": "object",
-                                    "properties": {
-                                        "content": message["content"],
-                                        "message_type": message["message_type"],
-                                    },
-                                    "required": ["content"],
-                                    "additionalProperties": False,
-                                },
-                            },
-                            "reason": {"type": "string", "maxLength": REASON_MAX},
-                        },
-                        ("inbox_id", "contact"),
-                    ),
+                    "conversation",
+                    body=bodies.HANDOFF,
                     ok=201,
                 )
             },
             f"{BASE}/webhooks": {
-                "get": _operation("Account webhooks (administrators)", account),
+                "get": _operation("Account webhooks (administrators)", "webhooks"),
                 "post": _operation(
                     "Create an account webhook; the answer carries its signing secret once",
-                    account,
-                    _body(
-                        {
-                            "url": {"type": "string", "format": "uri", "maxLength": 2000},
-                            "subscriptions": {
-                                "type": "array",
-                                "items": {"type": "string", "enum": list(WEBHOOK_EVENTS)},
-                            },
-                            "inbox_id": _INT,
-                        },
-                        ("url",),
-                    ),
+                    "webhook",
+                    body=bodies.CREATE_WEBHOOK,
                 ),
             },
             f"{BASE}/webhooks/{{webhook_id}}": {
-                "delete": _operation("Delete an account webhook", ("account_id", "webhook_id"))
+                "delete": _operation("Delete an account webhook", "nothing", ("account_id", "webhook_id"))
             },
-            f"{BASE}/agents": {"get": _operation("Agents of the account", account)},
-            f"{BASE}/teams": {"get": _operation("Teams of the account", account)},
-            f"{BASE}/inboxes": {"get": _operation("Inboxes the token may see", account)},
+            f"{BASE}/agents": {"get": _operation("Agents of the account", "agents")},
+            f"{BASE}/teams": {"get": _operation("Teams of the account", "teams")},
+            f"{BASE}/inboxes": {"get": _operation("Inboxes the token may see", "inboxes")},
         },
     }
 

@@ -7,14 +7,18 @@ from datetime import UTC, datetime
 
 from starlette.routing import Route
 
-from kiko_livechat.api.http import ApiError, endpoint, fields, int_param, required
+from kiko_livechat.api import request_bodies as bodies
+from kiko_livechat.api.body import shaped
+from kiko_livechat.api.errors import ApiError
+from kiko_livechat.api.http import endpoint
+from kiko_livechat.api.params import choice_param, int_param, text_param
 from kiko_livechat.models import Conversation, Inbox
 from kiko_livechat.services import api_chat, api_rows, contacts, conversations, directory, labels, webhooks
 from kiko_livechat.services import chatwoot_json as presenters
+from kiko_livechat.services.conversations import STATUS_FILTERS
 from kiko_livechat.services.messages import CATCH_UP_LIMIT
 
 BASE = "/api/v1/accounts/{account_id:int}"
-SNOOZE_MAX = 32_503_680_000
 
 
 def _conversation(request, actor):
@@ -28,7 +32,7 @@ def _conversation(request, actor):
 
 @endpoint
 def create_contact(request, actor, body):
-    data = fields(body, {"name", "email", "phone_number", "identifier", "custom_attributes", "inbox_id", "source_id"})
+    data = shaped(body, bodies.CREATE_CONTACT)
     db = request.state.db
     view, identity = contacts.create_contact(db, actor=actor, **data)
     contact_inbox = presenters.contact_inbox(identity, db.get(Inbox, identity.inbox_id)) if identity else None
@@ -55,7 +59,7 @@ def show_contact(request, actor, body):
 
 @endpoint
 def update_contact(request, actor, body):
-    data = fields(body, {"name", "email", "phone_number", "identifier", "custom_attributes"})
+    data = shaped(body, bodies.UPDATE_CONTACT)
     view = contacts.update_contact(
         request.state.db, actor=actor, contact_id=request.path_params["contact_id"], changes=data
     )
@@ -64,8 +68,8 @@ def update_contact(request, actor, body):
 
 @endpoint
 def search_contacts(request, actor, body):
-    page = int_param(request, "page", 1)
-    views, total = contacts.search_contacts(request.state.db, actor=actor, q=request.query_params.get("q"), page=page)
+    page = int_param(request, "page", 1, minimum=1)
+    views, total = contacts.search_contacts(request.state.db, actor=actor, q=text_param(request, "q"), page=page)
     # current_page is a string, as Chatwoot's swagger says (its server echoes the page parameter).
     meta = {"count": total, "current_page": str(page)}
     return 200, {"meta": meta, "payload": _contacts(request.state.db, actor, views)}
@@ -73,24 +77,29 @@ def search_contacts(request, actor, body):
 
 # --- conversations --------------------------------------------------------------------------
 
-_ASSIGNEE_TYPES = {"me": "mine", "unassigned": "unassigned", "assigned": "all", "all": "all"}
+# Chatwoot's assignee_type and the list filter each one means.
+ASSIGNEE_TYPES = {"me": "mine", "unassigned": "unassigned", "assigned": "all", "all": "all"}
+
+
+def _ids(request) -> tuple[int | None, int | None]:
+    return int_param(request, "inbox_id", minimum=1), int_param(request, "team_id", minimum=1)
 
 
 @endpoint
 def list_conversations(request, actor, body):
     db = request.state.db
-    status = request.query_params.get("status", "open")
-    inbox_id, team_id = int_param(request, "inbox_id"), int_param(request, "team_id")
+    status = choice_param(request, "status", STATUS_FILTERS, "open")
+    inbox_id, team_id = _ids(request)
     ids = conversations.page_ids(
         db,
         actor=actor,
         status=status,
-        assignee=_ASSIGNEE_TYPES.get(request.query_params.get("assignee_type", "all"), "all"),
+        assignee=ASSIGNEE_TYPES[choice_param(request, "assignee_type", list(ASSIGNEE_TYPES), "all")],
         inbox_id=inbox_id,
         team_id=team_id,
-        page=int_param(request, "page", 1),
+        page=int_param(request, "page", 1, minimum=1),
         labels=request.query_params.getlist("labels[]") or request.query_params.getlist("labels"),
-        q=request.query_params.get("q"),
+        q=text_param(request, "q"),
     )
     rows = api_rows.conversations(db, ids, actor.user_id)
     meta = conversations.assignee_counts(db, actor=actor, status=status, inbox_id=inbox_id, team_id=team_id)
@@ -100,22 +109,20 @@ def list_conversations(request, actor, body):
 
 @endpoint
 def conversation_meta(request, actor, body):
+    inbox_id, team_id = _ids(request)
     meta = conversations.assignee_counts(
         request.state.db,
         actor=actor,
-        status=request.query_params.get("status", "open"),
-        inbox_id=int_param(request, "inbox_id"),
-        team_id=int_param(request, "team_id"),
+        status=choice_param(request, "status", STATUS_FILTERS, "open"),
+        inbox_id=inbox_id,
+        team_id=team_id,
     )
     return 200, {"meta": meta}
 
 
 @endpoint
 def create_conversation(request, actor, body):
-    data = fields(
-        body, {"source_id", "inbox_id", "contact_id", "status", "message", "additional_attributes", "custom_attributes"}
-    )
-    required(data, "inbox_id")
+    data = shaped(body, bodies.CREATE_CONVERSATION)
     data.pop("additional_attributes", None)
     data.pop("custom_attributes", None)
     conv = api_chat.create_conversation(request.state.db, actor=actor, **data)
@@ -134,15 +141,11 @@ def show_conversation(request, actor, body):
 
 @endpoint
 def toggle_status(request, actor, body):
-    data = fields(body, {"status", "snoozed_until"})
-    if "status" not in data:
-        raise ApiError(422, "error.required", field="status")
+    data = shaped(body, bodies.TOGGLE_STATUS)
     conv = _conversation(request, actor)
-    snoozed = data.get("snoozed_until")
-    if snoozed is not None and (not isinstance(snoozed, int) or isinstance(snoozed, bool)):
-        raise ApiError(422, "api.error.not_a_number", field="snoozed_until", name="snoozed_until")
-    if snoozed is not None and not 0 <= snoozed <= SNOOZE_MAX:  # unix seconds up to the year 3000
-        raise ApiError(422, "error.number_range", field="snoozed_until", min=0, max=SNOOZE_MAX)
+    snoozed = data.get("snoozed_until")  # a whole number or None (shaped)
+    if snoozed is not None and not 0 <= snoozed <= bodies.SNOOZE_MAX:  # unix seconds up to the year 3000
+        raise ApiError(422, "error.number_range", field="snoozed_until", min=0, max=bodies.SNOOZE_MAX)
     until = datetime.fromtimestamp(snoozed, UTC) if snoozed else None
     conversations.set_status(
         request.state.db, actor=actor, conversation_id=conv.id, status=data["status"], snoozed_until=until
@@ -160,7 +163,7 @@ def toggle_status(request, actor, body):
 
 @endpoint
 def toggle_priority(request, actor, body):
-    data = fields(body, {"priority"})
+    data = shaped(body, bodies.TOGGLE_PRIORITY)
     conv = _conversation(request, actor)
     conversations.set_priority(request.state.db, actor=actor, conversation_id=conv.id, priority=data.get("priority"))
     return 200, {"payload": {"success": True, "conversation_id": conv.display_id, "priority": conv.priority}}
@@ -168,7 +171,7 @@ def toggle_priority(request, actor, body):
 
 @endpoint
 def assignments(request, actor, body):
-    data = fields(body, {"assignee_id", "team_id"})
+    data = shaped(body, bodies.ASSIGNMENTS)
     if not data:
         raise ApiError(422, "error.required", field="assignee_id")
     conv = _conversation(request, actor)
@@ -193,7 +196,7 @@ def get_labels(request, actor, body):
 
 @endpoint
 def set_labels(request, actor, body):
-    data = required(fields(body, {"labels"}), "labels")
+    data = shaped(body, bodies.SET_LABELS)
     conv = _conversation(request, actor)
     titles = labels.set_conversation_labels(
         request.state.db, actor=actor, conversation_id=conv.id, titles=data["labels"]
@@ -230,9 +233,7 @@ def list_messages(request, actor, body):
 
 @endpoint
 def create_message(request, actor, body):
-    data = required(
-        fields(body, {"content", "message_type", "private", "content_attributes", "echo_id", "content_type"}), "content"
-    )
+    data = shaped(body, bodies.CREATE_MESSAGE)
     if data.pop("content_type", "text") != "text":
         raise ApiError(422, "error.invalid_choice", field="content_type")
     db = request.state.db
@@ -249,7 +250,7 @@ def handoff(request, actor, body):
     """Kiko's one-call handoff: contact + transcript + reason, then the conversation is open."""
     from kiko_livechat.services.handoff import do_hand_off  # the route's own name is `handoff`
 
-    data = required(fields(body, {"inbox_id", "contact", "transcript", "reason"}), "inbox_id", "contact")
+    data = shaped(body, bodies.HANDOFF)
     conv = do_hand_off(request.state.db, actor=actor, **data)
     return 201, _shown(request, conv, actor)
 
@@ -279,7 +280,7 @@ def list_account_webhooks(request, actor, body):
 
 @endpoint
 def create_account_webhook(request, actor, body):
-    data = required(fields(body, {"url", "subscriptions", "inbox_id"}), "url")
+    data = shaped(body, bodies.CREATE_WEBHOOK)
     return 200, {
         "payload": {
             "webhook": _webhook(webhooks.create_webhook(request.state.db, actor=actor, **data), actor.account_id)

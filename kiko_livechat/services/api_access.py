@@ -16,7 +16,8 @@ from kiko_livechat.services.tokens import hash_token, new_token
 
 # Writing last_used_at on every request would turn each read into a write.
 _TOUCH_INTERVAL = timedelta(minutes=5)
-_TOKEN_MAX = 200
+# Longer than any token we issue: refused without a lookup (and without a rate-limit bucket).
+TOKEN_MAX = 200
 
 
 _TOKEN = (
@@ -29,7 +30,7 @@ _TOKEN = (
 def resolve_api_token(session: Session, *, token: object, now: datetime | None = None) -> Actor:
     """The actor behind an `api_access_token`, or AuthFailed."""
     now = now or utcnow()
-    if not isinstance(token, str) or not token or len(token) > _TOKEN_MAX:
+    if not isinstance(token, str) or not token or len(token) > TOKEN_MAX:
         raise AuthFailed("api.unauthorized")
     # A bot's inbox comes with its token, in the same query (the API's most frequent caller).
     found = session.exec(_TOKEN, params={"token_hash": hash_token(token)}).first()

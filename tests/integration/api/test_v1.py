@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from kiko_livechat.api import build_api, http
+from kiko_livechat.api import build_api, rate_limit
 from kiko_livechat.models import ReportingEvent, Role
 from kiko_livechat.services import inboxes, presence, profile
 from kiko_livechat.settings import get_settings
@@ -82,7 +82,8 @@ def test_tokens_reach_only_their_own_account(api):
     "kwargs,status,error",
     [
         ({"json": {"content": "x", "colour": "red"}}, 422, "api.error.unknown_field"),
-        ({"json": {"content": 5}}, 422, "conversations.error.empty_message"),
+        ({"json": {"content": 5}}, 422, "api.error.type.string"),  # "“content” must be text"
+        ({"json": {"content": "  "}}, 422, "conversations.error.empty_message"),
         ({"json": {"content": "x" * 10_001}}, 422, "error.too_long"),
         ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "api.error.malformed_json"),
         ({"content": b"[1, 2]", "headers": {"content-type": "application/json"}}, 400, "api.error.malformed_json"),
@@ -109,10 +110,10 @@ def test_the_rate_limit_answers_429(api, monkeypatch):
     monkeypatch.setenv("KIKO_API_RATE_BURST", "3")
     monkeypatch.setenv("KIKO_API_RATE_PER_SECOND", "0.001")
     get_settings.cache_clear()
-    http._buckets.clear()
+    rate_limit.reset()
     codes = [api["client"].get(f"/api/v1/accounts/{api['account']}/teams").status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
-    http._buckets.clear()
+    rate_limit.reset()
     monkeypatch.undo()
     get_settings.cache_clear()
 
