@@ -46,7 +46,9 @@ AGENT = obj(
         "account_id": INT,
         "name": STR,
         "available_name": STR,
-        "email": STR,
+        # A bot token sees agents without their e-mail addresses: null then (the field stays,
+        # as client libraries written for Chatwoot expect it).
+        "email": nullable(STR),
         "role": nullable({"type": "string", "enum": ["agent", "administrator", None]}),
         "availability_status": {"type": "string", "enum": ["available", "busy", "offline"]},
         "auto_offline": BOOL,
@@ -54,8 +56,7 @@ AGENT = obj(
         "thumbnail": STR,
         "custom_role_id": nullable(INT),
     },
-    # A bot token sees agents without their e-mail addresses.
-    required=("id", "account_id", "name", "available_name", "role", "availability_status"),
+    required=("id", "account_id", "name", "available_name", "email", "role", "availability_status"),
 )
 PROFILE = {
     "allOf": [
