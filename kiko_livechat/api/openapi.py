@@ -235,7 +235,8 @@ def spec() -> dict:
             f"{BASE}/webhooks": {
                 "get": _operation("Account webhooks (administrators)", account),
                 "post": _operation(
-                    "Create an account webhook; the answer carries its signing secret once",
+                    "Create an account webhook to a public http(s) address (private, loopback and cloud"
+                    " metadata addresses are refused with 422); the answer carries its signing secret once",
                     account,
                     _body(
                         {
