@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     # Visitor messages arriving within this window after the first one go into one e-mail.
     alert_digest_seconds: int = 60
 
+    # Webhooks may go to loopback and private networks (a self-hosted bot next to the app);
+    # off, such addresses are refused when saved and, after resolving the name, when sent.
+    # Cloud metadata addresses are refused either way.
+    webhook_allow_private: bool = False
+    # Webhook sends in flight at once per worker process (one at most per target).
+    webhook_concurrency: int = 20
+
     default_locale: str = "de"
     demo_logins_file: Path = PROJECT_ROOT / ".kiko" / "demo-logins.txt"
 

@@ -2,17 +2,19 @@
 
 import asyncio
 import logging
-import time
 
 import aiosmtplib
-import httpx
 
+from kiko_livechat import webhook_client
 from kiko_livechat.db import session_scope
 from kiko_livechat.services import alert_mail, conversations, login_throttle, unanswered, webhooks
 from kiko_livechat.settings import get_settings
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
+# Webhooks look for new work more often: a bot waits for them (p99 well under a second).
+WEBHOOK_POLL_SECONDS = 0.25
+# An e-mail's SMTP conversation gets twice this.
 TIMEOUT_SECONDS = 5.0
 SNOOZE_CHECK_SECONDS = 30
 # A reminder is at most this late after the inbox's time (two minutes by default).
@@ -51,61 +53,57 @@ async def _every(seconds: float, work, what: str) -> None:
 
 
 async def deliver_webhooks() -> None:
-    """Send due webhook deliveries, concurrently, each with a short timeout: a slow or dead bot
-    endpoint delays only its own deliveries, never the chat."""
-    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
-        while True:
-            try:
-                due = await asyncio.to_thread(_claim)
-                if due:
-                    await _send_in_order(client, due)
-                    continue  # there may be more
-            except Exception:
-                log.exception("webhook delivery round failed")
-            await asyncio.sleep(POLL_SECONDS)
+    """Send due webhook deliveries side by side: at most KIKO_WEBHOOK_CONCURRENCY at once and one
+    per target at a time (services/webhook_targets.py). The worker claims more while sends are
+    in flight, so a slow or dead bot endpoint holds one slot and delays nobody else's deliveries;
+    a finished send frees its slot and its target at once."""
+    slots = max(1, get_settings().webhook_concurrency)
+    sending: set[asyncio.Task] = set()
+    async with webhook_client.new_client(slots) as client:
+        try:
+            while True:
+                if len(sending) < slots:
+                    try:
+                        for due in await asyncio.to_thread(_claim_deliveries, slots - len(sending)):
+                            task = asyncio.create_task(_deliver(client, due))
+                            sending.add(task)
+                            task.add_done_callback(sending.discard)
+                    except Exception:
+                        log.exception("claiming webhook deliveries failed")
+                # Claim again when a send ends (its target may have more) or new work may be due.
+                if sending:
+                    await asyncio.wait(set(sending), timeout=WEBHOOK_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+                else:
+                    await asyncio.sleep(WEBHOOK_POLL_SECONDS)
+        finally:  # shutting down: a cancelled send's target is free again when its lease runs out
+            for task in list(sending):
+                task.cancel()
 
 
-async def _send_in_order(client: httpx.AsyncClient, due: list[webhooks.DueDelivery]) -> None:
-    """One endpoint gets its events in the order they happened; endpoints run side by side."""
-    by_url: dict[str, list[webhooks.DueDelivery]] = {}
-    for delivery in due:
-        by_url.setdefault(delivery.url, []).append(delivery)
-
-    async def one_endpoint(deliveries):
-        for delivery in deliveries:
-            await _send(client, delivery)
-
-    await asyncio.gather(*(one_endpoint(group) for group in by_url.values()))
-
-
-def _claim() -> list[webhooks.DueDelivery]:
+def _claim_deliveries(limit: int) -> list[webhooks.DueDelivery]:
     with session_scope() as db:
-        return webhooks.claim_due(db)
+        return webhooks.claim_due(db, limit=limit)
 
 
-async def _send(client: httpx.AsyncClient, due: webhooks.DueDelivery) -> None:
-    timestamp = int(time.time())
-    headers = {
-        "Content-Type": "application/json",
-        webhooks.SIGNATURE_HEADER: webhooks.sign(due.secret, timestamp, due.body),
-        webhooks.TIMESTAMP_HEADER: str(timestamp),
-        webhooks.DELIVERY_HEADER: str(due.delivery_id),
-        webhooks.EVENT_HEADER: due.event,
-    }
-    status, error = None, None
+async def _deliver(client, due: webhooks.DueDelivery) -> None:
+    outcome = await webhook_client.attempt(client, due)
     try:
-        response = await client.post(due.url, content=due.body.encode(), headers=headers)
-        status = response.status_code
-        if status >= 300:
-            error = response.text[:200]
-    except Exception as exc:  # noqa: BLE001 - any failure is this delivery's alone: recorded, retried later
-        error = f"{type(exc).__name__}: {exc}"
-    await asyncio.to_thread(_record, due.delivery_id, status, error)
+        await asyncio.to_thread(_record, due.delivery_id, outcome)
+    except Exception:
+        log.exception("recording webhook delivery %s failed", due.delivery_id)
 
 
-def _record(delivery_id: int, status: int | None, error: str | None) -> None:
+def _record(delivery_id: int, outcome: webhook_client.Outcome) -> None:
     with session_scope() as db:
-        webhooks.record_result(db, delivery_id=delivery_id, status_code=status, error=error)
+        webhooks.record_result(
+            db,
+            delivery_id=delivery_id,
+            status_code=outcome.status_code,
+            error=outcome.error,
+            duration_ms=outcome.duration_ms,
+            refused=outcome.refused,
+            address=outcome.address,
+        )
 
 
 async def send_alert_emails() -> None:

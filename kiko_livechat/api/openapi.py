@@ -203,7 +203,8 @@ def spec() -> dict:
             f"{BASE}/webhooks": {
                 "get": _operation("Account webhooks (administrators)", "webhooks"),
                 "post": _operation(
-                    "Create an account webhook; the answer carries its signing secret once",
+                    "Create an account webhook to a public http(s) address (private, loopback and cloud"
+                    " metadata addresses are refused with 422); the answer carries its signing secret once",
                     "webhook",
                     body=bodies.CREATE_WEBHOOK,
                 ),

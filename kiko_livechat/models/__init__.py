@@ -29,7 +29,7 @@ from kiko_livechat.models.conversations import (
     SenderType,
 )
 from kiko_livechat.models.inboxes import ChannelType, Inbox, InboxMember
-from kiko_livechat.models.integrations import AlertEmail, DeliveryStatus, Webhook, WebhookDelivery
+from kiko_livechat.models.integrations import AlertEmail, DeliveryStatus, Webhook, WebhookDelivery, WebhookTarget
 from kiko_livechat.models.reporting import ReportingEvent, ReportingEventName
 from kiko_livechat.models.teams import Team, TeamMember
 
@@ -70,4 +70,5 @@ __all__ = [
     "User",
     "Webhook",
     "WebhookDelivery",
+    "WebhookTarget",
 ]

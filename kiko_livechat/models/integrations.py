@@ -43,12 +43,21 @@ class WebhookDelivery(SQLModel, table=True):
         sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         # The administrators' delivery log per inbox.
         sa.Index("ix_webhook_deliveries_inbox", "inbox_id", "id"),
+        # What is due for one target, and whether an earlier delivery of the same conversation
+        # is still pending (then this one waits).
+        sa.Index("ix_webhook_deliveries_target_due", "target", "status", "next_attempt_at"),
+        sa.Index("ix_webhook_deliveries_target_order", "target", "order_key", "status", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = account_fk()
     inbox_id: int | None = Field(default=None, foreign_key="inboxes.id", ondelete="CASCADE")
     webhook_id: int | None = Field(default=None, foreign_key="webhooks.id", ondelete="CASCADE")
+    # WebhookTarget.key: who receives it (one send at a time per target).
+    target: str = Field(max_length=40)
+    # The conversation (or, for contact events, the contact) whose deliveries keep their order;
+    # None: no order to keep.
+    order_key: str | None = Field(default=None, max_length=40)
     url: str = Field(max_length=2000)
     event: str = Field(max_length=40)
     payload: str = Field(sa_type=sa.Text)
@@ -56,9 +65,35 @@ class WebhookDelivery(SQLModel, table=True):
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     last_status_code: int | None = None
+    # Why the last attempt failed (an exception's name and text; never the answer's body).
     last_error: str | None = Field(default=None, max_length=500)
+    # One entry per attempt for the delivery log: {"at", "status_code", "duration_ms", "error",
+    # "refused", "address"}.
+    attempts_log: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
     created_at: datetime = created_at_field()
     delivered_at: datetime | None = time_field()
+
+
+class WebhookTarget(SQLModel, table=True):
+    """Where deliveries go (an API inbox's webhook or an account webhook), shared by every worker
+    process: at most one send in flight per target (`busy_until`, a lease a crashed worker lets
+    run out), and a circuit breaker that pauses a target after repeated failures."""
+
+    __tablename__ = "webhook_targets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = account_fk()
+    # "inbox:<id>" or "webhook:<id>".
+    key: str = Field(max_length=40, unique=True)
+    inbox_id: int | None = Field(default=None, foreign_key="inboxes.id", ondelete="CASCADE")
+    webhook_id: int | None = Field(default=None, foreign_key="webhooks.id", ondelete="CASCADE")
+    busy_until: datetime | None = time_field()
+    # When a send to it last started: the target served longest ago goes first.
+    served_at: datetime | None = time_field()
+    # Failed attempts in a row, and how often the breaker opened since the last success.
+    failures: int = Field(default=0)
+    pauses: int = Field(default=0)
+    paused_until: datetime | None = time_field()
 
 
 class AlertEmail(SQLModel, table=True):

@@ -347,7 +347,7 @@ def _delivery_row(row: rx.Var) -> rx.Component:
             )
         ),
         rx.table.cell(row["attempts"]),
-        rx.table.cell(row["code"], " ", rx.text.span(row["error"], color_scheme="gray", size="1")),
+        rx.table.cell(row["answer"], " ", rx.text.span(row["error"], color_scheme="gray", size="1")),
     )
 
 
@@ -366,6 +366,12 @@ def _delivery_log() -> rx.Component:
             ),
             align="center",
             width="100%",
+        ),
+        rx.cond(
+            S.deliveries_paused != "",
+            rx.callout(
+                S.deliveries_paused, icon="circle_pause", color_scheme="amber", width="100%", id="delivery-paused"
+            ),
         ),
         rx.cond(
             S.deliveries.length() > 0,

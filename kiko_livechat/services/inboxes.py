@@ -9,13 +9,13 @@ from kiko_livechat.models import ChannelType, Inbox, InboxMember, User
 from kiko_livechat.services import provisioning
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import ValidationFailed
+from kiko_livechat.services.public_address import clean_webhook_url
 from kiko_livechat.services.scoping import get_in_account, require_unique_name
 from kiko_livechat.services.validation import (
     clean_color,
     clean_domains,
     clean_name,
     clean_text,
-    clean_url,
     clean_whole_number,
 )
 from kiko_livechat.settings import get_settings
@@ -132,7 +132,7 @@ def update_inbox(
         inbox.widget_color = clean_color(widget_color)
         inbox.allowed_domains = clean_domains(allowed_domains)
     else:
-        inbox.webhook_url = clean_url(webhook_url, field="webhook_url")
+        inbox.webhook_url = clean_webhook_url(webhook_url, field="webhook_url")
         inbox.bot_receives_after_handoff = bool(bot_receives_after_handoff)
     if unanswered_after_minutes is not None:
         inbox.unanswered_after_seconds = 60 * clean_whole_number(

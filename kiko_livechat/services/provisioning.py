@@ -18,9 +18,11 @@ from kiko_livechat.models import (
     User,
 )
 from kiko_livechat.models.base import utcnow
+from kiko_livechat.services import webhook_targets
 from kiko_livechat.services.api_access import replace_token
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.passwords import hash_password
+from kiko_livechat.services.public_address import clean_webhook_url
 from kiko_livechat.services.scoping import get_in_account, require_unique_name, valid_id
 from kiko_livechat.services.validation import (
     choice,
@@ -31,7 +33,6 @@ from kiko_livechat.services.validation import (
     clean_name,
     clean_new_password,
     clean_text,
-    clean_url,
 )
 
 TRIAL_DAYS = 14
@@ -136,7 +137,7 @@ def create_inbox(
         greeting=clean_text(greeting, field="greeting", max_length=GREETING_MAX),
         widget_color=clean_color(widget_color),
         allowed_domains=clean_domains(allowed_domains),
-        webhook_url=clean_url(webhook_url, field="webhook_url"),
+        webhook_url=clean_webhook_url(webhook_url, field="webhook_url"),
     )
     require_unique_name(session, Inbox, account_id=account_id, name=clean)
     members = active_member_ids(session, account_id=account_id, user_ids=agent_ids)
@@ -147,6 +148,7 @@ def create_inbox(
     api_token = None
     if channel == ChannelType.API:
         api_token = issue_inbox_token(session, inbox)
+        webhook_targets.ensure(session, [webhook_targets.row(account_id, inbox_id=inbox.id)])
     session.flush()
     return CreatedInbox(inbox=inbox, api_token=api_token)
 

@@ -10,10 +10,11 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select, update
 
 from kiko_livechat.models import (
     Account,
@@ -27,20 +28,26 @@ from kiko_livechat.models import (
     SenderType,
     Webhook,
     WebhookDelivery,
+    WebhookTarget,
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
-from kiko_livechat.services import api_rows, chatwoot_json, work_queue
+from kiko_livechat.services import api_rows, chatwoot_json, webhook_targets, work_queue
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.contacts import view as contact_view
 from kiko_livechat.services.errors import ValidationFailed
+from kiko_livechat.services.public_address import clean_webhook_url
 from kiko_livechat.services.scoping import get_in_account
-from kiko_livechat.services.validation import clean_url
 
 # Seconds to wait before each retry; after the last one the delivery is given up as failed.
 BACKOFF_SECONDS = (10, 30, 120, 600, 1800, 3600, 10800)
-# A claimed delivery that was not reported back in time (the worker died) is due again.
+# A claimed delivery that was not reported back in time (the worker died) is due again, and
+# its target free for another send.
 LEASE_SECONDS = 60
+# A delivery still pending a day after it was queued (its target paused meanwhile, so its own
+# retries never ran out) is given up when the target is paused again: news that old is no news
+# to a bot, and a dead endpoint's queue does not grow for ever.
+GIVE_UP_SECONDS = 24 * 3600
 SIGNATURE_HEADER = "X-Kiko-Signature"
 TIMESTAMP_HEADER = "X-Kiko-Timestamp"
 DELIVERY_HEADER = "X-Kiko-Delivery"
@@ -58,6 +65,20 @@ class DueDelivery:
 
 
 @dataclass(frozen=True)
+class AttemptLogRow:
+    """One attempt: the answer's status code (None: no answer) and how long it took; or why it
+    failed without an answer (`error`), or was refused before connecting (`refused`, a kind of
+    services/public_address.KINDS, with the `address` refused)."""
+
+    at: datetime
+    status_code: int | None
+    duration_ms: int | None
+    error: str = ""
+    refused: str | None = None
+    address: str = ""
+
+
+@dataclass(frozen=True)
 class DeliveryLogRow:
     delivery_id: int
     event: str
@@ -67,6 +88,17 @@ class DeliveryLogRow:
     last_error: str
     created_at: datetime
     delivered_at: datetime | None
+    attempts_log: tuple[AttemptLogRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeliveryLog:
+    """An inbox webhook's latest deliveries, and its circuit breaker: failures in a row and,
+    while its deliveries are paused, until when."""
+
+    rows: list[DeliveryLogRow]
+    failures: int
+    paused_until: datetime | None
 
 
 def sign(secret: str, timestamp: int, body: str) -> str:
@@ -79,8 +111,10 @@ def queue(session: Session, fresh: list[events.ChatEvent], now: datetime) -> Non
     """Step 3 of services/changes.py: turn the events of this transaction into deliveries, inside
     the same transaction."""
     reads = _Reads(session, fresh)
+    targets: dict[str, dict] = {}
     for event in fresh:
-        _enqueue_event(session, event, now, reads)
+        _enqueue_event(session, event, now, reads, targets)
+    webhook_targets.ensure(session, list(targets.values()))
 
 
 _HOOKS = select(Webhook).where(Webhook.account_id == sa.bindparam("account_id"))
@@ -116,7 +150,9 @@ class _Reads:
         return self._senders.get(message_id)
 
 
-def _enqueue_event(session: Session, event: events.ChatEvent, now: datetime, reads: _Reads) -> None:
+def _enqueue_event(
+    session: Session, event: events.ChatEvent, now: datetime, reads: _Reads, seen_targets: dict[str, dict]
+) -> None:
     name = _event_name(event)
     if name is None:
         return
@@ -129,13 +165,23 @@ def _enqueue_event(session: Session, event: events.ChatEvent, now: datetime, rea
     if payloads is None:  # private note, or a record deleted meanwhile
         return
     bodies = {emails: json.dumps(payload, ensure_ascii=False) for emails, payload in payloads.items()}
+    # A conversation's events reach each target in order; a contact's likewise.
+    order_key = (
+        f"contact:{event.detail.get('contact_id')}"
+        if name.startswith("contact_")
+        else f"conversation:{event.conversation_id}"
+    )
     for url, inbox_id, webhook_id in targets:
         body = bodies[inbox_id is None]
+        target = webhook_targets.row(event.account_id, inbox_id=inbox_id, webhook_id=webhook_id)
+        seen_targets[target["key"]] = target
         session.add(
             WebhookDelivery(
                 account_id=event.account_id,
                 inbox_id=inbox_id,
                 webhook_id=webhook_id,
+                target=target["key"],
+                order_key=order_key,
                 url=url,
                 event=name,
                 payload=body,
@@ -264,7 +310,7 @@ def create_webhook(
 ) -> WebhookView:
     """An account webhook for the chosen events (all when none are named), optionally one inbox's."""
     actor.require_admin()
-    clean = clean_url(url, field="url", required=True)
+    clean = clean_webhook_url(url, field="url", required=True)
     events_wanted = list(EVENTS) if subscriptions is None else subscriptions
     if not isinstance(events_wanted, list) or not events_wanted or any(e not in EVENTS for e in events_wanted):
         raise ValidationFailed("webhooks.error.subscriptions", field="subscriptions", events=", ".join(EVENTS))
@@ -279,6 +325,8 @@ def create_webhook(
         secret=secrets.token_hex(32),
     )
     session.add(hook)
+    session.flush()
+    webhook_targets.ensure(session, [webhook_targets.row(actor.account_id, webhook_id=hook.id)])
     session.commit()
     return WebhookView(hook.id, hook.url, tuple(hook.subscriptions), hook.inbox_id, secret=hook.secret)
 
@@ -290,35 +338,126 @@ def delete_webhook(session: Session, *, actor: Actor, webhook_id: object) -> Non
 
 
 def claim_due(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[DueDelivery]:
-    """Deliveries to send now, leased to the caller (FOR UPDATE SKIP LOCKED on PostgreSQL, so
-    several workers never send the same one at the same time)."""
-    rows = work_queue.claim(
-        session, WebhookDelivery, "next_attempt_at", now=now or utcnow(), lease_seconds=LEASE_SECONDS, limit=limit
-    )
-    due = [DueDelivery(row.id, row.url, _secret(session, row), row.event, row.payload) for row in rows]
+    """Deliveries to send now, at most `limit` and one per target, each leased to the caller
+    with its target (services/webhook_targets.py): a target with a send in flight or paused by
+    its circuit breaker gets none, and a delivery waits while an earlier one of its conversation
+    to the same target is pending (order per conversation). Concurrent workers never send two
+    deliveries of one target at once (FOR UPDATE SKIP LOCKED on PostgreSQL, a conditional
+    lease everywhere)."""
+    now = now or utcnow()
+    until = now + timedelta(seconds=LEASE_SECONDS)
+    # Driven by the due deliveries (few; a paused target's wait until its pause ends), not by
+    # the targets (one per webhook of every account).
+    has_work = WebhookTarget.key.in_(select(WebhookDelivery.target).where(_sendable(now)))
+    due = []
+    for target_id, target in webhook_targets.ready(session, now=now, has_work=has_work, limit=limit):
+        if not webhook_targets.lease(session, target_id, now=now, until=until):
+            continue
+        row = session.exec(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.target == target, _sendable(now))
+            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+            .limit(1)
+        ).first()
+        if row is None:  # sent by another worker since the target was chosen
+            webhook_targets.release(session, target, now=now, ok=None)
+            continue
+        row.attempts += 1
+        row.next_attempt_at = until
+        session.add(row)
+        due.append(DueDelivery(row.id, row.url, _secret(session, row), row.event, row.payload))
     session.commit()
     return due
 
 
+def _sendable(now: datetime):
+    """Due, and no earlier delivery of the same conversation to the same target still pending."""
+    earlier = aliased(WebhookDelivery)
+    blocked = (
+        select(earlier.id)
+        .where(
+            earlier.target == WebhookDelivery.target,
+            earlier.order_key == WebhookDelivery.order_key,
+            earlier.status == DeliveryStatus.PENDING,
+            earlier.id < WebhookDelivery.id,
+        )
+        # OFFSET keeps PostgreSQL from turning this into a hash join over every pending delivery
+        # (a dead endpoint's queue, held back): it asks the index ix_webhook_deliveries_target_order
+        # once per due delivery instead.
+        .offset(0)
+    )
+    return sa.and_(
+        WebhookDelivery.status == DeliveryStatus.PENDING,
+        WebhookDelivery.next_attempt_at <= now,
+        ~sa.exists(blocked),
+    )
+
+
 def record_result(
-    session: Session, *, delivery_id: int, status_code: int | None, error: str | None, now: datetime | None = None
+    session: Session,
+    *,
+    delivery_id: int,
+    status_code: int | None,
+    error: str | None,
+    now: datetime | None = None,
+    duration_ms: int | None = None,
+    refused: str | None = None,
+    address: str = "",
 ) -> None:
-    """A 2xx answer delivers; anything else is retried after the next backoff step, or given up."""
+    """A 2xx answer delivers; anything else is retried after the next backoff step, or given up.
+    A send refused before connecting (`refused`: the target's address is not public) is given up
+    at once. The target is free for its next send, and its circuit breaker counts the outcome."""
     now = now or utcnow()
     row = session.get(WebhookDelivery, delivery_id)
     if row is None or row.status != DeliveryStatus.PENDING:
         return
-    row.last_status_code = status_code
-    row.last_error = (error or "")[:500] or None
     ok = status_code is not None and 200 <= status_code < 300
-    work_queue.settle(row, "next_attempt_at", ok=ok, done=DeliveryStatus.DELIVERED, now=now, backoff=BACKOFF_SECONDS)
+    row.last_status_code = status_code
+    row.last_error = (f"refused ({refused}): {address}" if refused else (error or ""))[:500] or None
+    entry = {
+        "at": now.isoformat(),
+        "status_code": status_code,
+        "duration_ms": duration_ms,
+        "error": (error or "")[:200],
+    }
+    if refused:
+        entry.update(refused=refused, address=address)
+        row.status = DeliveryStatus.FAILED
+    else:
+        work_queue.settle(
+            row, "next_attempt_at", ok=ok, done=DeliveryStatus.DELIVERED, now=now, backoff=BACKOFF_SECONDS
+        )
+    row.attempts_log = [*(row.attempts_log or []), entry]
     row.delivered_at = now if ok else None
     session.add(row)
+    paused_until = webhook_targets.release(session, row.target, now=now, ok=None if refused else ok)
+    if paused_until:
+        _hold_back(session, row.target, now, paused_until)
     session.commit()
 
 
-def recent_deliveries(session: Session, *, actor: Actor, inbox_id: object) -> list[DeliveryLogRow]:
-    """The latest deliveries to an inbox's webhook (administrators only)."""
+def _hold_back(session: Session, target: str, now: datetime, paused_until: datetime) -> None:
+    """The target was just paused: its pending deliveries wait for the end of the pause (without
+    using up their retries, and out of the way of the workers' question what is due), and those
+    queued a day ago or longer are given up, so a dead endpoint's queue does not grow for ever."""
+    pending = (WebhookDelivery.target == target, WebhookDelivery.status == DeliveryStatus.PENDING)
+    session.exec(
+        update(WebhookDelivery)
+        .where(*pending, WebhookDelivery.created_at < now - timedelta(seconds=GIVE_UP_SECONDS))
+        .values(status=DeliveryStatus.FAILED, last_error="given up: the endpoint kept failing")
+        .execution_options(synchronize_session=False)
+    )
+    session.exec(
+        update(WebhookDelivery)
+        .where(*pending, WebhookDelivery.next_attempt_at < paused_until)
+        .values(next_attempt_at=paused_until)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def recent_deliveries(session: Session, *, actor: Actor, inbox_id: object) -> DeliveryLog:
+    """The latest deliveries to an inbox's webhook, each attempt's status code and time, and
+    whether its deliveries are paused (administrators only)."""
     actor.require_admin()
     inbox = get_in_account(session, Inbox, account_id=actor.account_id, obj_id=inbox_id)
     rows = session.exec(
@@ -327,12 +466,36 @@ def recent_deliveries(session: Session, *, actor: Actor, inbox_id: object) -> li
         .order_by(WebhookDelivery.id.desc())
         .limit(LOG_SIZE)
     ).all()
-    return [
-        DeliveryLogRow(
-            r.id, r.event, r.status, r.attempts, r.last_status_code, r.last_error or "", r.created_at, r.delivered_at
-        )
-        for r in rows
-    ]
+    health = webhook_targets.health(session, webhook_targets.key(inbox_id=inbox.id), now=utcnow())
+    return DeliveryLog(
+        [
+            DeliveryLogRow(
+                r.id,
+                r.event,
+                r.status,
+                r.attempts,
+                r.last_status_code,
+                r.last_error or "",
+                r.created_at,
+                r.delivered_at,
+                tuple(_attempt(a) for a in r.attempts_log or ()),
+            )
+            for r in rows
+        ],
+        health.failures,
+        health.paused_until,
+    )
+
+
+def _attempt(entry: dict) -> AttemptLogRow:
+    return AttemptLogRow(
+        at=datetime.fromisoformat(entry["at"]),
+        status_code=entry.get("status_code"),
+        duration_ms=entry.get("duration_ms"),
+        error=entry.get("error") or "",
+        refused=entry.get("refused"),
+        address=entry.get("address", ""),
+    )
 
 
 def _secret(session: Session, row: WebhookDelivery) -> str:

@@ -6,7 +6,7 @@ import dataclasses
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.i18n import format_datetime
+from kiko_livechat.i18n import format_datetime, format_number, translate
 from kiko_livechat.services import inboxes, webhooks
 from kiko_livechat.services.errors import PermissionDenied, ServiceError
 from kiko_livechat.services.inboxes import InboxView
@@ -20,6 +20,14 @@ from kiko_livechat.state.teams import Person, active_people
 AGENT_FIELD = "agent_"
 # The form fields a web widget inbox has and an API inbox has not, and the other way round.
 WEB_DEFAULTS = {"greeting": "", "widget_color": "#1f6feb", "allowed_domains": ""}
+
+
+def _attempt_text(attempt: webhooks.AttemptLogRow, locale: str) -> str:
+    """One attempt of a webhook delivery: its status code (or why there was none) and time."""
+    if attempt.refused:
+        return translate(locale, f"inboxes.delivery.refused.{attempt.refused}", address=attempt.address)
+    code = str(attempt.status_code) if attempt.status_code else translate(locale, "inboxes.delivery.no_answer")
+    return code if attempt.duration_ms is None else f"{code}, {format_number(attempt.duration_ms, locale)} ms"
 
 
 def checked_agents(form_data: dict) -> list[str]:
@@ -158,17 +166,28 @@ class InboxSettingsState(FormFeedback, SessionState):
     webhook_secret: str = ""
     bot_after_handoff: bool = False
     _deliveries: list[dict] = []
+    # While the webhook's circuit breaker pauses its deliveries: until when, after how many failures.
+    _paused: dict = {}
 
     @rx.var
     def deliveries(self) -> list[dict[str, str]]:
-        """The webhook delivery log, with times in the tab's language."""
+        """The webhook delivery log, with times and each attempt's outcome in the tab's language."""
         return [
             {
-                **{k: v for k, v in row.items() if k != "created_at"},
+                **{k: v for k, v in row.items() if k not in ("created_at", "tries")},
                 "time": format_datetime(row["created_at"], self.locale),
+                "answer": " · ".join(_attempt_text(attempt, self.locale) for attempt in row["tries"]),
             }
             for row in self._deliveries
         ]
+
+    @rx.var
+    def deliveries_paused(self) -> str:
+        """Why the webhook gets nothing for now (its circuit breaker is open), or empty."""
+        if not self._paused:
+            return ""
+        until = format_datetime(self._paused["until"], self.locale)
+        return translate(self.locale, "inboxes.delivery.paused", time=until, failures=self._paused["failures"])
 
     @rx.event
     @signed_in_only
@@ -191,22 +210,27 @@ class InboxSettingsState(FormFeedback, SessionState):
 
     def _load_deliveries(self) -> None:
         with self._as_actor() as (db, actor):
-            rows = (
+            log = (
                 webhooks.recent_deliveries(db, actor=actor, inbox_id=as_id(self.inbox_ref))
                 if self.channel == "api"
-                else []
+                else None
             )
+        if log is None:
+            self._deliveries, self._paused = [], {}
+            return
         self._deliveries = [
             {
                 "event": r.event,
                 "status": r.status,
                 "attempts": str(r.attempts),
-                "code": str(r.last_status_code or ""),
-                "error": r.last_error,
+                # A refusal is told in words by its attempt; other errors name the exception.
+                "error": "" if any(a.refused for a in r.attempts_log) else r.last_error,
                 "created_at": r.created_at,
+                "tries": r.attempts_log,
             }
-            for r in rows
+            for r in log.rows
         ]
+        self._paused = {"until": log.paused_until, "failures": log.failures} if log.paused_until else {}
 
     @rx.event
     @signed_in_only

@@ -69,6 +69,9 @@ def running_app(workdir: Path, url: str, extra_env: dict[str, str] | None = None
         # Short presence timings so "all tabs closed -> offline" can be watched within a test.
         "KIKO_PRESENCE_HEARTBEAT_SECONDS": "2",
         "KIKO_PRESENCE_GRACE_SECONDS": "8",
+        # The webhook tests' receivers (tests/receivers.py) listen on 127.0.0.1, a private
+        # address the product refuses by default.
+        "KIKO_WEBHOOK_ALLOW_PRIVATE": "true",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "PATH": f"{PROJECT_ROOT / '.tools/node_modules/.bin'}:{PROJECT_ROOT / '.venv/bin'}:{os.environ['PATH']}",

@@ -79,3 +79,48 @@ def test_0007_gives_each_contact_the_alias_of_their_first_conversation(empty_url
     engine.dispose()
     assert contacts[1] == "1-1-1111" and conversations == ["1-1-1111", "1-1-1111"]
     assert contacts[2] not in ("", "1-1-1111")  # no conversation yet: an alias of its own
+
+
+def test_0011_gives_each_delivery_its_target_and_drops_stored_answers(empty_url):
+    import sqlalchemy as sa
+
+    databases.migrate(empty_url, "0010")
+    engine = make_engine(empty_url)
+    now = "2026-11-01 10:00:00"
+    with engine.begin() as db:
+        run = lambda sql, **p: db.execute(sa.text(sql), p)  # noqa: E731
+        run(
+            "INSERT INTO accounts (id, name, locale, plan, livechat_active, conversation_seq, created_at)"
+            " VALUES (1, 'A', 'de', 'trial', true, 0, :now)",
+            now=now,
+        )
+        run(
+            "INSERT INTO inboxes (id, account_id, name, channel_type, public_token, hmac_secret, greeting,"
+            " widget_color, allowed_domains, enable_auto_assignment, webhook_secret, bot_receives_after_handoff,"
+            " created_at) VALUES (7, 1, 'Bot', 'api', 'pt', 'hs', '', '#1f6feb', '[]', true, 's', false, :now)",
+            now=now,
+        )
+        run(
+            "INSERT INTO webhooks (id, account_id, url, subscriptions, secret, created_at)"
+            " VALUES (3, 1, 'https://hooks.example.org', '[]', 's', :now)",
+            now=now,
+        )
+        for inbox_id, webhook_id, code, error in ((7, None, 500, "the bot's answer"), (None, 3, None, "ConnectError")):
+            run(
+                "INSERT INTO webhook_deliveries (account_id, inbox_id, webhook_id, url, event, payload, status,"
+                " attempts, next_attempt_at, last_status_code, last_error, created_at)"
+                " VALUES (1, :inbox, :hook, 'https://x', 'message_created', '{}', 'pending', 1, :now, :code, :error,"
+                " :now)",
+                inbox=inbox_id,
+                hook=webhook_id,
+                code=code,
+                error=error,
+                now=now,
+            )
+    databases.migrate(empty_url)
+    with engine.connect() as db:
+        deliveries = db.execute(sa.text("SELECT target, last_error FROM webhook_deliveries ORDER BY id")).all()
+        targets = db.execute(sa.text("SELECT key, inbox_id, webhook_id FROM webhook_targets ORDER BY key")).all()
+    engine.dispose()
+    assert [tuple(d) for d in deliveries] == [("inbox:7", None), ("webhook:3", "ConnectError")]
+    assert [tuple(t) for t in targets] == [("inbox:7", 7, None), ("webhook:3", None, 3)]

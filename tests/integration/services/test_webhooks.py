@@ -1,30 +1,26 @@
 """Webhooks to the bot: written with the change, sent signed, retried, never private notes,
 and after the handoff no visitor messages (unless the inbox keeps Chatwoot's behaviour)."""
 
-import asyncio
 import hashlib
 import hmac
 import json
 from datetime import timedelta
 
-import httpx
 import pytest
 from sqlmodel import Session, select
 
-from kiko_livechat import workers
-from kiko_livechat.models import Inbox, Role, WebhookDelivery
+from kiko_livechat import db as db_module
+from kiko_livechat.models import Inbox, Role, WebhookDelivery, WebhookTarget
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import api_access, api_chat, contacts, conversations, inboxes, webhooks
 from kiko_livechat.services.errors import NotFound, PermissionDenied, ValidationFailed
 from tests import factories
-from tests.receivers import Receiver
+from tests.delivery_workers import run_delivery_workers
 
 
 @pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.server.shutdown()
+def receiver(receivers):
+    return receivers()
 
 
 @pytest.fixture
@@ -37,13 +33,20 @@ def bot(app_db, receiver):
     return app_db, admin, actor, created.inbox.inbox_id
 
 
-def _deliver_all(rounds: int = 3) -> None:
-    async def run():
-        async with httpx.AsyncClient(timeout=5) as client:
-            for _ in range(rounds):
-                await workers._send_in_order(client, await asyncio.to_thread(workers._claim))
+def _deliver_all() -> None:
+    """Run the delivery worker until every delivery was tried and nothing is due any more."""
 
-    asyncio.run(run())
+    def done() -> bool:
+        with Session(db_module.get_engine()) as db:
+            now = utcnow()
+            # Due ones first: one claimed after this query keeps its target busy until it is
+            # recorded, so the second query still sees it.
+            due = db.exec(select(WebhookDelivery).where(WebhookDelivery.status == "pending",
+                                                        WebhookDelivery.next_attempt_at <= now)).all()  # fmt: skip
+            sending = db.exec(select(WebhookTarget).where(WebhookTarget.busy_until > now)).all()
+            return not due and not sending
+
+    run_delivery_workers(done)
 
 
 def _handoff(db, actor, inbox_id):
@@ -107,7 +110,7 @@ def test_failures_are_retried_with_backoff_and_given_up_in_the_end(bot, receiver
     receiver.statuses = [500]
     with Session(engine, expire_on_commit=False) as db:
         contacts.create_contact(db, actor=actor, name="E", inbox_id=inbox_id, source_id="x")
-    _deliver_all(rounds=1)
+    _deliver_all()
     with Session(engine) as db:
         row = db.exec(select(WebhookDelivery)).one()
         assert (row.status, row.attempts, row.last_status_code) == ("pending", 1, 500)
@@ -116,9 +119,8 @@ def test_failures_are_retried_with_backoff_and_given_up_in_the_end(bot, receiver
         due = webhooks.claim_due(db, now=row.next_attempt_at)
         assert [d.delivery_id for d in due] == [row.id]
     with Session(engine) as db:  # keeps failing: each retry after the next backoff step, then given up
-        later = utcnow()
         while db.get(WebhookDelivery, row.id).status == "pending":
-            later += timedelta(days=1)
+            later = db.get(WebhookDelivery, row.id).next_attempt_at
             for claimed in webhooks.claim_due(db, now=later):
                 webhooks.record_result(db, delivery_id=claimed.delivery_id, status_code=None, error="ConnectError",
                                        now=later)  # fmt: skip
@@ -133,7 +135,7 @@ def test_a_dead_endpoint_is_recorded_and_nothing_is_lost(bot, receiver):
     receiver.server.server_close()
     with Session(engine, expire_on_commit=False) as db:
         contacts.create_contact(db, actor=actor, name="E", inbox_id=inbox_id, source_id="y")
-    _deliver_all(rounds=1)
+    _deliver_all()
     with Session(engine) as db:
         row = db.exec(select(WebhookDelivery)).one()
         assert row.status == "pending" and "Connect" in row.last_error
@@ -143,8 +145,8 @@ def test_the_delivery_log_is_for_administrators_of_the_account(bot, receiver):
     engine, admin, actor, inbox_id = bot
     with Session(engine, expire_on_commit=False) as db:
         contacts.create_contact(db, actor=actor, name="E", inbox_id=inbox_id, source_id="z")
-        _deliver_all(rounds=1)
-        log = webhooks.recent_deliveries(db, actor=admin, inbox_id=inbox_id)
+        _deliver_all()
+        log = webhooks.recent_deliveries(db, actor=admin, inbox_id=inbox_id).rows
         assert [(r.event, r.status, r.last_status_code) for r in log] == [("contact_created", "delivered", 200)]
         agent = factories.actor(db, admin.account_id)
         with pytest.raises(PermissionDenied):
@@ -172,7 +174,7 @@ def test_account_webhooks_are_for_administrators_and_hear_their_events(bot, rece
         with pytest.raises(NotFound):
             webhooks.delete_webhook(db, actor=stranger, webhook_id=hook.webhook_id)
         contacts.create_contact(db, actor=actor, name="E", inbox_id=inbox_id, source_id="acct")
-    _deliver_all(rounds=1)
+    _deliver_all()
     paths = sorted(headers.get("X-Kiko-Event", "") for headers, _ in receiver.calls)
     assert paths == ["contact_created", "contact_created"]  # the inbox's webhook and the account's
     with Session(engine) as db:
@@ -190,7 +192,7 @@ def test_a_delivery_that_cannot_be_sent_fails_alone_and_is_retried_later(bot, re
         poison.url = "http://[::1"  # not a URL httpx can even parse
         db.add(poison)
         db.commit()
-    _deliver_all(rounds=1)
+    _deliver_all()
     with Session(engine) as db:
         failed = db.get(WebhookDelivery, poison.id)
         assert failed.status == "pending" and failed.attempts == 1 and failed.last_error

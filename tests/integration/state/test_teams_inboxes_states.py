@@ -1,13 +1,16 @@
 """The Teams and Inboxes settings states on a real database: what the pages show after each
 handler, translated refusals next to the right field, and bad input changing nothing."""
 
+from datetime import timedelta
+
 import pytest
 from reflex.istate.data import RouterData
 from sqlmodel import Session, select
 
 from kiko_livechat import routes
 from kiko_livechat.models import Inbox, Role, Team
-from kiko_livechat.services import teams
+from kiko_livechat.models.base import utcnow
+from kiko_livechat.services import api_access, contacts, inboxes, teams, webhook_targets, webhooks
 from kiko_livechat.state.inboxes import (
     ApiInboxFormState,
     InboxesState,
@@ -195,3 +198,36 @@ async def test_inbox_pages_refuse_agents_and_unknown_inboxes(demo):
     page.router = _inbox_page(page, str(foreign.id))
     await page.load()
     assert not page.found
+
+
+async def test_the_delivery_log_shows_each_attempts_code_and_time_refusals_and_the_pause(demo):
+    with Session(demo["engine"], expire_on_commit=False) as db:
+        admin = factories.actor(db, demo["account"].id, role=Role.ADMINISTRATOR)
+        created = inboxes.create_api_inbox(db, actor=admin, name="Bot", webhook_url="https://bot.example.com/h")
+        bot = api_access.resolve_api_token(db, token=created.api_token)
+        # Times after the first retry's backoff: every delivery below is due then.
+        later = utcnow() + timedelta(seconds=webhooks.BACKOFF_SECONDS[0] + 5)
+
+        def event_and_attempt(name, at, **outcome):
+            if name:
+                contacts.create_contact(db, actor=bot, name=name, inbox_id=created.inbox.inbox_id)
+            at = at or utcnow()
+            (due,) = webhooks.claim_due(db, now=at)
+            webhooks.record_result(db, delivery_id=due.delivery_id, now=at, **{"error": None, **outcome})
+
+        event_and_attempt("A", None, status_code=500, duration_ms=12)  # fails once,
+        event_and_attempt(None, later, status_code=200, duration_ms=8)  # then arrives
+        event_and_attempt("B", later, status_code=None, refused="loopback", address="127.0.0.1", duration_ms=1)
+        for n in range(webhook_targets.FAILURES_BEFORE_PAUSE):  # then the bot is down
+            event_and_attempt(f"C{n}", later, status_code=None, error="ConnectError: refused", duration_ms=3)
+    page = state_for(InboxSettingsState, demo["tokens"]["admin"])
+    page.router = _inbox_page(str(created.inbox.inbox_id))
+    await page.load()
+    answers = [row["answer"] for row in reversed(page.deliveries)]
+    assert answers[:3] == [
+        "500, 12 ms · 200, 8 ms",
+        "abgelehnt: 127.0.0.1 ist dieser Rechner (Loopback)",
+        "keine Antwort, 3 ms",
+    ]
+    assert page.deliveries_paused.startswith("Zustellungen an diesen Webhook ruhen bis ")
+    assert f"nach {webhook_targets.FAILURES_BEFORE_PAUSE} gescheiterten Versuchen" in page.deliveries_paused
