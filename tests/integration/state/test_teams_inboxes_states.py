@@ -221,7 +221,7 @@ async def test_the_delivery_log_shows_each_attempts_code_and_time_refusals_and_t
         for n in range(webhook_targets.FAILURES_BEFORE_PAUSE):  # then the bot is down
             event_and_attempt(f"C{n}", later, status_code=None, error="ConnectError: refused", duration_ms=3)
     page = state_for(InboxSettingsState, demo["tokens"]["admin"])
-    page.router = _inbox_page(str(created.inbox.inbox_id))
+    page.router = _inbox_page(page, str(created.inbox.inbox_id))
     await page.load()
     answers = [row["answer"] for row in reversed(page.deliveries)]
     assert answers[:3] == [
