@@ -12,8 +12,9 @@ from kiko_livechat.settings import get_settings
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
-# Webhooks look for new work more often: a bot waits for them (p99 well under a second).
-WEBHOOK_POLL_SECONDS = 0.25
+# Webhooks queued in this process wake its worker at once; this poll finds the rest (another
+# process's, retries coming due, a paused target's end).
+WEBHOOK_POLL_SECONDS = 1.0
 # An e-mail's SMTP conversation gets twice this.
 TIMEOUT_SECONDS = 5.0
 SNOOZE_CHECK_SECONDS = 30
@@ -59,9 +60,13 @@ async def deliver_webhooks() -> None:
     a finished send frees its slot and its target at once."""
     slots = max(1, get_settings().webhook_concurrency)
     sending: set[asyncio.Task] = set()
+    queued = asyncio.Event()
+    loop = asyncio.get_running_loop()
     async with webhook_client.new_client(slots) as client:
+        stop_waking = webhooks.call_when_queued(lambda: loop.call_soon_threadsafe(queued.set))
         try:
             while True:
+                queued.clear()  # before claiming: what is queued meanwhile wakes the wait below
                 if len(sending) < slots:
                     try:
                         for due in await asyncio.to_thread(_claim_deliveries, slots - len(sending)):
@@ -70,12 +75,13 @@ async def deliver_webhooks() -> None:
                             task.add_done_callback(sending.discard)
                     except Exception:
                         log.exception("claiming webhook deliveries failed")
-                # Claim again when a send ends (its target may have more) or new work may be due.
-                if sending:
-                    await asyncio.wait(set(sending), timeout=WEBHOOK_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
-                else:
-                    await asyncio.sleep(WEBHOOK_POLL_SECONDS)
+                # Claim again when a send ends (its target may have more), when this process
+                # queued deliveries, or after the poll interval (other processes' work, retries).
+                waker = asyncio.create_task(queued.wait())
+                await asyncio.wait({*sending, waker}, timeout=WEBHOOK_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+                waker.cancel()
         finally:  # shutting down: a cancelled send's target is free again when its lease runs out
+            stop_waking()
             for task in list(sending):
                 task.cancel()
 

@@ -5,10 +5,12 @@ so a crash loses none; a worker (kiko_livechat/workers.py) sends them signed, re
 backoff and keeps the outcome for the administrators' delivery log. The chat never waits for it.
 """
 
+import contextlib
 import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -115,6 +117,25 @@ def queue(session: Session, fresh: list[events.ChatEvent], now: datetime) -> Non
     for event in fresh:
         _enqueue_event(session, event, now, reads, targets)
     webhook_targets.ensure(session, list(targets.values()))
+    if targets and _on_queued:
+        # The worker of this process looks at once, not at its next poll (once committed).
+        sa.event.listen(session, "after_commit", _wake_workers, once=True)
+
+
+_on_queued: list[Callable[[], None]] = []
+
+
+def call_when_queued(wake: Callable[[], None]) -> Callable[[], None]:
+    """`wake()` runs (in the committing thread) after a transaction that queued deliveries
+    commits; returns the function that stops it."""
+    _on_queued.append(wake)
+    return lambda: _on_queued.remove(wake)
+
+
+def _wake_workers(_session: Session) -> None:
+    for wake in list(_on_queued):
+        with contextlib.suppress(Exception):  # the commit is done; a worker shutting down misses nothing
+            wake()
 
 
 _HOOKS = select(Webhook).where(Webhook.account_id == sa.bindparam("account_id"))

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from kiko_livechat import workers
 from kiko_livechat.models import Role, WebhookDelivery
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import api_access, api_chat, contacts, inboxes, webhook_targets, webhooks
@@ -251,3 +252,27 @@ def test_a_paused_bots_deliveries_wait_for_the_pause_and_are_given_up_after_a_da
     with Session(app_db) as db:
         rows = db.exec(select(WebhookDelivery)).all()
         assert {(r.status, r.last_error) for r in rows} == {("failed", "given up: the endpoint kept failing")}
+
+
+def test_a_delivery_queued_in_this_process_wakes_its_worker_at_once(app_db, receivers, monkeypatch):
+    """The worker polls seldom (the poll costs CPU on an idle app); what this process queues
+    wakes it the moment it is committed."""
+    monkeypatch.setattr(workers, "WEBHOOK_POLL_SECONDS", 30.0)
+    bot_url = receivers()
+    with Session(app_db, expire_on_commit=False) as db:
+        admin = _admin(db)
+        bot, inbox = _bot(db, admin, bot_url.url, "Prompt")
+    queued_at: list[float] = []
+
+    def produce():
+        time.sleep(1.0)  # the worker has claimed nothing and waits
+        with Session(app_db, expire_on_commit=False) as db:
+            queued_at.append(time.monotonic())
+            _contacts(db, bot, inbox, "prompt-", 1)
+
+    producer = threading.Thread(target=produce)
+    producer.start()
+    run_delivery_workers(lambda: bool(bot_url.calls), limit=20)
+    producer.join()
+    assert bot_url.calls, "nothing was delivered within 20 s"
+    assert time.monotonic() - queued_at[0] < 10  # not the 30 s poll
