@@ -13,8 +13,9 @@ from kiko_livechat.settings import get_settings
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 # Webhooks queued in this process wake its worker at once; this poll finds the rest (another
-# process's, retries coming due, a paused target's end).
-WEBHOOK_POLL_SECONDS = 1.0
+# process's, retries coming due, a paused target's end). At 1 s the fast bot of the fairness
+# test saw a p99 just over 1 s under load: the wake alone does not yet carry it (issue 14).
+WEBHOOK_POLL_SECONDS = 0.25
 # An e-mail's SMTP conversation gets twice this.
 TIMEOUT_SECONDS = 5.0
 SNOOZE_CHECK_SECONDS = 30
