@@ -11,15 +11,12 @@ import json
 import tracemalloc
 
 import pytest
-from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from kiko_livechat.api import rate_limit
 from kiko_livechat.api.body import BODY_MAX_BYTES
-from kiko_livechat.models import Role
-from kiko_livechat.services import api_access, api_chat, contacts, inboxes
 from kiko_livechat.settings import get_settings
-from tests import factories
+from tests.integration.api.bot_conversation import bot_conversation
 
 CHUNK = b" " * 65536
 HUGE = 50 * 1024 * 1024
@@ -27,13 +24,7 @@ HUGE = 50 * 1024 * 1024
 
 @pytest.fixture
 def bot(app_db):
-    with Session(app_db, expire_on_commit=False) as db:
-        acc = factories.active_account(db)
-        admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
-        created = inboxes.create_api_inbox(db, actor=admin, name="Bot")
-        actor = api_access.resolve_api_token(db, token=created.api_token)
-        contacts.create_contact(db, actor=actor, name="Erika", inbox_id=created.inbox.inbox_id, source_id="s")
-        conv = api_chat.create_conversation(db, actor=actor, inbox_id=created.inbox.inbox_id, source_id="s")
+    acc, created, conv = bot_conversation(app_db)
     return created.api_token, f"/api/v1/accounts/{acc.id}/conversations/{conv.display_id}/messages"
 
 
