@@ -12,6 +12,15 @@ CONTACT_CREATED = "contact_created"
 CONTACT_UPDATED = "contact_updated"
 # The `changed` field of a conversation update for a handoff (services/handoff.py).
 HANDOFF = "handoff"
+# `changed` names of updates that only move a read marker: the agents read it (their unread
+# counts), the visitor's page showed it (the "seen" ticks; the event carries the time as
+# `seen_at`, so a tab shows it without reading the conversation again).
+AGENT_SEEN = "agent_seen"
+CONTACT_SEEN = "contact_seen"
+# What else an update can name without alerting anyone or concerning the visitor.
+PRIORITY = "priority"
+LABELS = "labels"
+EMAIL_LEFT = "email_left"
 # An agent chose another availability: whether anybody is online in an inbox now. About no
 # conversation (conversation_id 0); only that inbox's visitors hear it (realtime/recipients.py).
 PRESENCE = "presence"
@@ -57,6 +66,20 @@ def changed(conversation, *fields: str, by: int | None = None) -> ChatEvent:
 def status_changed(conversation, by: int | None = None) -> ChatEvent:
     """A conversation update whose status changed (webhooks call it conversation_status_changed)."""
     return changed(conversation, "status", by=by)
+
+
+def agent_seen(conversation) -> ChatEvent:
+    """The agents have read the conversation up to now."""
+    return changed(conversation, AGENT_SEEN)
+
+
+def contact_seen(conversation) -> ChatEvent:
+    """The visitor's page shows everything up to `conversation.contact_last_seen_at`."""
+    return ChatEvent.about(
+        CONVERSATION_UPDATED,
+        conversation,
+        detail={"changed": [CONTACT_SEEN], "by": None, "seen_at": conversation.contact_last_seen_at.isoformat()},
+    )
 
 
 def presence(account_id: int, inbox_id: int, online: bool) -> ChatEvent:

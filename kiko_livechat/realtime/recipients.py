@@ -7,7 +7,19 @@ whether anybody is online in their inbox).
 
 from dataclasses import dataclass
 
-from kiko_livechat.realtime.events import CONVERSATION_UPDATED, MESSAGE_CREATED, PRESENCE, TYPING, ChatEvent, alerted
+from kiko_livechat.realtime.events import (
+    AGENT_SEEN,
+    CONTACT_SEEN,
+    CONVERSATION_UPDATED,
+    EMAIL_LEFT,
+    LABELS,
+    MESSAGE_CREATED,
+    PRESENCE,
+    PRIORITY,
+    TYPING,
+    ChatEvent,
+    alerted,
+)
 
 AGENT = "agent"
 VISITOR = "visitor"
@@ -16,6 +28,11 @@ VISITOR = "visitor"
 ALERTS = "alerts"
 # What a visitor's page reacts to: new messages, a status change (e.g. resolved), the agent typing.
 _VISITOR_KINDS = {MESSAGE_CREATED, CONVERSATION_UPDATED, TYPING}
+# Updates that change nothing a visitor's page shows (an agent's read marker comes with every
+# message an agent looks at: the visitor's tab need not even wake up for it) ...
+_NOT_FOR_VISITOR = frozenset({AGENT_SEEN, CONTACT_SEEN, PRIORITY, LABELS, EMAIL_LEFT})
+# ... and those that change no unread count (the visitor's read marker comes with every answer).
+_NOT_FOR_UNREAD = frozenset({CONTACT_SEEN, PRIORITY, LABELS, EMAIL_LEFT})
 
 
 @dataclass(frozen=True)
@@ -38,9 +55,11 @@ def receives(client: Client, event: ChatEvent) -> bool:
     if client.kind == ALERTS:
         # A counted conversation leaves the count only by an update (read, reassigned, status);
         # another message in it changes nothing, and in a busy queue that is most events.
-        return (event.kind == CONVERSATION_UPDATED and event.conversation_id in client.watched) or any(
-            user_id == client.user_id for user_id, _ in alerted(event)
-        )
+        return (
+            event.kind == CONVERSATION_UPDATED
+            and event.conversation_id in client.watched
+            and not _only(event, _NOT_FOR_UNREAD)
+        ) or any(user_id == client.user_id for user_id, _ in alerted(event))
     if event.kind == PRESENCE:
         # Whether anybody is online is for the widget's header; it carries no one's data.
         return client.kind == VISITOR
@@ -55,4 +74,11 @@ def receives(client: Client, event: ChatEvent) -> bool:
         and not event.private
         and event.kind in _VISITOR_KINDS
         and not (event.kind == TYPING and event.detail.get("who") == VISITOR)
+        and not (event.kind == CONVERSATION_UPDATED and _only(event, _NOT_FOR_VISITOR))
     )
+
+
+def _only(event: ChatEvent, changes: frozenset[str]) -> bool:
+    """The update names what changed, and nothing outside `changes`."""
+    what = event.detail.get("changed") or ()
+    return bool(what) and changes.issuperset(what)

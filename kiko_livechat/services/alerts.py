@@ -71,11 +71,16 @@ def route_pending(session: Session) -> None:
     outbox.annotate(session, route)
 
 
+# The only changes of a conversation update that alert anybody (below); every other update
+# (read markers, status, priority, labels, an e-mail left) is decided without a read.
+_ALERTING_CHANGES = frozenset({"assignee", "team", events.HANDOFF, "unanswered"})
+
+
 def recipients(session: Session, event: events.ChatEvent, reads: "_Reads | None" = None) -> list[tuple[int, str]]:
     """(user id, alert kind) for everyone `event` should alert, each user at most once."""
     what = event.detail.get("changed", [])
-    if event.private or (event.kind == events.CONVERSATION_UPDATED and not what):
-        return []  # a note, or an update that alerts nobody (read markers, an e-mail left)
+    if event.private or (event.kind == events.CONVERSATION_UPDATED and not _ALERTING_CHANGES.intersection(what)):
+        return []  # a note, or an update that alerts nobody (read markers, a status, labels ...)
     conversation = session.get(Conversation, event.conversation_id) if event.conversation_id else None
     if conversation is None:
         return []

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
 from kiko_livechat.models import Account, AccountUser, AuthSession, SessionKind, User
 from kiko_livechat.models.base import utcnow
@@ -133,8 +133,21 @@ def resolve_session(session: Session, *, token: object, now: datetime | None = N
     if not isinstance(token, str) or not token or len(token) > 200:
         raise AuthFailed("auth.session_invalid")
     settings = get_settings()
+    # Columns, not rows: every handler and live update of every tab asks this (three ORM rows,
+    # the user's password hash among them, cost twice the time).
     row = session.exec(
-        select(AuthSession, User, AccountUser)
+        select(
+            AuthSession.id,
+            AuthSession.user_id,
+            AuthSession.account_id,
+            AuthSession.revoked_at,
+            AuthSession.expires_at,
+            AuthSession.last_used_at,
+            User.is_active,
+            User.is_super_admin,
+            AccountUser.role,
+            AccountUser.is_active.label("member_active"),
+        )
         .join(User, User.id == AuthSession.user_id)
         .join(
             AccountUser,
@@ -144,23 +157,26 @@ def resolve_session(session: Session, *, token: object, now: datetime | None = N
     ).first()
     if row is None:
         raise AuthFailed("auth.session_invalid")
-    auth_session, user, membership = row
-    idle_limit = auth_session.last_used_at + timedelta(days=settings.session_idle_days)
+    idle_limit = row.last_used_at + timedelta(days=settings.session_idle_days)
     if (
-        auth_session.revoked_at is not None
-        or auth_session.expires_at <= now
+        row.revoked_at is not None
+        or row.expires_at <= now
         or idle_limit <= now
-        or not user.is_active
-        or not membership.is_active
+        or not row.is_active
+        or not row.member_active
     ):
         raise AuthFailed("auth.session_invalid")
-    if now - auth_session.last_used_at > _TOUCH_INTERVAL:
-        auth_session.last_used_at = now
-        user.last_seen_at = now
-        session.add(auth_session)
-        session.add(user)
+    if now - row.last_used_at > _TOUCH_INTERVAL:
+        session.exec(update(AuthSession).where(AuthSession.id == row.id).values(last_used_at=now))
+        session.exec(update(User).where(User.id == row.user_id).values(last_seen_at=now))
         session.commit()
-    return _actor(auth_session, membership, user)
+    return Actor(
+        user_id=row.user_id,
+        account_id=row.account_id,
+        role=row.role,
+        session_id=row.id,
+        is_super_admin=row.is_super_admin,
+    )
 
 
 def resolve_operator(session: Session, *, token: object, now: datetime | None = None) -> OperatorActor:

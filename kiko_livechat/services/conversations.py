@@ -316,7 +316,7 @@ def set_priority(session: Session, *, actor: Actor, conversation_id: object, pri
     conversation.priority = None if priority is None else choice(priority, Priority, field="priority")
     conversation.updated_at = utcnow()
     session.add(conversation)
-    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    emit(session, events.changed(conversation, events.PRIORITY, by=None if actor.is_bot else actor.user_id))
     changes.commit(session)
 
 
@@ -504,7 +504,7 @@ def mark_read(session: Session, *, actor: Actor, conversation_id: object, now: d
     conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
     conversation.agent_last_seen_at = now or utcnow()
     session.add(conversation)
-    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    emit(session, events.agent_seen(conversation))
     changes.commit(session)
 
 

@@ -47,7 +47,7 @@ def set_conversation_labels(session: Session, *, actor: Actor, conversation_id: 
         session.add(
             ConversationLabel(account_id=actor.account_id, conversation_id=conversation.id, label_id=existing[title].id)
         )
-    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    emit(session, events.changed(conversation, events.LABELS, by=None if actor.is_bot else actor.user_id))
     changes.commit(session)
     return sorted(wanted)
 

@@ -49,9 +49,12 @@ def clean_echo_id(value: object) -> str | None:
 def find_echo(session: Session, conversation_id: int, echo_id: str | None) -> Message | None:
     if echo_id is None:
         return None
-    return session.exec(
-        select(Message).where(Message.conversation_id == conversation_id, Message.echo_id == echo_id)
+    # The id first: nearly every message is new, and loading a row that is not there is cheap
+    # only when no ORM row is built for it.
+    earlier = session.exec(
+        select(Message.id).where(Message.conversation_id == conversation_id, Message.echo_id == echo_id)
     ).first()
+    return session.get(Message, earlier) if earlier is not None else None
 
 
 def messages_after(

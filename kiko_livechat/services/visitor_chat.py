@@ -3,9 +3,10 @@ iframe), their conversation, and what they write. The token is the only credenti
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kiko_livechat.i18n import SUPPORTED_LOCALES
@@ -70,10 +71,30 @@ class ConversationAgent:
 
 
 @dataclass(frozen=True)
+class Visitor:
+    """A visitor whose tokens were checked once (`identify`). The widget's server-side state keeps
+    it, so that each message, catch-up and read marker need not look the inbox and the visitor
+    up again: every function below takes it as `visitor=` beside the tokens, and uses it only
+    while it was made for exactly those tokens. A conversation is still checked against it."""
+
+    public_token: str
+    visitor_token: str
+    inbox_id: int
+    account_id: int
+    # None until the visitor's first message creates their contact.
+    contact_inbox_id: int | None
+
+
+@dataclass(frozen=True)
 class SentMessage:
     conversation_id: int
     status: str
     message: MessageView
+    # Who sent it, now with their contact (the first message creates it).
+    visitor: Visitor
+    # With `after_id`: the visitor's view of the conversation after that message, read once the
+    # message was committed (it included), so the page needs no read of its own.
+    messages: tuple[MessageView, ...] = ()
 
 
 def new_visitor_token() -> str:
@@ -98,6 +119,20 @@ def widget_inbox(session: Session, *, public_token: object, now: datetime | None
     )
 
 
+def identify(session: Session, *, public_token: object, visitor_token: object) -> Visitor:
+    """The visitor behind these tokens in this web-widget inbox (NotFound for an unknown inbox or
+    a malformed visitor token)."""
+    inbox = _inbox(session, public_token)
+    contact_inbox = _contact_inbox(session, inbox, visitor_token)
+    return Visitor(
+        public_token=public_token,
+        visitor_token=visitor_token,
+        inbox_id=inbox.id,
+        account_id=inbox.account_id,
+        contact_inbox_id=contact_inbox.id if contact_inbox else None,
+    )
+
+
 def conversation_agent(
     session: Session,
     *,
@@ -105,10 +140,11 @@ def conversation_agent(
     visitor_token: object,
     conversation_id: object,
     now: datetime | None = None,
+    visitor: Visitor | None = None,
 ) -> ConversationAgent:
     """Who of the team the visitor talks to: the assigned agent, else the agent who answered
     last (never a private note's author, never the bot)."""
-    conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    conversation = _own_conversation(session, public_token, visitor_token, conversation_id, visitor)
     user_id = (
         conversation.assignee_id
         or session.exec(
@@ -139,16 +175,17 @@ def embedding_domains(session: Session, *, public_token: object) -> tuple[str, .
         return None
 
 
-def current_conversation(session: Session, *, public_token: object, visitor_token: object) -> Conversation | None:
+def current_conversation(
+    session: Session, *, public_token: object, visitor_token: object, visitor: Visitor | None = None
+) -> Conversation | None:
     """The visitor's conversation still going on in this inbox; None once it was resolved
     (their next message then starts a new one)."""
-    inbox = _inbox(session, public_token)
-    contact_inbox = _contact_inbox(session, inbox, visitor_token)
-    if contact_inbox is None:
+    visitor = _checked(session, public_token, visitor_token, visitor)
+    if visitor.contact_inbox_id is None:
         return None
     latest = session.exec(
         select(Conversation)
-        .where(Conversation.contact_inbox_id == contact_inbox.id)
+        .where(Conversation.contact_inbox_id == visitor.contact_inbox_id)
         .order_by(Conversation.id.desc())
         .limit(1)
     ).first()
@@ -156,10 +193,16 @@ def current_conversation(session: Session, *, public_token: object, visitor_toke
 
 
 def visitor_messages(
-    session: Session, *, public_token: object, visitor_token: object, conversation_id: object, after_id: int = 0
+    session: Session,
+    *,
+    public_token: object,
+    visitor_token: object,
+    conversation_id: object,
+    after_id: int = 0,
+    visitor: Visitor | None = None,
 ) -> list[MessageView]:
     """The visitor's view of their conversation after message `after_id` (no private notes)."""
-    conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    conversation = _own_conversation(session, public_token, visitor_token, conversation_id, visitor)
     return messages_after(session, conversation, after_id=after_id, include_private=False)
 
 
@@ -172,29 +215,36 @@ def send_visitor_message(
     echo_id: object = None,
     conversation_id: object = None,
     now: datetime | None = None,
+    visitor: Visitor | None = None,
+    after_id: int | None = None,
 ) -> SentMessage:
     """Store what the visitor wrote; returns only after it is committed (then it is acknowledged).
 
     Into the conversation the page shows (`conversation_id`, reopened if it was resolved), else
     into the visitor's ongoing one, else a new conversation, which a deactivated account or an
     expired trial refuses. A resend with the same `echo_id` returns the stored message again.
+    With `after_id`, what the visitor sees after that message comes along (`messages`).
     """
     now = now or utcnow()
     text = clean_content(content)
     echo = clean_echo_id(echo_id)
-    inbox = _inbox(session, public_token)
+    visitor = _checked(session, public_token, visitor_token, visitor)
     if conversation_id is not None:
-        conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+        conversation = _own_conversation(session, public_token, visitor_token, conversation_id, visitor)
     else:
-        conversation = current_conversation(session, public_token=public_token, visitor_token=visitor_token)
+        conversation = current_conversation(
+            session, public_token=public_token, visitor_token=visitor_token, visitor=visitor
+        )
     if conversation is not None:
         earlier = find_echo(session, conversation.id, echo)
         if earlier is not None:
-            return SentMessage(conversation.id, conversation.status, view(earlier, None))
+            return _sent(session, conversation, view(earlier, None), visitor, after_id)
     if conversation is None:
+        inbox = _inbox(session, public_token)
         entitlement.require_receiving(session.get(Account, inbox.account_id), now)
         contact_inbox = _contact_inbox(session, inbox, visitor_token) or _new_visitor(session, inbox, visitor_token)
         conversation = open_conversation(session, inbox=inbox, contact_inbox=contact_inbox, now=now)
+        visitor = replace(visitor, contact_inbox_id=contact_inbox.id)
     reopened = status_machine.on_visitor_message(conversation, now=now)
     if reopened:
         record_activity(session, conversation, reopened)
@@ -212,15 +262,21 @@ def send_visitor_message(
     conversation.last_activity_at = now
     conversation.waiting_since = conversation.waiting_since or now
     session.add(conversation)
-    contact = session.get(Contact, conversation.contact_id)
-    contact.last_activity_at = now
-    session.add(contact)
     session.flush()
+    # A plain UPDATE: loading the contact (JSON attributes and all) cost more than the rest.
+    session.execute(sa.update(Contact).where(Contact.id == conversation.contact_id).values(last_activity_at=now))
     emit(session, events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id))
     if reopened:
         emit(session, events.status_changed(conversation))
     changes.commit(session)
-    return SentMessage(conversation.id, conversation.status, view(message, None))
+    return _sent(session, conversation, view(message, None), visitor, after_id)
+
+
+def _sent(
+    session: Session, conversation: Conversation, message: MessageView, visitor: Visitor, after_id: int | None
+) -> SentMessage:
+    newer = () if after_id is None else messages_after(session, conversation, after_id=after_id, include_private=False)
+    return SentMessage(conversation.id, conversation.status, message, visitor, tuple(newer))
 
 
 def mark_seen(
@@ -230,12 +286,13 @@ def mark_seen(
     visitor_token: object,
     conversation_id: object,
     now: datetime | None = None,
+    visitor: Visitor | None = None,
 ) -> None:
     """The visitor's chat page shows everything up to now (the agents see "read")."""
-    conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    conversation = _own_conversation(session, public_token, visitor_token, conversation_id, visitor)
     conversation.contact_last_seen_at = now or utcnow()
     session.add(conversation)
-    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    emit(session, events.contact_seen(conversation))
     changes.commit(session)
 
 
@@ -258,13 +315,21 @@ def leave_email(
     conversation.email_requested_at = utcnow()
     session.add(conversation)
     session.add(contact)
-    emit(session, events.ChatEvent.about(events.CONVERSATION_UPDATED, conversation))
+    emit(session, events.changed(conversation, events.EMAIL_LEFT))
     changes.commit(session)
 
 
-def visitor_typing(session: Session, *, public_token: object, visitor_token: object, conversation_id: object, on: bool):
+def visitor_typing(
+    session: Session,
+    *,
+    public_token: object,
+    visitor_token: object,
+    conversation_id: object,
+    on: bool,
+    visitor: Visitor | None = None,
+):
     """Tell the conversation's agents that the visitor is (no longer) typing. Not stored."""
-    conversation = _own_conversation(session, public_token, visitor_token, conversation_id)
+    conversation = _own_conversation(session, public_token, visitor_token, conversation_id, visitor)
     get_bus().publish(events.ChatEvent.about(events.TYPING, conversation, detail={"who": "visitor", "on": bool(on)}))
 
 
@@ -304,11 +369,32 @@ def _new_visitor(session: Session, inbox: Inbox, visitor_token: object) -> Conta
     return contact_inbox
 
 
-def _own_conversation(session: Session, public_token: object, visitor_token: object, conversation_id: object):
+def _checked(session: Session, public_token: object, visitor_token: object, visitor: Visitor | None) -> Visitor:
+    """`visitor` if it was made for exactly these tokens and knows its contact, else looked up."""
+    if (
+        visitor is not None
+        and visitor.contact_inbox_id is not None
+        and visitor.public_token == public_token
+        and visitor.visitor_token == visitor_token
+    ):
+        return visitor
+    return identify(session, public_token=public_token, visitor_token=visitor_token)
+
+
+def _own_conversation(
+    session: Session,
+    public_token: object,
+    visitor_token: object,
+    conversation_id: object,
+    visitor: Visitor | None = None,
+):
     """The conversation `conversation_id` if it is this visitor's in this inbox, else NotFound."""
-    inbox = _inbox(session, public_token)
-    contact_inbox = _contact_inbox(session, inbox, visitor_token)
+    visitor = _checked(session, public_token, visitor_token, visitor)
     conversation = session.get(Conversation, conversation_id) if valid_id(conversation_id) else None
-    if contact_inbox is None or conversation is None or conversation.contact_inbox_id != contact_inbox.id:
+    if (
+        visitor.contact_inbox_id is None
+        or conversation is None
+        or conversation.contact_inbox_id != visitor.contact_inbox_id
+    ):
         raise NotFound()
     return conversation

@@ -162,9 +162,12 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
         if fresh:
             self._messages = self._messages + fresh
 
-    def _catch_up(self) -> None:
-        """Everything after the last message this tab has: after a reconnect or a missed nudge too."""
+    def _catch_up(self, after_id: int | None = None) -> None:
+        """Everything after the last message this tab has (or after `after_id`): after a
+        reconnect or a missed nudge too."""
         last = int(self._messages[-1]["id"]) if self._messages else 0
+        if after_id is not None:
+            last = min(last, after_id)
         with self._as_actor() as (db, actor):
             self._append(
                 conversations.conversation_messages(
@@ -185,16 +188,32 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
             self.typing_seq += 1
             return
         if event.kind != events.MESSAGE_CREATED:
-            self._refresh()
+            self._on_update(event)
             return
+        if event.message_id and any(m["id"] == str(event.message_id) for m in self._messages):
+            return  # e.g. this agent's own reply, shown when it was sent
         self.visitor_typing = False
         before = len(self._messages)
-        self._catch_up()
+        # Everything after what this tab has, and the message named, should it have committed
+        # after a newer one (PostgreSQL hands out ids before the commits that order them).
+        self._catch_up(event.message_id - 1 if event.message_id else None)
         # An activity line (reopened, assigned ...) means the header changed too.
         if any(m["kind"] == "activity" for m in self._messages[before:]):
             self._refresh()
         # The agent is looking at it: read. Written after this update reaches the screen.
         live.run_soon(_mark_read, self._token(), self.conversation_ref)
+
+    def _on_update(self, event: events.ChatEvent) -> None:
+        """A change of the conversation: read markers need no read, the rest reloads the header."""
+        what = event.detail.get("changed") or ()
+        if what == [events.AGENT_SEEN]:
+            return  # nothing on this page shows whether the agents have read it
+        if what == [events.CONTACT_SEEN] and event.detail.get("seen_at"):
+            # Only the "seen" ticks move, to a time the event carries (the tab's session is
+            # checked by every read, and at the latest by its next resync).
+            self._contact_seen_at = datetime.fromisoformat(event.detail["seen_at"])
+            return
+        self._refresh()
 
     @rx.event
     @signed_in_only

@@ -27,6 +27,8 @@ class ConversationListState(SessionState):
     inbox_options: list[dict[str, str]] = []
     team_options: list[dict[str, str]] = []
     _rows: list[dict] = []
+    # The inboxes this tab may see, as of its last load or resync (when access is read again).
+    _inbox_ids: list[int] = []
 
     @rx.var
     def rows(self) -> list[dict[str, str]]:
@@ -63,6 +65,7 @@ class ConversationListState(SessionState):
         self._reload()
 
     def _listen(self, actor, inbox_ids: list[int]) -> None:
+        self._inbox_ids = sorted(inbox_ids)
         live.register(
             self.router.session.client_token,
             Client(kind=AGENT, account_id=actor.account_id, inbox_ids=frozenset(inbox_ids), user_id=actor.user_id),
@@ -85,7 +88,9 @@ class ConversationListState(SessionState):
             if event is None:
                 result = conversations.list_conversations(db, actor=actor, **params)
             else:
-                scope = frozenset(inbox_id for inbox_id, _ in conversations.visible_inboxes(db, actor=actor))
+                scope = tuple(self._inbox_ids) or tuple(
+                    sorted(inbox_id for inbox_id, _ in conversations.visible_inboxes(db, actor=actor))
+                )
                 mine = actor.user_id if self.assignee_filter == "mine" else None
                 key = (actor.account_id, scope, mine, tuple(params.items()))
                 result = _shared_page(key, lambda: conversations.list_conversations(db, actor=actor, **params))

@@ -17,7 +17,7 @@ import time
 import reflex as rx
 
 from kiko_livechat.realtime.bus import get_bus
-from kiko_livechat.realtime.events import TYPING, ChatEvent, alerted
+from kiko_livechat.realtime.events import PRESENCE, TYPING, ChatEvent, alerted
 from kiko_livechat.realtime.recipients import Client, receives
 
 log = logging.getLogger(__name__)
@@ -46,17 +46,54 @@ ALERTS = "alerts"
 Listener = tuple[str, str]
 _clients: dict[Listener, tuple[Client, type[rx.State]]] = {}
 _seen: dict[Listener, float] = {}
+# The listeners by what they listen to, so that an event is checked against the few tabs that
+# may hear it, not against every tab of the worker (thousands of idle visitors): those of one
+# conversation (a visitor's, an open conversation) by its id, the rest (lists, alerts, a
+# visitor who has not written yet) by account.
+_of_conversation: dict[int, set[Listener]] = {}
+_of_account: dict[int, set[Listener]] = {}
 
 
 def register(client_token: str, client: Client, state_cls: type[rx.State], slot: str = PAGE) -> None:
     """This tab (on this worker) wants the events `client` may hear, delivered to `state_cls`."""
-    _clients[(client_token, slot)] = (client, state_cls)
-    _seen[(client_token, slot)] = time.monotonic()
+    listener = (client_token, slot)
+    _forget(listener)
+    _clients[listener] = (client, state_cls)
+    _seen[listener] = time.monotonic()
+    _index_of(client).setdefault(_index_key(client), set()).add(listener)
 
 
 def unregister(client_token: str, slot: str = PAGE) -> None:
-    _clients.pop((client_token, slot), None)
+    _forget((client_token, slot))
     _seen.pop((client_token, slot), None)
+
+
+def _forget(listener: Listener) -> None:
+    entry = _clients.pop(listener, None)
+    if entry is None:
+        return
+    index, key = _index_of(entry[0]), _index_key(entry[0])
+    listeners = index.get(key)
+    if listeners is not None:
+        listeners.discard(listener)
+        if not listeners:
+            del index[key]
+
+
+def _index_of(client: Client) -> dict[int, set[Listener]]:
+    return _of_conversation if client.conversation_id is not None else _of_account
+
+
+def _index_key(client: Client) -> int:
+    return client.conversation_id if client.conversation_id is not None else client.account_id
+
+
+def _candidates(event: ChatEvent) -> list[Listener]:
+    """The listeners that may hear `event` (recipients.receives decides); whether anybody is
+    online in an inbox is for all its visitors, and rare: those look at every listener."""
+    if event.kind == PRESENCE:
+        return list(_clients)
+    return [*_of_conversation.get(event.conversation_id, ()), *_of_account.get(event.account_id, ())]
 
 
 def leave_page(client_token: str) -> None:
@@ -129,8 +166,9 @@ async def run_delivery(app: rx.App) -> None:
     """Lifespan task (cancelled at shutdown): hear every event, hand it to the tabs that may see it."""
     async for event in get_bus().events():
         seq = note_heard()
-        for listener, (client, _) in list(_clients.items()):
-            if receives(client, event):
+        for listener in _candidates(event):
+            entry = _clients.get(listener)
+            if entry is not None and receives(entry[0], event):
                 _schedule(app, listener, event, seq)
 
 
@@ -203,7 +241,7 @@ async def _deliver(app: rx.App, listener: Listener, event: ChatEvent) -> None:
     if registered is None:  # the tab moved on meanwhile
         return
     state_cls = registered[1]
-    if app.event_namespace is None or token not in app.event_namespace.token_to_sid:
+    if not _connected(app, token):
         # Not connected right now (closed, or reconnecting). A tab that comes back catches up
         # from the database on its next resync; one that never does is forgotten.
         if time.monotonic() - _seen.get(listener, 0) > FORGET_AFTER_SECONDS:
@@ -215,3 +253,14 @@ async def _deliver(app: rx.App, listener: Listener, event: ChatEvent) -> None:
             await state._on_chat_event(event)
     except Exception:  # one broken tab must not stop the delivery to the others
         log.exception("delivering %s to a tab failed", event.kind)
+
+
+def _connected(app: rx.App, token: str) -> bool:
+    """Whether the tab's websocket is on this worker now. Reflex's `token_to_sid` copies its whole
+    table into a new dict on every access (O(connected tabs) per delivery); its token manager's
+    own table is asked directly where it has one."""
+    namespace = app.event_namespace
+    if namespace is None:
+        return False
+    sockets = getattr(getattr(namespace, "_token_manager", None), "token_to_socket", None)
+    return token in (sockets if sockets is not None else namespace.token_to_sid)

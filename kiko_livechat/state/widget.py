@@ -56,6 +56,11 @@ class WidgetState(TypingSender, FormFeedback, AppState):
     _inbox_token: str = ""
     _inbox_id: int = 0
     _account_id: int = 0
+    # The visitor as checked once by their tokens (services/visitor_chat.py): the handlers pass
+    # it along, so a message costs no lookups of the inbox and the visitor.
+    _visitor: visitor_chat.Visitor | None = None
+    # Every message up to this id has been read (shown, or an activity line the widget skips).
+    _read_upto: int = 0
     _messages: list[dict] = []
 
     @rx.var
@@ -85,16 +90,12 @@ class WidgetState(TypingSender, FormFeedback, AppState):
         try:
             with session_scope() as db:
                 inbox = visitor_chat.widget_inbox(db, public_token=self._inbox_token)
-                conversation = visitor_chat.current_conversation(
+                self._visitor = visitor_chat.identify(
                     db, public_token=self._inbox_token, visitor_token=self.visitor_token
                 )
+                conversation = visitor_chat.current_conversation(db, **self._credentials())
                 history = (
-                    visitor_chat.visitor_messages(
-                        db,
-                        public_token=self._inbox_token,
-                        visitor_token=self.visitor_token,
-                        conversation_id=conversation.id,
-                    )
+                    visitor_chat.visitor_messages(db, **self._credentials(), conversation_id=conversation.id)
                     if conversation
                     else []
                 )
@@ -118,11 +119,16 @@ class WidgetState(TypingSender, FormFeedback, AppState):
         # An address left earlier (another page load) is not asked for again.
         self.email_left = conversation is not None and conversation.email_requested_at is not None
         self._messages = []
+        self._read_upto = 0
         self._append(history)
         _online[self._inbox_id] = (time.monotonic(), inbox.agents_online)
         self._show_agent()
         self.loaded = True
         self._listen()
+
+    def _credentials(self) -> dict:
+        """Who this tab's visitor is, for the services: the tokens, and what was checked of them."""
+        return {"public_token": self._inbox_token, "visitor_token": self.visitor_token, "visitor": self._visitor}
 
     def _listen(self) -> None:
         live.register(
@@ -137,6 +143,8 @@ class WidgetState(TypingSender, FormFeedback, AppState):
         )
 
     def _append(self, views: list[MessageView]) -> None:
+        if views:
+            self._read_upto = max(self._read_upto, max(v.message_id for v in views))
         known = {m["id"] for m in self._messages}
         fresh = [
             {
@@ -152,28 +160,34 @@ class WidgetState(TypingSender, FormFeedback, AppState):
         if fresh:
             self._messages = self._messages + fresh
 
-    def _last_id(self) -> int:
-        return int(self._messages[-1]["id"]) if self._messages else 0
+    def _shows(self, message_id: int) -> bool:
+        return any(m["id"] == str(message_id) for m in self._messages)
 
-    def _catch_up(self) -> None:
-        """Read what is new since the last message shown; if anything came from the agents,
-        tell them (after this update) that it was seen."""
+    def _catch_up(self, after_id: int | None = None) -> None:
+        """Read what is new since everything read so far (or since `after_id`); if anything came
+        from the agents, tell them (after this update) that it was seen."""
         if not self.conversation_ref:
             return
         with session_scope() as db:
             views = visitor_chat.visitor_messages(
                 db,
-                public_token=self._inbox_token,
-                visitor_token=self.visitor_token,
+                **self._credentials(),
                 conversation_id=self.conversation_ref,
-                after_id=self._last_id(),
+                after_id=self._read_upto if after_id is None else after_id,
             )
+        self._caught_up(views)
+
+    def _caught_up(self, views: list[MessageView]) -> None:
+        """Show what a read found; answers change the header and are marked seen."""
         self._append(views)
-        if any(v.sender_type == "agent" and v.message_type == MessageType.OUTGOING for v in views):
+        answers = [v for v in views if v.sender_type == "agent" and v.message_type == MessageType.OUTGOING]
+        if answers:
             self.unanswered = False
-            self._show_agent()  # who answered, now "online" in the header
+            # Who answered, now "online" in the header; the same agent again changes nothing.
+            if not (self.answered and self.agent_name == answers[-1].sender_name):
+                self._show_agent()
         if any(v.sender_type != "contact" for v in views):
-            live.run_soon(_mark_seen, self._inbox_token, self.visitor_token, self.conversation_ref)
+            live.run_soon(_mark_seen, self._credentials(), self.conversation_ref)
 
     @rx.event
     def resync(self, _tick: str = ""):
@@ -202,12 +216,7 @@ class WidgetState(TypingSender, FormFeedback, AppState):
             self.agent_name, self.agent_here, self.answered = "", False, False
             return
         with session_scope() as db:
-            agent = visitor_chat.conversation_agent(
-                db,
-                public_token=self._inbox_token,
-                visitor_token=self.visitor_token,
-                conversation_id=self.conversation_ref,
-            )
+            agent = visitor_chat.conversation_agent(db, **self._credentials(), conversation_id=self.conversation_ref)
         self.agent_name, self.agent_here, self.answered = agent.name, agent.here, agent.answered
 
     @rx.event
@@ -222,13 +231,7 @@ class WidgetState(TypingSender, FormFeedback, AppState):
     def _tell_typing(self, on: bool) -> None:
         try:
             with session_scope() as db:
-                visitor_chat.visitor_typing(
-                    db,
-                    public_token=self._inbox_token,
-                    visitor_token=self.visitor_token,
-                    conversation_id=self.conversation_ref,
-                    on=on,
-                )
+                visitor_chat.visitor_typing(db, **self._credentials(), conversation_id=self.conversation_ref, on=on)
         except ServiceError:
             pass
 
@@ -240,16 +243,17 @@ class WidgetState(TypingSender, FormFeedback, AppState):
             with session_scope() as db:
                 sent = visitor_chat.send_visitor_message(
                     db,
-                    public_token=self._inbox_token,
-                    visitor_token=self.visitor_token,
+                    **self._credentials(),
                     content=form_data.get("content"),
                     echo_id=self.draft_id,
                     conversation_id=self.conversation_ref or None,
+                    after_id=self._read_upto,
                 )
         except ServiceError as error:
             self._fail(error)
             return None
         new_conversation = sent.conversation_id != self.conversation_ref
+        self._visitor = sent.visitor
         self.conversation_ref = sent.conversation_id
         self.status = sent.status
         self.draft_id = uuid.uuid4().hex
@@ -258,7 +262,7 @@ class WidgetState(TypingSender, FormFeedback, AppState):
         if new_conversation:
             self._listen()
             self._show_agent()  # it may have been assigned on arrival
-        self._catch_up()
+        self._caught_up(list(sent.messages))
         return rx.set_value("widget-composer", "")
 
     @rx.event
@@ -292,12 +296,16 @@ class WidgetState(TypingSender, FormFeedback, AppState):
             return
         if event.kind == events.MESSAGE_CREATED:
             self.agent_typing = ""
+            if event.message_id and self._shows(event.message_id):
+                return  # e.g. the visitor's own message, shown when it was sent
+            # Everything after what was read, and the message named, should it have committed
+            # after a newer one (PostgreSQL hands out ids before the commits that order them).
+            self._catch_up(min(self._read_upto, event.message_id - 1) if event.message_id else None)
+            return
         self._catch_up()
         if event.kind == events.CONVERSATION_UPDATED:
             with session_scope() as db:
-                conversation = visitor_chat.current_conversation(
-                    db, public_token=self._inbox_token, visitor_token=self.visitor_token
-                )
+                conversation = visitor_chat.current_conversation(db, **self._credentials())
             self.status = conversation.status if conversation else "resolved"
             self.unanswered = conversation is not None and unanswered.is_unanswered(conversation)
             if "assignee" in event.detail.get("changed", ()):
@@ -308,8 +316,6 @@ class WidgetState(TypingSender, FormFeedback, AppState):
         return translate(self.locale, f"account.blocked.{self.blocked}") if self.blocked else ""
 
 
-def _mark_seen(public_token: str, visitor_token: str, conversation_id: int) -> None:
+def _mark_seen(credentials: dict, conversation_id: int) -> None:
     with session_scope() as db:
-        visitor_chat.mark_seen(
-            db, public_token=public_token, visitor_token=visitor_token, conversation_id=conversation_id
-        )
+        visitor_chat.mark_seen(db, **credentials, conversation_id=conversation_id)

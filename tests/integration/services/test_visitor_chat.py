@@ -216,3 +216,44 @@ def test_the_header_shows_who_answers_the_visitor(db, shop):
     db.commit()
     conversations.assign(db, actor=admin, conversation_id=sent.conversation_id, assignee_id=colleague.id)
     assert agent() == visitor_chat.ConversationAgent(name=colleague.name, here=False, answered=True)
+
+
+def test_a_visitor_checked_once_is_not_looked_up_again_and_only_for_their_own_tokens(db, shop):
+    """Issue 14: the widget keeps the Visitor that `identify` made; a message then costs no
+    lookup of the inbox or the visitor, and a Visitor made for other tokens is never used."""
+    from tests.statements import counted
+
+    acc, admin, inbox = shop
+    token = factories.visitor_token()
+    me = visitor_chat.identify(db, public_token=inbox.public_token, visitor_token=token)
+    assert me.contact_inbox_id is None  # not a contact before the first message
+    first = visitor_chat.send_visitor_message(
+        db, public_token=inbox.public_token, visitor_token=token, content="Hallo", visitor=me, after_id=0
+    )
+    me = first.visitor
+    assert me.contact_inbox_id is not None and [m.content for m in first.messages] == ["Hallo"]
+    conversations.send_reply(db, actor=admin, conversation_id=first.conversation_id, content="Moin!")
+
+    with counted(db.get_bind()) as statements:
+        second = visitor_chat.send_visitor_message(
+            db, public_token=inbox.public_token, visitor_token=token, content="Frage", visitor=me,
+            conversation_id=first.conversation_id, after_id=first.message.message_id,
+        )  # fmt: skip
+    assert statements and not [s for s in statements if "public_token" in s or "FROM contact_inboxes" in s]
+    # What the page needs comes along: the answer that arrived meanwhile, and the message.
+    assert [m.content for m in second.messages] == ["Moin!", "Frage"]
+
+    # Someone else's Visitor beside my tokens is ignored: my tokens decide who I am.
+    other_token = factories.visitor_token()
+    other = visitor_chat.send_visitor_message(
+        db, public_token=inbox.public_token, visitor_token=other_token, content="Ich"
+    )
+    with pytest.raises(NotFound):
+        visitor_chat.visitor_messages(
+            db, public_token=inbox.public_token, visitor_token=token, conversation_id=other.conversation_id,
+            visitor=other.visitor,
+        )  # fmt: skip
+    mine = visitor_chat.send_visitor_message(
+        db, public_token=inbox.public_token, visitor_token=token, content="Noch was", visitor=other.visitor
+    )
+    assert mine.conversation_id == first.conversation_id and mine.visitor.contact_inbox_id == me.contact_inbox_id

@@ -92,3 +92,66 @@ async def test_a_tab_that_leaves_a_conversation_stops_reading_it(app_db):
     session = await page.get_state(SessionState)
     session.require_login()  # on_load of the next dashboard page
     assert live.listening(token) == {AlertState}
+
+
+def _message_event(login, inbox, sent, message_id):
+    return events.ChatEvent(
+        kind=events.MESSAGE_CREATED, account_id=login.actor.account_id, inbox_id=inbox.id,
+        conversation_id=sent.conversation_id, message_id=message_id,
+    )  # fmt: skip
+
+
+async def test_a_tab_hears_its_own_message_without_reading_and_a_late_commit_is_still_shown(app_db):
+    """Issue 14: the event of a message a tab shows already (its own, just sent) costs no read;
+    a message named by an event but committed after a newer one (ids are handed out before the
+    commits that order them, on PostgreSQL) is read although its id is below the newest."""
+    from kiko_livechat.state.widget import WidgetState
+    from tests.statements import counted
+
+    login, inbox, visitor, sent = _setup(app_db)
+    with Session(app_db) as db:
+        answer = conversations.send_reply(db, actor=login.actor, conversation_id=sent.conversation_id, content="A")
+        later = visitor_chat.send_visitor_message(
+            db, public_token=inbox.public_token, visitor_token=visitor, content="2",
+            conversation_id=sent.conversation_id,
+        )  # fmt: skip
+    widget = state_for(WidgetState, "")
+    widget.visitor_token = visitor
+    widget._inbox_token = inbox.public_token
+    widget.conversation_ref = sent.conversation_id
+    widget._append([sent.message, later.message])  # read before the answer had committed
+    with counted(app_db) as statements:
+        await widget._on_chat_event(_message_event(login, inbox, sent, later.message.message_id))
+    assert statements == []
+    await widget._on_chat_event(_message_event(login, inbox, sent, answer.message_id))
+    assert [m["content"] for m in widget.messages] == ["1", "2", "A"]
+
+    agent = state_for(ConversationState, login.token)
+    agent.number = "1"
+    agent.conversation_ref = sent.conversation_id
+    agent._catch_up()
+    with counted(app_db) as statements:
+        await agent._on_chat_event(_message_event(login, inbox, sent, answer.message_id))
+    assert statements == []  # the agent's own reply, shown since it was sent
+
+
+async def test_the_visitor_s_read_marker_reaches_the_agent_s_ticks_without_a_read(app_db):
+    from kiko_livechat.models import Conversation
+    from tests.statements import counted
+
+    login, inbox, visitor, sent = _setup(app_db)
+    with Session(app_db) as db:
+        conversations.send_reply(db, actor=login.actor, conversation_id=sent.conversation_id, content="A")
+    agent = state_for(ConversationState, login.token)
+    agent.number = "1"
+    agent.conversation_ref = sent.conversation_id
+    agent._catch_up()
+    assert [m["seen"] for m in agent.messages] == ["", ""]
+    with Session(app_db) as db:
+        visitor_chat.mark_seen(
+            db, public_token=inbox.public_token, visitor_token=visitor, conversation_id=sent.conversation_id
+        )
+        seen = events.contact_seen(db.get(Conversation, sent.conversation_id))
+    with counted(app_db) as statements:
+        await agent._on_chat_event(seen)
+    assert statements == [] and [m["seen"] for m in agent.messages] == ["", "yes"]

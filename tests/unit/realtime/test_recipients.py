@@ -88,3 +88,22 @@ def test_whether_anybody_is_online_reaches_only_the_visitors_of_that_inbox():
     alerts = Client(kind=ALERTS, account_id=1, inbox_ids=frozenset({10}), user_id=5)
     assert [receives(c, online) for c in (VISITOR_A, VISITOR_OTHER, no_conversation_yet)] == [True] * 3
     assert [receives(c, online) for c in (other_inbox, other_account, AGENT_A, alerts)] == [False] * 4
+
+
+def test_read_markers_wake_only_the_tabs_that_show_them():
+    from kiko_livechat.realtime.events import AGENT_SEEN, CONTACT_SEEN, LABELS, PRIORITY
+
+    def update(*changed):
+        return _event(CONVERSATION_UPDATED, changed=list(changed))
+
+    counting = Client(kind=ALERTS, account_id=1, inbox_ids=frozenset({10}), user_id=5, watched=frozenset({100}))
+    # An agent read it: the agents' pages and unread counts, not the visitor's page.
+    assert [receives(c, update(AGENT_SEEN)) for c in (AGENT_A, counting, VISITOR_A)] == [True, True, False]
+    # The visitor's page showed it: the agents' "seen" ticks, no unread count, not the visitor.
+    assert [receives(c, update(CONTACT_SEEN)) for c in (AGENT_A, counting, VISITOR_A)] == [True, False, False]
+    for invisible in (PRIORITY, LABELS):
+        assert not receives(VISITOR_A, update(invisible))
+    # What the visitor's page shows still reaches it, also beside a read marker.
+    assert receives(VISITOR_A, update("status")) and receives(VISITOR_A, update("status", AGENT_SEEN))
+    assert receives(VISITOR_A, update("assignee"))
+    assert receives(counting, update("assignee"))

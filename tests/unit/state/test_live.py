@@ -96,3 +96,41 @@ async def test_the_lists_of_all_tabs_are_updated_in_one_round_and_hear_no_typing
     finally:
         live.leave_page("a")
         live.leave_page("b")
+
+
+def test_an_event_is_checked_only_against_the_tabs_that_may_hear_it():
+    from kiko_livechat.realtime.events import presence
+    from kiko_livechat.realtime.recipients import ALERTS, VISITOR
+
+    def visitor(conversation_id):
+        return Client(kind=VISITOR, account_id=1, inbox_ids=frozenset({1}), conversation_id=conversation_id)
+
+    for n in range(1000):  # idle visitors of other conversations
+        live.register(f"idle{n}", visitor(10_000 + n), _PageState)
+    live.register("mine", visitor(7), _PageState)
+    live.register("new", visitor(None), _PageState)  # has not written yet
+    live.register(
+        "agent", Client(kind=ALERTS, account_id=1, inbox_ids=frozenset({1}), user_id=3), _ListState, slot=live.ALERTS
+    )
+    live.register(
+        "other", Client(kind=ALERTS, account_id=2, inbox_ids=frozenset({5}), user_id=4), _ListState, slot=live.ALERTS
+    )
+    ours = {f"idle{n}" for n in range(1000)} | {"mine", "new", "agent", "other"}
+
+    def candidates(event):  # other tests' tabs may still be registered in this process
+        return sorted(c for c in live._candidates(event) if c[0] in ours)
+
+    try:
+        assert candidates(_event(7)) == [("agent", live.ALERTS), ("mine", live.PAGE), ("new", live.PAGE)]
+        # Moving to another conversation (the first message) moves the tab in the index.
+        live.register("new", visitor(8), _PageState)
+        assert ("new", live.PAGE) not in candidates(_event(7))
+        assert ("new", live.PAGE) in candidates(_event(8))
+        # Whether anybody is online goes to every visitor of the inbox: all are looked at.
+        assert len(candidates(presence(account_id=1, inbox_id=1, online=True))) == 1004
+    finally:
+        for token in [f"idle{n}" for n in range(1000)] + ["mine", "new"]:
+            live.unregister(token)
+        live.unregister("agent", live.ALERTS)
+        live.unregister("other", live.ALERTS)
+    assert candidates(_event(7)) == [] and 10_000 not in live._of_conversation
