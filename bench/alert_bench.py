@@ -9,7 +9,7 @@
    worker's own code to a local SMTP server (aiosmtpd): e-mails per second.
 
 Usage: python -m bench.alert_bench [--agents 50] [--handoffs 40] [--interval 0.5] [--emails 500]
-       [--page /app/inbox|/app/settings]
+       [--page /app/inbox|/app/settings] [--workers 1|3]
 The load generator shares the machine's two cores with the server: figures are upper bounds.
 """
 
@@ -29,9 +29,12 @@ import httpx  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from bench.chat_load import _agents, _connect, _gather_limited  # noqa: E402
+import redis  # noqa: E402
+
+from bench.chat_load import _agents, _connect, _cpu_seconds, _echo_floor, _gather_limited  # noqa: E402
 from bench.reflex_socket import ALERTS, ReflexSocket  # noqa: E402
 from bench.timing import percentiles  # noqa: E402
+from tests import databases  # noqa: E402
 from tests.e2e.conftest import running_app  # noqa: E402
 
 _SEQ = re.compile(r'"alert_seq_rx_state_":(\d+)')
@@ -62,6 +65,7 @@ async def _tab_run(app: dict, args) -> None:
     for index, tab in enumerate(tabs):
         tab.on_frame = listen(index)
     api = f"{app['base']}/api/v1/accounts/{demo['account_id']}"
+    started, cpu_before = time.monotonic(), _cpu_seconds(app["pid"])
     async with httpx.AsyncClient(base_url=api, headers={"api_access_token": demo["api_token"]}) as bot:
         for n in range(1, args.handoffs + 1):
             sent_at[n] = time.perf_counter()
@@ -73,10 +77,15 @@ async def _tab_run(app: dict, args) -> None:
             (await bot.post("/handoffs", json=body)).raise_for_status()
             await asyncio.sleep(args.interval)
     await asyncio.sleep(3)
+    elapsed, cpu = time.monotonic() - started, _cpu_seconds(app["pid"]) - cpu_before
+    floor = await _echo_floor()
     expected = len(tabs) * args.handoffs
-    print(f"tabs={len(tabs)} on {args.page} handoffs={args.handoffs} every {args.interval}s")
+    print(f"workers={args.workers} tabs={len(tabs)} on {args.page} handoffs={args.handoffs} every {args.interval}s")
     print(f"  handoff -> tab alert    {percentiles(samples)}  (n={len(samples)})")
     print(f"  not delivered           {expected - len(samples)} of {expected}")
+    print(f"  server CPU              {cpu / args.handoffs * 1000:.1f} ms per handoff, "
+          f"{cpu / elapsed * 100:.0f} % of a core")  # fmt: skip
+    print(f"  bare websocket echo     {percentiles(floor)}")
     await asyncio.gather(*(tab.close() for tab in tabs))
 
 
@@ -149,11 +158,23 @@ def main() -> None:
     # /app/inbox: each tab also reloads its conversation list on every event (what agents see
     # most of the day); /app/settings: a page with the alert listener only.
     parser.add_argument("--page", default="/app/inbox")
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="kiko-alerts-"))
-    with running_app(workdir, f"sqlite:///{workdir / 'kiko.db'}") as app:
-        asyncio.run(_tab_run(app, args))
-    _email_run(args.emails)
+    if args.workers > 1:  # PostgreSQL + Redis, as in production with several workers
+        redis.Redis.from_url(databases.REDIS_URL).flushdb()
+        url = databases.create_postgres_database("kiko_bench_alerts")
+        env = {"KIKO_REDIS_URL": databases.REDIS_URL, "GRANIAN_WORKERS": str(args.workers)}
+    else:
+        url, env = f"sqlite:///{workdir / 'kiko.db'}", {}
+    try:
+        with running_app(workdir, url, env) as app:
+            asyncio.run(_tab_run(app, args))
+    finally:
+        if args.workers > 1:
+            databases.drop_postgres_database("kiko_bench_alerts")
+    if args.emails:
+        _email_run(args.emails)
 
 
 if __name__ == "__main__":

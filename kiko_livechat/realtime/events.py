@@ -59,8 +59,12 @@ class ChatEvent:
 
 def changed(conversation, *fields: str, by: int | None = None) -> ChatEvent:
     """A conversation update naming what changed ("status", "assignee", "team", "handoff") and
-    who did it (a user id; None for the system or a bot), for webhooks and alerts."""
-    return ChatEvent.about(CONVERSATION_UPDATED, conversation, detail={"changed": list(fields), "by": by})
+    who did it (a user id; None for the system or a bot), for webhooks and alerts. A new
+    assignee is named too (`assignee_id`): the other agents' unread counts drop it unread."""
+    detail = {"changed": list(fields), "by": by}
+    if "assignee" in fields:
+        detail["assignee_id"] = conversation.assignee_id
+    return ChatEvent.about(CONVERSATION_UPDATED, conversation, detail=detail)
 
 
 def status_changed(conversation, by: int | None = None) -> ChatEvent:

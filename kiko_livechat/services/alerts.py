@@ -183,11 +183,16 @@ class Unread:
     they work, with a visitor message nobody has read yet."""
 
     conversation_ids: frozenset[int]
-    assigned: int
+    # Those of them assigned to the agent.
+    assigned_ids: frozenset[int]
 
     @property
     def total(self) -> int:
         return len(self.conversation_ids)
+
+    @property
+    def assigned(self) -> int:
+        return len(self.assigned_ids)
 
 
 # A count in a tab title; beyond this it says "many" either way.
@@ -229,7 +234,9 @@ def unread_for(session: Session, *, actor: Actor) -> Unread:
         )
         .limit(UNREAD_LIMIT)
     ).all()
-    return Unread(frozenset(cid for cid, _ in rows), sum(1 for _, assignee in rows if assignee == actor.user_id))
+    return Unread(
+        frozenset(cid for cid, _ in rows), frozenset(cid for cid, assignee in rows if assignee == actor.user_id)
+    )
 
 
 @dataclass(frozen=True)

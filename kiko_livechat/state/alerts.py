@@ -38,8 +38,9 @@ class AlertState(SessionState):
     desktop: bool = False
     _user_id: int = 0
     _inbox_ids: list[int] = []
-    # The conversations in the count (their updates may change it).
+    # The conversations in the count (their updates may change it), and those assigned to the user.
     _counted: list[int] = []
+    _counted_mine: list[int] = []
 
     @rx.event
     @signed_in_only
@@ -60,7 +61,20 @@ class AlertState(SessionState):
 
     def _count(self, account_id: int, unread: alerts.Unread) -> None:
         self.unread, self.unread_assigned = unread.total, unread.assigned
+        self._counted_mine = sorted(unread.assigned_ids)
         self._listen(account_id, unread.conversation_ids)
+
+    def _taken_by_another(self, event: events.ChatEvent) -> bool:
+        """A counted conversation was given to another agent: it leaves this count, no read
+        needed (a handoff's assignment reaches every agent of the inbox at once)."""
+        detail = event.detail
+        return (
+            detail.get("changed") == ["assignee"]
+            and detail.get("assignee_id") is not None
+            and detail["assignee_id"] != self._user_id
+            and event.conversation_id in self._counted
+            and self.unread < alerts.UNREAD_LIMIT  # at the cap, more may wait beyond it
+        )
 
     def _listen(self, account_id: int, counted: frozenset[int]) -> None:
         # Listen with the conversations now counted: reading one elsewhere, or its
@@ -85,18 +99,28 @@ class AlertState(SessionState):
         try:
             with self._as_actor() as (db, actor):
                 # A handoff or a visitor message is unread by definition: counted without a
-                # query (a handoff reaches every agent of the inbox at once). Anything else
-                # (read, reassigned, reminded) is counted afresh.
-                unread = None if kind in _UNREAD_BY_DEFINITION else alerts.unread_for(db, actor=actor)
+                # query (a handoff reaches every agent of the inbox at once), and so does
+                # one given to another agent. Anything else (read, reminded) is counted afresh.
+                taken = kind is None and self._taken_by_another(event)
+                unread = None if kind in _UNREAD_BY_DEFINITION or taken else alerts.unread_for(db, actor=actor)
                 subject = _subject(db, event, self.locale) if kind else None
         except AuthFailed:  # signed out meanwhile: this tab hears nothing more
             live.unregister(self.router.session.client_token, live.ALERTS)
             return
         if unread is not None:
             self._count(actor.account_id, unread)
+        elif taken:
+            gone = event.conversation_id
+            self.unread -= 1
+            if gone in self._counted_mine:
+                self.unread_assigned -= 1
+                self._counted_mine = [c for c in self._counted_mine if c != gone]
+            self._listen(actor.account_id, frozenset(c for c in self._counted if c != gone))
         elif event.conversation_id not in self._counted:
             self.unread += 1
-            self.unread_assigned += 1 if kind == alerts.MESSAGE else 0
+            if kind == alerts.MESSAGE:  # a visitor's message alerts the conversation's assignee
+                self.unread_assigned += 1
+                self._counted_mine = [*self._counted_mine, event.conversation_id]
             self._listen(actor.account_id, frozenset([*self._counted, event.conversation_id]))
         if subject is None:
             return

@@ -40,6 +40,10 @@ LIST = "list"
 # their reads (state/inbox.py): a round reads each distinct list once, not once per tab. The
 # open conversation is never held back.
 LIST_MIN_INTERVAL = 1.0
+# A list waits while alerts and open conversations are being updated (a handoff alerts every
+# agent of the inbox at once; the sound should not wait for fifty list reloads), but no longer
+# than this per round.
+LIST_YIELD_SECONDS = 0.5
 # The tab's alert listener, on every dashboard page.
 ALERTS = "alerts"
 # (client token, slot) -> who this listener is, and the state class that catches up
@@ -230,7 +234,10 @@ async def _run_list_rounds(app: rx.App) -> None:
         _list_round_at = time.monotonic()
         round_ = dict(_list_waiting)
         _list_waiting.clear()
+        yield_until = time.monotonic() + LIST_YIELD_SECONDS
         for listener, (event, seq) in round_.items():
+            while _busy and time.monotonic() < yield_until:
+                await asyncio.sleep(0.002)
             with delivering_event(seq):
                 await _deliver(app, listener, event)
 

@@ -105,3 +105,29 @@ async def test_a_new_handoff_or_message_is_counted_once(app_db):
     assert listener.watched == {sent.conversation_id, second.conversation_id}
     with Session(app_db) as db:  # what a query counts agrees
         assert alerts.unread_for(db, actor=ben.actor).total == 2
+
+
+async def test_a_counted_conversation_given_to_another_agent_leaves_the_count_without_a_read(app_db):
+    """Issue 14: a handoff's assignment reaches every agent of the inbox at once; those it was
+    not given to drop it from their count from the event alone. The assignee keeps it as theirs."""
+    from tests.statements import counted
+
+    ben, clara, inbox, sent = _desk(app_db)
+    ben_tab, clara_tab = state_for(AlertState, ben.token), state_for(AlertState, clara.token)
+    await ben_tab.start()
+    await clara_tab.start()
+    assert (ben_tab.unread, clara_tab.unread) == (1, 1)
+    with Session(app_db, expire_on_commit=False) as db:
+        conversations.assign(db, actor=ben.actor, conversation_id=sent.conversation_id, assignee_id=clara.actor.user_id)
+        from kiko_livechat.models import Conversation
+
+        given = events.changed(db.get(Conversation, sent.conversation_id), "assignee", by=ben.actor.user_id)
+    with counted(app_db) as statements:
+        await ben_tab._on_chat_event(given)
+    assert [s for s in statements if "FROM conversations" in s] == []
+    assert (ben_tab.unread, ben_tab.unread_assigned) == (0, 0)
+    assert sent.conversation_id not in live._clients[(ben_tab.router.session.client_token, live.ALERTS)][0].watched
+    await clara_tab._on_chat_event(given)  # hers now: counted afresh, as assigned to her
+    assert (clara_tab.unread, clara_tab.unread_assigned) == (1, 1)
+    with Session(app_db, expire_on_commit=False) as db:
+        assert alerts.unread_for(db, actor=ben.actor).total == ben_tab.unread

@@ -134,3 +134,44 @@ def test_an_event_is_checked_only_against_the_tabs_that_may_hear_it():
         live.unregister("agent", live.ALERTS)
         live.unregister("other", live.ALERTS)
     assert candidates(_event(7)) == [] and 10_000 not in live._of_conversation
+
+
+class _SlowTab(_Tab):
+    def __init__(self, log):
+        super().__init__()
+        self.log = log
+
+    async def _on_chat_event(self, event):
+        await asyncio.sleep(0.1)  # an alert being delivered
+        self.log.append("alert")
+
+
+class _LoggingTab(_Tab):
+    def __init__(self, log):
+        super().__init__()
+        self.log = log
+
+    async def _on_chat_event(self, event):
+        self.log.append("list")
+
+
+class _AlertsState:
+    pass
+
+
+async def test_lists_wait_while_alerts_are_delivered():
+    log: list[str] = []
+    tabs = {_AlertsState: _SlowTab(log), _ListState: _LoggingTab(log)}
+    app = _App("t", tabs)
+    client = Client(kind=AGENT, account_id=1, inbox_ids=frozenset({1}))
+    live.register("t", client, _AlertsState, slot=live.ALERTS)
+    live.register("t", client, _ListState, slot=live.LIST)
+    try:
+        await asyncio.sleep(live.LIST_MIN_INTERVAL)  # no round ran lately: the next starts at once
+        live._schedule(app, ("t", live.ALERTS), _event(1))
+        live._schedule(app, ("t", live.LIST), _event(1))
+        await asyncio.sleep(0.3)
+        assert log == ["alert", "list"]
+    finally:
+        live.leave_page("t")
+        live.unregister("t", live.ALERTS)
