@@ -22,27 +22,24 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("KIKO_PASSWORD_MEMORY_KIB", "1024")
-os.environ.setdefault("KIKO_PASSWORD_TIME_COST", "1")
+import httpx
+from aiosmtpd.controller import Controller
+from sqlmodel import Session, select
 
-import httpx  # noqa: E402
-from aiosmtpd.controller import Controller  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
-
-from bench.chat_load import _agents, _connect, _gather_limited  # noqa: E402
-from bench.reflex_socket import ALERTS, ReflexSocket  # noqa: E402
-from bench.timing import percentiles  # noqa: E402
-from tests.e2e.conftest import running_app  # noqa: E402
+from bench.load_clients import agents, connect, gather_limited
+from bench.reflex_socket import ALERTS, ReflexSocket
+from bench.timing import percentiles
+from tests.e2e.conftest import running_app
 
 _SEQ = re.compile(r'"alert_seq_rx_state_":(\d+)')
 
 
 async def _tab_run(app: dict, args) -> None:
     demo = app["demo"]
-    tokens = _agents(app["db_url"], args.agents, inbox_name="Kiko Bot")
+    tokens = agents(app["db_url"], args.agents, inbox_names=("Kiko Bot",))
     tabs = [ReflexSocket(app["base"], args.page, {}, session=t) for t in tokens]
-    await _gather_limited(_connect(tab) for tab in tabs)
-    await _gather_limited(tab.emit(f"{ALERTS}.start", {}) for tab in tabs)
+    await gather_limited(connect(tab) for tab in tabs)
+    await gather_limited(tab.emit(f"{ALERTS}.start", {}) for tab in tabs)
     await asyncio.sleep(2)
 
     sent_at: dict[int, float] = {}
