@@ -214,14 +214,13 @@ def _report(rows: list[dict], result: dict, meta: dict, paths: dict) -> None:
     )
     window = result["window_minutes"]
     for name, label in (("to_agent", "visitor -> agent"), ("to_visitor", "agent -> visitor"),
-                        ("alert", "handoff -> tab alert")):  # fmt: skip
+                        ("alert", "handoff -> alert")):  # fmt: skip
         print(f"  p99 {label:<20}{result[f'{name}_p99_first_ms']} ms first {window} min -> "
               f"{result[f'{name}_p99_last_ms']} ms last {window} min: x{result[f'{name}_p99_ratio']}"
               + (f" (target <= 1.2) {verdict[result['p99_ok']]}" if name != "alert" else ""))  # fmt: skip
-    print(
-        f"  messages lost           {result['messages_lost']} of {result['messages_sent']} sent "
-        f"(timed: the {meta['agents']} open conversations, both ways; target 0) {verdict[result['lost_ok']]}"
-    )
+    print(f"  messages lost           {result['messages_lost']} of {result['messages_timed']} timed "
+          f"(the {meta['agents']} open conversations, both ways; {result['messages_sent']} sent in all; target 0) "
+          f"{verdict[result['lost_ok']]}")  # fmt: skip
     print(f"  alerts lost             {result['alerts_lost']} (handoff x tab pairs), "
           f"handoff requests failed {result['handoffs_failed']}")  # fmt: skip
     print(f"  bare websocket echo     {meta['floor']}")

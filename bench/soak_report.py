@@ -108,6 +108,9 @@ def summary(samples: Samples, rows: list[dict], warmup: int = 3, window: int = 5
         result[f"{name}_p99_ratio"] = round(late / early, 2) if early and late else None
     result["messages_sent"] = len(samples.sent)
     result["messages_lost"] = len(samples.lost["to_agent"]) + len(samples.lost["to_visitor"])
+    result["messages_timed"] = (
+        len(samples.timed["to_agent"]) + len(samples.timed["to_visitor"]) + result["messages_lost"]
+    )
     result["alerts_lost"] = len(samples.lost["alert"])
     result["handoffs_failed"] = len(samples.lost["handoff"])
     result["rss_ok"] = result["rss_ratio"] is not None and result["rss_ratio"] <= RSS_TARGET

@@ -49,7 +49,7 @@ def test_summary_compares_rss_after_warm_up_with_the_end_and_p99_of_first_and_la
     assert result["rss_ratio"] == 1.125 and not result["rss_ok"]
     assert (result["to_agent_p99_first_ms"], result["to_agent_p99_last_ms"]) == (10, 13)
     assert result["to_agent_p99_ratio"] == 1.3 and not result["p99_ok"]
-    assert result["messages_lost"] == 0 and result["lost_ok"]
+    assert result["messages_lost"] == 0 and result["lost_ok"] and result["messages_timed"] == 1200
 
 
 def test_summary_of_a_steady_run_is_within_the_targets():
