@@ -11,7 +11,8 @@ alerting every agent tab.
 Per minute (by the minute a message or handoff was sent): visitor -> agent and agent -> visitor
 latency p50/p99 (sending the event to the frame that shows the message, on the conversations an
 agent has open), messages sent (all visitors), messages lost (not seen by the other side within
---timeout seconds; checked each minute and at the end), the handoff request's latency, handoff ->
+--timeout seconds; checked each minute and at the end; the summary says how many of those the
+database holds), the handoff request's latency, handoff ->
 tab alert latency and alerts lost, the server's RSS (all its processes) and its CPU as a share of
 a core, with the bench client's own CPU (it shares the machine) and the load average.
 
@@ -36,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+from sqlmodel import Session, select
 
 from bench.load_clients import (
     Deliveries,
@@ -52,6 +54,8 @@ from bench.load_clients import (
 from bench.reflex_socket import CONVERSATION, WIDGET
 from bench.soak_report import Samples, per_minute, summary, write_files
 from bench.timing import percentiles
+from kiko_livechat.db import make_engine
+from kiko_livechat.models import Message
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 _ALERT_NUMBER = re.compile(r'"alert_number_rx_state_":"(\d+)"')
@@ -86,6 +90,7 @@ class _Soak:
         self.deliveries = Deliveries()
         self.alerts = _Alerts()
         self.handed_over: list[tuple[float, str]] = []  # (sent at, conversation number)
+        self.lost_contents: list[str] = []
         self.t0 = time.perf_counter()
 
     def _since(self, at: float) -> float:
@@ -113,10 +118,11 @@ class _Soak:
         await asyncio.sleep(args.timeout)  # the last messages and alerts get their full time
         self._expire(time.perf_counter())
         self._collect(len(tabs))
+        saved = self._saved()
         floor = percentiles(await echo_floor())
         await asyncio.gather(*(c.close() for c in visitors + tabs))
         rows = per_minute(self.samples, args.minutes)
-        return rows, summary(self.samples, rows, warmup=args.warmup), {"floor": floor}
+        return rows, summary(self.samples, rows, warmup=args.warmup), {"floor": floor, "lost_saved": saved}
 
     def raw(self) -> dict:
         """The samples themselves, for a closer look than by the minute (seconds since the start)."""
@@ -146,7 +152,7 @@ class _Soak:
                 self.handed_over.append((sent, str(number)))
 
             n = 0
-            while (due := n * args.handoff_interval) < args.minutes * 60:
+            while args.handoff_interval > 0 and (due := n * args.handoff_interval) < args.minutes * 60:
                 await asyncio.sleep(max(0.0, self.t0 + due - time.perf_counter()))
                 tasks.append(asyncio.create_task(one(n)))
                 n += 1
@@ -174,6 +180,18 @@ class _Soak:
     def _expire(self, before: float) -> None:
         for content, sent in self.deliveries.expire(before):
             self.samples.lost["to_agent" if content.startswith("v") else "to_visitor"].append(self._since(sent))
+            self.lost_contents.append(content)
+
+    def _saved(self) -> int:
+        """How many of the lost messages the database holds (sent, but not shown in time) at the end."""
+        engine = make_engine(self.app["db_url"])
+        saved = 0
+        with Session(engine) as db:
+            for start in range(0, len(self.lost_contents), 500):
+                chunk = self.lost_contents[start : start + 500]
+                saved += len(db.exec(select(Message.id).where(Message.content.in_(chunk))).all())
+        engine.dispose()
+        return saved
 
     def _collect(self, tabs: int) -> None:
         """Sending times of all messages, relative to the start; each (handoff, tab) pair's alert, or its loss."""
@@ -220,7 +238,7 @@ def _report(rows: list[dict], result: dict, meta: dict, paths: dict) -> None:
               + (f" (target <= 1.2) {verdict[result['p99_ok']]}" if name != "alert" else ""))  # fmt: skip
     print(f"  messages lost           {result['messages_lost']} of {result['messages_timed']} timed "
           f"(the {meta['agents']} open conversations, both ways; {result['messages_sent']} sent in all; target 0) "
-          f"{verdict[result['lost_ok']]}")  # fmt: skip
+          f"{verdict[result['lost_ok']]}; of them in the database at the end {meta['lost_saved']}")  # fmt: skip
     print(f"  alerts lost             {result['alerts_lost']} (handoff x tab pairs), "
           f"handoff requests failed {result['handoffs_failed']}")  # fmt: skip
     print(f"  bare websocket echo     {meta['floor']}")
@@ -234,7 +252,7 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=30)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--interval", type=float, default=5, help="seconds between one client's messages")
-    parser.add_argument("--handoff-interval", type=float, default=1)
+    parser.add_argument("--handoff-interval", type=float, default=1, help="seconds between handoffs; 0: none")
     parser.add_argument("--timeout", type=float, default=30, help="seconds after which a message counts as lost")
     parser.add_argument("--warmup", type=int, default=3, help="the minute whose RSS the end is compared with")
     args = parser.parse_args()

@@ -167,7 +167,8 @@ def _plot(rows: list[dict], result: dict, meta: dict):
             x=x, y=lost, name=f"{name} (right axis)", mode="lines+markers+text", text=lost,
             textposition="top center", line={"color": colour}, row=4, col=1, secondary_y=True,
         )  # fmt: skip
-    figure.update_yaxes(type="log", dtick=1, row=1, col=1)
+    ticks = [m * 10**k for k in range(7) for m in (1, 2, 5)]  # 1 ms .. 5,000 s, labelled at any range
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{t:,}" for t in ticks], row=1, col=1)
     most_lost = max((row[f"{n}_lost"] for row in rows for n in ("to_agent", "to_visitor", "alert")), default=0)
     figure.update_yaxes(rangemode="tozero", dtick=max(1, -(-most_lost // 4)), row=4, col=1, secondary_y=True)
     figure.update_yaxes(rangemode="tozero", row=2, col=1)
