@@ -213,9 +213,9 @@ def _fmt(p50, p99) -> str:
 
 
 def _report(rows: list[dict], result: dict, meta: dict, paths: dict) -> None:
+    handoffs = f"a handoff every {meta['handoff_interval']} s" if meta["handoff_interval"] > 0 else "no handoffs"
     print(f"soak {meta['started']}: {meta['setup']}; {meta['visitors']} visitors, {meta['agents']} agents, "
-          f"a message each every {meta['interval']} s, a handoff every {meta['handoff_interval']} s, "
-          f"{meta['minutes']} min")  # fmt: skip
+          f"a message each every {meta['interval']} s, {handoffs}, {meta['minutes']} min")  # fmt: skip
     print("  min  visitor->agent   agent->visitor   handoff->alert   handoff req.     sent  lost  RSS MB  CPU %")
     for row in rows:
         lost = row["to_agent_lost"] + row["to_visitor_lost"]
@@ -225,7 +225,7 @@ def _report(rows: list[dict], result: dict, meta: dict, paths: dict) -> None:
               f"  {row['messages_sent']:>5}  {lost:>4}  {row.get('rss_mb', 0):6.0f}  "
               f"{row.get('server_cpu_pct', 0):5.0f}")  # fmt: skip
     print("  (latencies p50 / p99 in ms, by the minute sent)")
-    verdict = {True: "ok", False: "OVER TARGET"}
+    verdict = {True: "ok", False: "OVER TARGET", None: "(no verdict: the windows overlap)"}
     print(
         f"  RSS                     {result['rss_warm_mb']} MB after minute {result['warmup_minute']} -> "
         f"{result['rss_end_mb']} MB at the end: x{result['rss_ratio']} (target <= 1.10) {verdict[result['rss_ok']]}"

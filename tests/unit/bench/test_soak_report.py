@@ -75,3 +75,8 @@ def test_write_files_writes_the_rows_the_summary_and_a_standalone_page(tmp_path)
     assert json.loads(paths["json"].read_text())["summary"]["rss_ratio"] == 1.0
     page = paths["html"].read_text()
     assert len(page) > 1_000_000 and 'src="https://cdn' not in page  # plotly.js inside: works offline
+
+
+def test_no_p99_verdict_when_the_first_and_last_windows_overlap():
+    rows = per_minute(samples := _samples(6, [300] * 6, [10] * 3 + [50] * 3), 6)
+    assert summary(samples, rows, window=5)["p99_ok"] is None
