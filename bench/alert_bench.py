@@ -22,30 +22,23 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("KIKO_PASSWORD_MEMORY_KIB", "1024")
-os.environ.setdefault("KIKO_PASSWORD_TIME_COST", "1")
+import httpx
+from aiosmtpd.controller import Controller
+from sqlmodel import Session, select
 
-import httpx  # noqa: E402
-from aiosmtpd.controller import Controller  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
-
-import redis  # noqa: E402
-
-from bench.chat_load import _agents, _connect, _cpu_seconds, _echo_floor, _gather_limited  # noqa: E402
-from bench.reflex_socket import ALERTS, ReflexSocket  # noqa: E402
-from bench.timing import percentiles  # noqa: E402
-from tests import databases  # noqa: E402
-from tests.e2e.conftest import running_app  # noqa: E402
+from bench.load_clients import agents, connect, cpu_seconds, echo_floor, gather_limited, serving
+from bench.reflex_socket import ALERTS, ReflexSocket
+from bench.timing import percentiles
 
 _SEQ = re.compile(r'"alert_seq_rx_state_":(\d+)')
 
 
 async def _tab_run(app: dict, args) -> None:
     demo = app["demo"]
-    tokens = _agents(app["db_url"], args.agents, inbox_name="Kiko Bot")
+    tokens = agents(app["db_url"], args.agents, inbox_names=("Kiko Bot",))
     tabs = [ReflexSocket(app["base"], args.page, {}, session=t) for t in tokens]
-    await _gather_limited(_connect(tab) for tab in tabs)
-    await _gather_limited(tab.emit(f"{ALERTS}.start", {}) for tab in tabs)
+    await gather_limited(connect(tab) for tab in tabs)
+    await gather_limited(tab.emit(f"{ALERTS}.start", {}) for tab in tabs)
     await asyncio.sleep(2)
 
     sent_at: dict[int, float] = {}
@@ -65,7 +58,7 @@ async def _tab_run(app: dict, args) -> None:
     for index, tab in enumerate(tabs):
         tab.on_frame = listen(index)
     api = f"{app['base']}/api/v1/accounts/{demo['account_id']}"
-    started, cpu_before = time.monotonic(), _cpu_seconds(app["pid"])
+    started, cpu_before = time.monotonic(), cpu_seconds(app["pid"])
     async with httpx.AsyncClient(base_url=api, headers={"api_access_token": demo["api_token"]}) as bot:
         for n in range(1, args.handoffs + 1):
             sent_at[n] = time.perf_counter()
@@ -77,8 +70,8 @@ async def _tab_run(app: dict, args) -> None:
             (await bot.post("/handoffs", json=body)).raise_for_status()
             await asyncio.sleep(args.interval)
     await asyncio.sleep(3)
-    elapsed, cpu = time.monotonic() - started, _cpu_seconds(app["pid"]) - cpu_before
-    floor = await _echo_floor()
+    elapsed, cpu = time.monotonic() - started, cpu_seconds(app["pid"]) - cpu_before
+    floor = await echo_floor()
     expected = len(tabs) * args.handoffs
     print(f"workers={args.workers} tabs={len(tabs)} on {args.page} handoffs={args.handoffs} every {args.interval}s")
     print(f"  handoff -> tab alert    {percentiles(samples)}  (n={len(samples)})")
@@ -160,19 +153,8 @@ def main() -> None:
     parser.add_argument("--page", default="/app/inbox")
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="kiko-alerts-"))
-    if args.workers > 1:  # PostgreSQL + Redis, as in production with several workers
-        redis.Redis.from_url(databases.REDIS_URL).flushdb()
-        url = databases.create_postgres_database("kiko_bench_alerts")
-        env = {"KIKO_REDIS_URL": databases.REDIS_URL, "GRANIAN_WORKERS": str(args.workers)}
-    else:
-        url, env = f"sqlite:///{workdir / 'kiko.db'}", {}
-    try:
-        with running_app(workdir, url, env) as app:
-            asyncio.run(_tab_run(app, args))
-    finally:
-        if args.workers > 1:
-            databases.drop_postgres_database("kiko_bench_alerts")
+    with serving(args.workers, "kiko_bench_alerts", prefix="kiko-alerts-") as app:
+        asyncio.run(_tab_run(app, args))
     if args.emails:
         _email_run(args.emails)
 

@@ -28,15 +28,11 @@ import httpx
 import psycopg
 import redis
 
-from bench.chat_load import _cpu_seconds
+from bench.load_clients import REASON, TRANSCRIPT, cpu_seconds, one_call_handoff
 from bench.timing import percentiles
 from tests import databases
 from tests.e2e.conftest import running_app
 
-TRANSCRIPT = [("incoming", "Hallo, mein Paket fehlt"), ("outgoing", "Ich schaue nach."),
-              ("incoming", "Bestellung 4711"), ("outgoing", "Ich finde sie nicht."),
-              ("incoming", "Bitte einen Menschen")]  # fmt: skip
-REASON = "Bot weiß nicht weiter"
 CLUSTER_DB = "kiko_bench_handoff"
 
 
@@ -53,17 +49,10 @@ async def _chatwoot_style(client: httpx.AsyncClient, inbox_id: int, n: int) -> N
     (await client.post(f"/conversations/{number}/toggle_status", json={"status": "open"})).raise_for_status()
 
 
-async def _one_call(client: httpx.AsyncClient, inbox_id: int, n: int) -> None:
-    body = {
-        "inbox_id": inbox_id,
-        "contact": {"name": f"Kunde {n}", "source_id": f"oc-{n}-{time.monotonic_ns()}"},
-        "transcript": [{"message_type": kind, "content": text} for kind, text in TRANSCRIPT],
-        "reason": REASON,
-    }
-    (await client.post("/handoffs", json=body)).raise_for_status()
-
-
-STYLES = {"chatwoot": ("chatwoot-style (8 requests)", _chatwoot_style), "one-call": ("one call /handoffs", _one_call)}
+STYLES = {
+    "chatwoot": ("chatwoot-style (8 requests)", _chatwoot_style),
+    "one-call": ("one call /handoffs", one_call_handoff),
+}
 
 
 async def _run(app: dict, style, handoffs: int, concurrency: int) -> tuple[float, list[float], float, float]:
@@ -84,11 +73,11 @@ async def _run(app: dict, style, handoffs: int, concurrency: int) -> tuple[float
                 samples.append(time.perf_counter() - start)
 
         await style(client, demo["api_inbox_id"], -1)  # warm: every worker's first request pays imports
-        cpu_before, client_before = _cpu_seconds(app["pid"]), time.process_time()
+        cpu_before, client_before = cpu_seconds(app["pid"]), time.process_time()
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-        cpu, client = _cpu_seconds(app["pid"]) - cpu_before, time.process_time() - client_before
+        cpu, client = cpu_seconds(app["pid"]) - cpu_before, time.process_time() - client_before
     return handoffs / elapsed, samples, cpu, client
 
 
@@ -103,9 +92,9 @@ async def _stack_floor(app: dict, requests: int = 1000, concurrency: int = 8) ->
             for _ in queue:
                 (await client.get("/api/health")).raise_for_status()
 
-        before = _cpu_seconds(app["pid"])
+        before = cpu_seconds(app["pid"])
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return (_cpu_seconds(app["pid"]) - before) / requests * 1000
+        return (cpu_seconds(app["pid"]) - before) / requests * 1000
 
 
 # --- the floor: the same rows, bare SQL through the driver ---------------------------------
