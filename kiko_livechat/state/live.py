@@ -132,6 +132,9 @@ def registered() -> int:
 # (with the sequence number of the newest event collapsed into it).
 _busy: set[Listener] = set()
 _pending: dict[Listener, tuple[ChatEvent, int]] = {}
+# A tab's alert listener hears few events, and each matters (a sound, a conversation more or
+# less in the unread count): those arriving while it is busy wait in order, none collapses.
+_pending_alerts: dict[Listener, list[tuple[ChatEvent, int]]] = {}
 
 # Events this worker has heard so far. An event is published after its transaction committed,
 # so a read that starts once event n was heard sees everything event n is about: tabs whose
@@ -180,13 +183,16 @@ def _schedule(app: rx.App, listener: Listener, event: ChatEvent, seq: int = 0) -
     """One update per tab at a time. Events arriving meanwhile collapse into one more update
     (a catch-up reads everything new anyway), so a burst costs each tab two reloads, not fifty.
     A typing signal does not replace a pending message, nor does an event that alerts nobody
-    replace one that alerts someone (that tab's sound would be lost)."""
+    replace one that alerts someone (that tab's sound would be lost); a tab's alert listener
+    hears every event meant for it, in order."""
     if listener[1] == LIST:
         _schedule_list_round(app, listener, event, seq)
         return
     if listener in _busy:
         waiting = _pending.get(listener)
-        if waiting is None or _weight(event) >= _weight(waiting[0]):
+        if listener[1] == ALERTS:
+            _pending_alerts.setdefault(listener, []).append((event, seq))
+        elif waiting is None or _weight(event) >= _weight(waiting[0]):
             _pending[listener] = (event, seq)
         else:  # the stronger event stays, but its update must be as fresh as the newer one
             _pending[listener] = (waiting[0], max(waiting[1], seq))
@@ -204,9 +210,19 @@ async def _drain(app: rx.App, listener: Listener, next_up: tuple[ChatEvent, int]
         while next_up is not None:
             with delivering_event(next_up[1]):
                 await _deliver(app, listener, next_up[0])
-            next_up = _pending.pop(listener, None)
+            next_up = _pending.pop(listener, None) or _next_alert(listener)
     finally:
         _busy.discard(listener)
+
+
+def _next_alert(listener: Listener) -> tuple[ChatEvent, int] | None:
+    queued = _pending_alerts.get(listener)
+    if not queued:
+        return None
+    next_up = queued.pop(0)
+    if not queued:
+        del _pending_alerts[listener]
+    return next_up
 
 
 # Lists waiting for the next round (the newest event and sequence number each), and the round.

@@ -175,3 +175,31 @@ async def test_lists_wait_while_alerts_are_delivered():
     finally:
         live.leave_page("t")
         live.unregister("t", live.ALERTS)
+
+
+async def test_alerts_arriving_together_are_each_heard():
+    """Found by the soak bench: a handoff's alert replaced another one waiting for the same tab,
+    whose sound and count were then lost."""
+    log: list[int] = []
+
+    class _Counting(_Tab):
+        async def _on_chat_event(self, event):
+            await asyncio.sleep(0.02)
+            log.append(event.conversation_id)
+
+    app = _App("t", {_AlertsState: _Counting()})
+    live.register("t", Client(kind=AGENT, account_id=1, inbox_ids=frozenset({1})), _AlertsState, slot=live.ALERTS)
+
+    def alert(n):
+        return ChatEvent(
+            kind=MESSAGE_CREATED, account_id=1, inbox_id=1, conversation_id=n, detail={"alerts": [[1, "handoff"]]}
+        )
+
+    try:
+        for n in (1, 2, 3, 4):
+            live._schedule(app, ("t", live.ALERTS), alert(n))
+        live._schedule(app, ("t", live.ALERTS), _event(5))  # e.g. one of them read in another tab
+        await asyncio.sleep(0.3)
+        assert log == [1, 2, 3, 4, 5]
+    finally:
+        live.unregister("t", live.ALERTS)
