@@ -6,6 +6,17 @@ from kiko_livechat.settings import browser_origins, get_settings
 
 _settings = get_settings()
 
+
+class RadixThemes(rx.plugins.RadixThemesPlugin):
+    """Radix Themes without offering its whole namespace to dynamic components (window.__reflex),
+    which no page of this app uses: that made every page, the visitor's chat page too, load all
+    of Radix Themes (menus, dialogs, the theme panel ...). Each page now loads the components
+    it shows; the package is still installed, its components name it as their library."""
+
+    def get_frontend_dependencies(self, **context) -> tuple[str, ...]:
+        return ()
+
+
 config = rx.Config(
     app_name="kiko_livechat",
     db_url=_settings.database_url,
@@ -20,7 +31,7 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[
-        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium")),
+        RadixThemes(theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium")),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

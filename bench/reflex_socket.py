@@ -11,7 +11,7 @@ import websockets
 
 ROOT = "reflex___state____state"
 APP = f"{ROOT}.kiko_livechat___state___i18n____app_state"
-WIDGET = f"{APP}.kiko_livechat___state___widget____widget_state"
+WIDGET = f"{ROOT}.kiko_livechat___state___widget____widget_state"
 SESSION = f"{APP}.kiko_livechat___state___session____session_state"
 CONVERSATION = f"{SESSION}.kiko_livechat___state___conversation____conversation_state"
 # Every dashboard page starts it on mount: the tab's alert listener (sound, count).

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from kiko_livechat.components.timer import interval
 from kiko_livechat.services.messages import CONTENT_MAX
 from kiko_livechat.state.live import RESYNC_SECONDS
 from kiko_livechat.state.typing import EXPIRE_SECONDS, REPEAT_SECONDS
@@ -41,7 +42,7 @@ def typing_line(*content, seq: rx.Var, **props) -> rx.Component:
 def resync_timer(handler) -> rx.Component:
     """An invisible timer on a live page that calls `handler` every RESYNC_SECONDS: the page
     re-registers for events (e.g. after reconnecting to another worker) and catches up."""
-    return rx.moment(interval=RESYNC_SECONDS * 1000, on_change=handler, display="none")
+    return interval(handler, RESYNC_SECONDS * 1000)
 
 
 def bubble(

@@ -6,6 +6,7 @@ from kiko_livechat import routes
 from kiko_livechat.components.alerts import alert_listener, sound_hint
 from kiko_livechat.components.session_forms import logout_form, submit_logout
 from kiko_livechat.components.text import tr
+from kiko_livechat.components.timer import interval
 from kiko_livechat.i18n import SUPPORTED_LOCALES
 from kiko_livechat.settings import get_settings
 from kiko_livechat.state.session import SessionState
@@ -225,11 +226,7 @@ def account_notice() -> rx.Component:
 
 def presence_heartbeat() -> rx.Component:
     """An invisible timer: while this tab is open, it tells the server the agent is here."""
-    return rx.moment(
-        interval=get_settings().presence_heartbeat_seconds * 1000,
-        on_change=SessionState.heartbeat,
-        display="none",
-    )
+    return interval(SessionState.heartbeat, get_settings().presence_heartbeat_seconds * 1000)
 
 
 def _frame(title_key: str, active: str, body: rx.Component, **frame) -> rx.Component:

@@ -20,6 +20,7 @@ from kiko_livechat.i18n.locales import FALLBACK_LOCALE, SUPPORTED_LOCALES, negot
 __all__ = [
     "SUPPORTED_LOCALES",
     "catalog",
+    "catalog_section",
     "format_date",
     "format_datetime",
     "format_time",
@@ -44,6 +45,13 @@ def catalog(locale: str) -> dict[str, str]:
             raise ValueError(f"{path}: keys already defined in another file: {sorted(twice)}")
         merged.update(part)
     return merged
+
+
+@cache
+def catalog_section(locale: str, prefix: str) -> dict[str, str]:
+    """The keys of one language that start with `prefix`: what a page that shows only those
+    (the visitor's chat page: "widget.") needs in the browser, not the whole catalog."""
+    return {key: text for key, text in catalog(locale).items() if key.startswith(prefix)}
 
 
 def translate(locale: str, key: str, **params: object) -> str:

@@ -8,9 +8,13 @@ import reflex as rx
 from kiko_livechat import routes
 from kiko_livechat.components.chat import bubble, message_input, resync_timer, typing_line
 from kiko_livechat.components.forms import form_error
-from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
 from kiko_livechat.state.widget import WidgetState
+
+
+def tr(key: str) -> rx.Var:
+    """The chat page's own texts (WidgetState sends only those, not the dashboard's catalog)."""
+    return WidgetState.t[key]
 
 
 def _close_button() -> rx.Component:

@@ -16,7 +16,7 @@ from kiko_livechat.services.errors import ServiceError
 from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
 from kiko_livechat.state.forms import FormFeedback
-from kiko_livechat.state.i18n import AppState
+from kiko_livechat.state.i18n import VisitorTexts
 from kiko_livechat.state.routing import route_arg
 from kiko_livechat.state.typing import TypingSender
 
@@ -28,7 +28,8 @@ ONLINE_TTL_SECONDS = live.RESYNC_SECONDS / 2
 _online: dict[int, tuple[float, bool]] = {}
 
 
-class WidgetState(TypingSender, FormFeedback, AppState):
+# Not below AppState: a visitor's tab gets this state and its own texts only (state/sides.py).
+class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
     visitor_token: str = rx.LocalStorage("", name="kiko_visitor", sync=True)
     loaded: bool = False
     unknown: bool = False
