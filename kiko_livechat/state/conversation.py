@@ -13,13 +13,13 @@ from kiko_livechat.i18n.aliases import display_name
 from kiko_livechat.models import MessageType
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import AGENT, Client
-from kiko_livechat.services import auth, conversations
+from kiko_livechat.services import conversations
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
 from kiko_livechat.state.forms import FormFeedback, as_id
 from kiko_livechat.state.routing import route_arg
-from kiko_livechat.state.session import SessionState, signed_in_only
+from kiko_livechat.state.session import SessionState, checked_actor, signed_in_only
 from kiko_livechat.state.typing import TypingSender
 
 # Dates typed into the snooze field are wall-clock times where the team works.
@@ -306,5 +306,5 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
 
 def _mark_read(session_token: str, conversation_id: int) -> None:
     with session_scope() as db:
-        actor = auth.resolve_session(db, token=session_token)
+        actor = checked_actor(db, session_token)
         conversations.mark_read(db, actor=actor, conversation_id=conversation_id)

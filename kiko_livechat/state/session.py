@@ -28,7 +28,9 @@ _CHECKED_MAX = 20_000
 _checked: dict[str, tuple[float, Actor]] = {}
 
 
-def _resolve(db: Session, token: str) -> Actor:
+def checked_actor(db: Session, token: str) -> Actor:
+    """The actor of a session token: checked now, or during a live update (also in work it
+    hands to a thread) as checked less than DELIVERY_SESSION_SECONDS ago. AuthFailed if none."""
     now = time.monotonic()
     if live.delivering():
         hit = _checked.get(token)
@@ -40,8 +42,8 @@ def _resolve(db: Session, token: str) -> Actor:
         _checked.pop(token, None)
         raise
     if len(_checked) >= _CHECKED_MAX:
-        for stale in [t for t, (at, _) in _checked.items() if now - at >= DELIVERY_SESSION_SECONDS]:
-            del _checked[stale]
+        for stale in [t for t, (at, _) in list(_checked.items()) if now - at >= DELIVERY_SESSION_SECONDS]:
+            _checked.pop(stale, None)
     _checked[token] = (now, actor)
     return actor
 
@@ -79,7 +81,7 @@ class SessionState(AppState):
     def _as_actor(self) -> Iterator[tuple[Session, Actor]]:
         """A database session and the actor of this tab's token; AuthFailed if there is none."""
         with session_scope() as db:
-            yield db, _resolve(db, self._token())
+            yield db, checked_actor(db, self._token())
 
     def _check_session(self) -> None:
         """For handlers that read or write nothing themselves (close a dialog): still only for a
