@@ -170,35 +170,65 @@ def list_conversations(
     counts_query = select(Conversation.status, func.count()).where(*scope).group_by(Conversation.status)
     counts = dict.fromkeys(STATUS_FILTERS[:-1], 0) | dict(session.exec(counts_query).all())
     counts["all"] = sum(counts.values())
-    query = (
-        select(Conversation, Contact.name, Inbox.name, Inbox.channel_type, User.name)
-        .join(Contact, Contact.id == Conversation.contact_id)
-        .join(Inbox, Inbox.id == Conversation.inbox_id)
-        .outerjoin(User, User.id == Conversation.assignee_id)
-    )
-    rows = session.exec(_one_page(query, scope, status, sort, page)).all()
-    previews = _previews(session, [conv.id for conv, *_ in rows])
-    unread = unread_counts(session, [conv.id for conv, *_ in rows])
     return ConversationPage(
-        rows=tuple(
-            ConversationRow(
-                conversation_id=conv.id,
-                display_id=conv.display_id,
-                alias_key=conv.alias_key,
-                status=conv.status,
-                contact_name=contact_name or "",
-                inbox_name=inbox_name,
-                assignee_name=assignee_name or "",
-                last_activity_at=conv.last_activity_at,
-                preview=previews.get(conv.id, Preview()),
-                unread=unread.get(conv.id, 0),
-                with_bot=held_by_bot(conv, channel_type),
-            )
-            for conv, contact_name, inbox_name, channel_type, assignee_name in rows
-        ),
+        rows=_list_rows(session, _one_page(_ROWS, scope, status, sort, page)),
         page=page,
         total=counts[status],
         counts=counts,
+    )
+
+
+def list_row(
+    session: Session,
+    *,
+    actor: Actor,
+    conversation_id: object,
+    status: object = "open",
+    assignee: object = "all",
+    inbox_id: object = None,
+    team_id: object = None,
+) -> ConversationRow | None:
+    """The row `list_conversations` with these filters shows for one conversation, or None when
+    the conversation is not in that list (filtered out, or not the actor's to see). A live list
+    updates the one row an event is about with it, instead of reading its page again."""
+    if not valid_id(conversation_id):
+        return None
+    status, assignee, _, _ = _filters(status, assignee, "last_activity", 1)
+    scope = _scope(actor, assignee=assignee, inbox_id=inbox_id, team_id=team_id)
+    if status != "all":
+        scope.append(Conversation.status == status)
+    found = _list_rows(session, _ROWS.where(*scope, Conversation.id == conversation_id))
+    return found[0] if found else None
+
+
+# What a list row shows, for one page or one conversation.
+_ROWS = (
+    select(Conversation, Contact.name, Inbox.name, Inbox.channel_type, User.name)
+    .join(Contact, Contact.id == Conversation.contact_id)
+    .join(Inbox, Inbox.id == Conversation.inbox_id)
+    .outerjoin(User, User.id == Conversation.assignee_id)
+)
+
+
+def _list_rows(session: Session, query: sa.Select) -> tuple[ConversationRow, ...]:
+    rows = session.exec(query).all()
+    previews = _previews(session, [conv.id for conv, *_ in rows])
+    unread = unread_counts(session, [conv.id for conv, *_ in rows])
+    return tuple(
+        ConversationRow(
+            conversation_id=conv.id,
+            display_id=conv.display_id,
+            alias_key=conv.alias_key,
+            status=conv.status,
+            contact_name=contact_name or "",
+            inbox_name=inbox_name,
+            assignee_name=assignee_name or "",
+            last_activity_at=conv.last_activity_at,
+            preview=previews.get(conv.id, Preview()),
+            unread=unread.get(conv.id, 0),
+            with_bot=held_by_bot(conv, channel_type),
+        )
+        for conv, contact_name, inbox_name, channel_type, assignee_name in rows
     )
 
 

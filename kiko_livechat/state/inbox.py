@@ -29,6 +29,8 @@ class ConversationListState(SessionState):
     _rows: list[dict] = []
     # The inboxes this tab may see, as of its last load or resync (when access is read again).
     _inbox_ids: list[int] = []
+    # The live update (live.delivering) during which the page was last read.
+    _fresh_for: int = 0
 
     @rx.var
     def rows(self) -> list[dict[str, str]]:
@@ -36,7 +38,7 @@ class ConversationListState(SessionState):
         newest message with its sender ("Ben: ...", "Bot: ...")."""
         return [
             {
-                **{k: v for k, v in row.items() if k not in ("last_activity_at", "preview_sender_type")},
+                **{k: v for k, v in row.items() if k not in _NOT_SHOWN},
                 "name": display_name(row["contact_name"], row["alias_key"], self.locale),
                 "time": format_datetime(row["last_activity_at"], self.locale),
                 "sender": _sender_prefix(row["preview_sender_type"], row["preview_sender"], self.locale),
@@ -73,49 +75,78 @@ class ConversationListState(SessionState):
             slot=live.LIST,
         )
 
-    def _reload(self, event: events.ChatEvent | None = None) -> None:
-        """Read this tab's page afresh. For a live event, tabs that show the same list (same
-        visible inboxes, filters and page) share one read of it."""
-        params = {
+    def _filters(self) -> dict:
+        return {
             "status": self.status_filter,
             "assignee": self.assignee_filter,
             "inbox_id": int(self.inbox_filter) if self.inbox_filter.isdigit() else None,
             "team_id": int(self.team_filter) if self.team_filter.isdigit() else None,
-            "sort": self.sort,
-            "page": self.page,
         }
+
+    def _shared_key(self, db, actor, *what) -> tuple:
+        """Whose list this is, for sharing a read with the tabs that show the same (same visible
+        inboxes, and the user where the list is theirs alone)."""
+        scope = tuple(self._inbox_ids) or tuple(
+            sorted(inbox_id for inbox_id, _ in conversations.visible_inboxes(db, actor=actor))
+        )
+        mine = actor.user_id if self.assignee_filter == "mine" else None
+        return (actor.account_id, scope, mine, tuple(self._filters().items()), *what)
+
+    def _reload(self, event: events.ChatEvent | None = None) -> None:
+        """Read this tab's page afresh. For a live event, tabs that show the same list (same
+        visible inboxes, filters and page) share one read of it."""
+        params = {**self._filters(), "sort": self.sort, "page": self.page}
         with self._as_actor() as (db, actor):
             if event is None:
                 result = conversations.list_conversations(db, actor=actor, **params)
             else:
-                scope = tuple(self._inbox_ids) or tuple(
-                    sorted(inbox_id for inbox_id, _ in conversations.visible_inboxes(db, actor=actor))
-                )
-                mine = actor.user_id if self.assignee_filter == "mine" else None
-                key = (actor.account_id, scope, mine, tuple(params.items()))
-                result = _shared_page(key, lambda: conversations.list_conversations(db, actor=actor, **params))
+                key = self._shared_key(db, actor, self.sort, self.page)
+                result = _shared_read(key, lambda: conversations.list_conversations(db, actor=actor, **params))
         self.total, self.has_next, self.counts = result.total, result.has_next, result.counts
-        self._rows = [
-            {
-                "number": str(r.display_id),
-                "alias_key": r.alias_key,
-                "status": r.status,
-                "contact_name": r.contact_name,
-                "inbox": r.inbox_name,
-                "assignee": r.assignee_name,
-                "last_activity_at": r.last_activity_at,
-                "preview": r.preview.text,
-                "preview_sender_type": r.preview.sender_type,
-                "preview_sender": r.preview.sender_name,
-                "unread": str(r.unread) if r.unread else "",
-                "with_bot": "yes" if r.with_bot else "",
-            }
-            for r in result.rows
-        ]
+        self._rows = [_row(r) for r in result.rows]
+        self._fresh_for = live.delivering()
 
     async def _on_chat_event(self, event: events.ChatEvent) -> None:
-        if event.kind != events.TYPING:
+        if event.kind == events.TYPING or (self._fresh_for and self._fresh_for == live.delivering()):
+            return  # the page was read during this very update: it shows the event already
+        if not self._changed_row(event):
             self._reload(event)
+
+    def _changed_row(self, event: events.ChatEvent) -> bool:
+        """Apply the event to the one row it is about, where that decides the list: a new message
+        moves its conversation to the top of the first page by last activity; a read marker
+        changes a row's unread count or nothing. False: the page must be read again (counts
+        change with a new conversation, a status, an assignee ...)."""
+        what = event.detail.get("changed") or ()
+        if event.kind == events.CONVERSATION_UPDATED and what == [events.CONTACT_SEEN]:
+            return True  # no list shows whether the visitor has read an answer
+        moves = event.kind == events.MESSAGE_CREATED
+        if not moves and not (event.kind == events.CONVERSATION_UPDATED and what == [events.AGENT_SEEN]):
+            return False
+        shown = next((i for i, r in enumerate(self._rows) if r["conversation_id"] == event.conversation_id), None)
+        if not moves and shown is None:
+            return True  # read, but not on this page
+        if moves and not (self.sort == "last_activity" and self.page == 1):
+            return False
+        with self._as_actor() as (db, actor):
+            key = self._shared_key(db, actor, "row", event.conversation_id)
+            row = _shared_read(
+                key,
+                lambda: conversations.list_row(
+                    db, actor=actor, conversation_id=event.conversation_id, **self._filters()
+                ),
+            )
+        if row is None:  # not in this list (any more): nothing to do unless it was shown
+            return shown is None
+        rows = [r for r in self._rows if r["conversation_id"] != event.conversation_id]
+        if not moves:
+            rows.insert(shown, _row(row))
+        else:  # as the page is sorted: newest activity first, then the higher id
+            rows = sorted([*rows, _row(row)], key=lambda r: (r["last_activity_at"], r["conversation_id"]), reverse=True)
+            if len(rows) > conversations.PAGE_SIZE:
+                rows, self.has_next = rows[: conversations.PAGE_SIZE], True
+        self._rows = rows
+        return True
 
     async def _change(self, **filters) -> None:
         for name, value in filters.items():
@@ -164,6 +195,28 @@ class ConversationListState(SessionState):
         self._reload()
 
 
+# Kept for sorting and locating rows; not sent to the browser.
+_NOT_SHOWN = ("last_activity_at", "preview_sender_type", "conversation_id")
+
+
+def _row(r: conversations.ConversationRow) -> dict:
+    return {
+        "conversation_id": r.conversation_id,
+        "number": str(r.display_id),
+        "alias_key": r.alias_key,
+        "status": r.status,
+        "contact_name": r.contact_name,
+        "inbox": r.inbox_name,
+        "assignee": r.assignee_name,
+        "last_activity_at": r.last_activity_at,
+        "preview": r.preview.text,
+        "preview_sender_type": r.preview.sender_type,
+        "preview_sender": r.preview.sender_name,
+        "unread": str(r.unread) if r.unread else "",
+        "with_bot": "yes" if r.with_bot else "",
+    }
+
+
 def _sender_prefix(sender_type: str, agent_name: str, locale: str) -> str:
     """Who wrote the newest message, as the row's preview starts: the agent, the bot, or nobody
     (the visitor: the row already carries their name)."""
@@ -174,15 +227,15 @@ def _sender_prefix(sender_type: str, agent_name: str, locale: str) -> str:
     return ""
 
 
-# One event reaches the list tab of every agent on this worker, one after another. Each page
-# read is kept with the number of events the worker had heard when it started (live.heard), so
-# the next tab with the same list, updating for that event or an earlier one, takes it instead
-# of reading the same rows again.
+# One event reaches the list tab of every agent on this worker, one after another. Each read (a
+# page, or the one row an event is about) is kept with the number of events the worker had heard
+# when it started (live.heard), so the next tab with the same list, updating for that event or
+# an earlier one, takes it instead of reading the same rows again.
 _SHARED_PAGES = 256
-_shared: OrderedDict[tuple, tuple[int, conversations.ConversationPage]] = OrderedDict()
+_shared: OrderedDict[tuple, tuple[int, object]] = OrderedDict()
 
 
-def _shared_page(key: tuple, read) -> conversations.ConversationPage:
+def _shared_read(key: tuple, read):
     found = _shared.get(key)
     if found is not None and found[0] >= (live.delivering() or live.heard()):
         return found[1]

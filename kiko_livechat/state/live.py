@@ -225,8 +225,13 @@ def _next_alert(listener: Listener) -> tuple[ChatEvent, int] | None:
     return next_up
 
 
-# Lists waiting for the next round (the newest event and sequence number each), and the round.
-_list_waiting: dict[Listener, tuple[ChatEvent, int]] = {}
+# Lists waiting for the next round (the events each heard meanwhile, and the sequence number of
+# the newest), and the round. A list takes up to LIST_DELTA_EVENTS events as they are (it changes
+# the rows they are about, state/inbox.py); beyond that one "refresh" reads its page afresh,
+# which is then cheaper than a row per event.
+LIST_DELTA_EVENTS = 3
+REFRESH = ChatEvent(kind="refresh", account_id=0, inbox_id=0, conversation_id=0)
+_list_waiting: dict[Listener, tuple[tuple[ChatEvent, ...], int]] = {}
 _list_round: asyncio.Task | None = None
 _list_round_at = 0.0
 
@@ -235,8 +240,10 @@ def _schedule_list_round(app: rx.App, listener: Listener, event: ChatEvent, seq:
     global _list_round
     if event.kind == TYPING:  # a list shows no typing
         return
-    waiting = _list_waiting.get(listener)
-    _list_waiting[listener] = (event, max(seq, waiting[1] if waiting else 0))
+    heard, newest = _list_waiting.get(listener, ((), 0))
+    if event not in heard:
+        heard = (*heard, event) if len(heard) < LIST_DELTA_EVENTS and REFRESH not in heard else (REFRESH,)
+    _list_waiting[listener] = (heard, max(seq, newest))
     if _list_round is None or _list_round.done():
         _list_round = asyncio.create_task(_run_list_rounds(app))
 
@@ -251,14 +258,15 @@ async def _run_list_rounds(app: rx.App) -> None:
         round_ = dict(_list_waiting)
         _list_waiting.clear()
         yield_until = time.monotonic() + LIST_YIELD_SECONDS
-        for listener, (event, seq) in round_.items():
+        for listener, (heard, seq) in round_.items():
             while _busy and time.monotonic() < yield_until:
                 await asyncio.sleep(0.002)
             with delivering_event(seq):
-                await _deliver(app, listener, event)
+                await _deliver(app, listener, *heard)
 
 
-async def _deliver(app: rx.App, listener: Listener, event: ChatEvent) -> None:
+async def _deliver(app: rx.App, listener: Listener, *heard: ChatEvent) -> None:
+    """One update of the tab's state with the events it heard (one, but for a list's round)."""
     token, slot = listener
     registered = _clients.get(listener)
     if registered is None:  # the tab moved on meanwhile
@@ -273,9 +281,10 @@ async def _deliver(app: rx.App, listener: Listener, event: ChatEvent) -> None:
     try:
         async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
             state = await root.get_state(state_cls)
-            await state._on_chat_event(event)
+            for event in heard:
+                await state._on_chat_event(event)
     except Exception:  # one broken tab must not stop the delivery to the others
-        log.exception("delivering %s to a tab failed", event.kind)
+        log.exception("delivering %s to a tab failed", ", ".join(event.kind for event in heard))
 
 
 def _connected(app: rx.App, token: str) -> bool:

@@ -103,6 +103,28 @@ def test_filters_by_status_assignee_inbox_and_team(db, desk):
     assert conversations.list_conversations(db, actor=ben, status="bogus", assignee="x", sort="y").total == 1
 
 
+def test_one_row_of_a_list_is_the_row_the_list_shows_or_none(db, desk):
+    """Issue 14: a live list updates the row an event is about from `list_row`; it must be the
+    very row the page would show, under the same filters, and nothing the actor may not see."""
+    acc, admin, ben, shop, secret = desk
+    a = _write(db, shop, "A")
+    b = _write(db, shop, "B")
+    conversations.assign(db, actor=admin, conversation_id=a.conversation_id, assignee_id=ben.user_id)
+    page = conversations.list_conversations(db, actor=ben)
+    assert [conversations.list_row(db, actor=ben, conversation_id=r.conversation_id) for r in page.rows] == list(
+        page.rows
+    )
+    assert conversations.list_row(db, actor=ben, conversation_id=b.conversation_id, assignee="mine") is None
+    assert conversations.list_row(db, actor=ben, conversation_id=a.conversation_id, status="pending") is None
+    assert conversations.list_row(db, actor=ben, conversation_id=a.conversation_id, status="all") is not None
+    hidden = _write(db, secret, "Geheim")  # an inbox Ben does not work
+    assert conversations.list_row(db, actor=ben, conversation_id=hidden.conversation_id, status="all") is None
+    other = factories.actor(db, factories.account(db).id, role=Role.ADMINISTRATOR)
+    assert conversations.list_row(db, actor=other, conversation_id=a.conversation_id, status="all") is None
+    for bad in (None, "1", -1, 10**12):
+        assert conversations.list_row(db, actor=admin, conversation_id=bad, status="all") is None
+
+
 def test_an_agent_cannot_reach_conversations_of_inboxes_they_do_not_work(db, desk):
     acc, admin, ben, shop, secret = desk
     hidden = _write(db, secret, "Geheim")

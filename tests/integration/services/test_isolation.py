@@ -50,6 +50,7 @@ ID_TAKING = {
     "conversations.conversation_messages": "test_conversations.test_an_agent_cannot_reach_...",
     "conversations.get_conversation": "test_conversations.test_an_agent_cannot_reach_...",
     "conversations.list_conversations": "test_conversations.test_filters_... (a foreign inbox id finds nothing)",
+    "conversations.list_row": "test_conversations.test_one_row_of_a_list_is_the_row_the_list_shows_or_none",
     "conversations.mark_read": "test_conversations.test_an_agent_cannot_reach_...",
     "conversations.send_reply": "test_conversations.test_an_agent_cannot_reach_... (also another account's admin)",
     "conversations.set_status": "test_conversations.test_an_agent_cannot_reach_...",

@@ -52,8 +52,8 @@ async def test_tabs_with_the_same_list_share_one_read_per_event(app_db, monkeypa
     ben, clara, dora, shop, sent = _desk(app_db)
     tabs = [state_for(ConversationListState, person.token) for person in (ben, clara, dora)]
     reads = _reads(monkeypatch)
-    event = events.ChatEvent(kind=events.MESSAGE_CREATED, account_id=shop.account_id, inbox_id=shop.id,
-                             conversation_id=sent.conversation_id)  # fmt: skip
+    event = events.ChatEvent(kind=events.CONVERSATION_UPDATED, account_id=shop.account_id, inbox_id=shop.id,
+                             conversation_id=sent.conversation_id, detail={"changed": ["status"]})  # fmt: skip
     await _deliver(tabs, event)
     assert reads == [ben.actor.user_id, dora.actor.user_id]  # Clara shares Ben's read; Dora sees other inboxes
     assert [r["preview"] for r in tabs[0].rows] == [r["preview"] for r in tabs[1].rows] == ["Hallo Shop"]
@@ -84,3 +84,49 @@ async def test_mine_is_never_shared_between_agents(app_db, monkeypatch):
     await _deliver(tabs, event)
     assert len(reads) == 2
     assert [r["preview"] for r in tabs[0].rows] != [] and tabs[1].rows == []
+
+
+async def test_a_message_or_a_read_marker_changes_one_row_without_reading_the_page(app_db, monkeypatch):
+    """Issue 14: where the filters decide it from the event, a list takes the one row the event
+    is about (read once for all tabs with that list) instead of its page, and ends up showing
+    what a page read would."""
+    ben, clara, dora, shop, sent = _desk(app_db)
+    with Session(app_db, expire_on_commit=False) as db:
+        visitor_chat.send_visitor_message(
+            db, public_token=shop.public_token, visitor_token=factories.visitor_token(), content="Zweiter"
+        )
+    tabs = [state_for(ConversationListState, person.token) for person in (ben, clara)]
+    for tab in tabs:
+        tab._inbox_ids = [shop.id]
+        tab._reload()
+    assert [r["preview"] for r in tabs[0].rows] == ["Zweiter", "Hallo Shop"]
+    page_reads = _reads(monkeypatch)
+    row_reads = []
+    real_row = conversations.list_row
+    monkeypatch.setattr(
+        conversations, "list_row", lambda *a, **k: row_reads.append(k["conversation_id"]) or real_row(*a, **k)
+    )
+    with Session(app_db, expire_on_commit=False) as db:
+        again = visitor_chat.send_visitor_message(
+            db, public_token=shop.public_token, visitor_token=sent.visitor.visitor_token, content="Noch da?",
+            conversation_id=sent.conversation_id,
+        )  # fmt: skip
+
+    def about(kind, **detail):
+        return events.ChatEvent(kind=kind, account_id=shop.account_id, inbox_id=shop.id,
+                                conversation_id=sent.conversation_id, detail=detail)  # fmt: skip
+
+    await _deliver(tabs, about(events.MESSAGE_CREATED))
+    assert page_reads == [] and row_reads == [sent.conversation_id]  # one row, for both tabs
+    assert [r["preview"] for r in tabs[1].rows] == ["Noch da?", "Zweiter"]
+    assert tabs[0].rows[0]["unread"] == "2"
+    await _deliver(tabs, about(events.CONVERSATION_UPDATED, changed=[events.CONTACT_SEEN]))
+    assert row_reads == [sent.conversation_id]  # the visitor's read marker: nothing a list shows
+    with Session(app_db) as db:
+        conversations.mark_read(db, actor=ben.actor, conversation_id=again.conversation_id)
+    await _deliver(tabs, about(events.CONVERSATION_UPDATED, changed=[events.AGENT_SEEN]))
+    assert page_reads == [] and tabs[1].rows[0]["unread"] == ""
+    with Session(app_db, expire_on_commit=False) as db:
+        fresh = conversations.list_conversations(db, actor=ben.actor)
+    assert [r["number"] for r in tabs[0].rows] == [str(r.display_id) for r in fresh.rows]
+    assert [r["preview"] for r in tabs[0].rows] == [r.preview.text for r in fresh.rows]

@@ -61,7 +61,8 @@ async def test_a_burst_reaches_the_list_as_the_first_event_and_then_the_last(mon
         assert tabs[_ListState].heard == [1]  # the first at once, the rest waits for the interval
         assert tabs[_PageState].heard[-1] == 20  # the open conversation is never held back
         await asyncio.sleep(0.3)
-        assert tabs[_ListState].heard == [1, 20]  # the burst became one more read
+        # The burst became one more update: too many events for row changes, a refresh of the page.
+        assert tabs[_ListState].heard == [1, live.REFRESH.conversation_id]
     finally:
         live.leave_page("tok")
     assert live.listening("tok") == set()
