@@ -261,6 +261,9 @@ async def _run_list_rounds(app: rx.App) -> None:
         for listener, (heard, seq) in round_.items():
             while _busy and time.monotonic() < yield_until:
                 await asyncio.sleep(0.002)
+            # Between two tabs, whatever else is ready runs (a visitor's message waiting to be
+            # stored): a round of fifty lists would otherwise hold the worker for its whole length.
+            await asyncio.sleep(0)
             with delivering_event(seq):
                 await _deliver(app, listener, *heard)
 
