@@ -26,6 +26,10 @@ config = rx.Config(
     # tab's state to a file after each event (measured: chat delivery p99 64 -> 29 ms); a tab that
     # survives a restart re-hydrates and catches up from the database anyway.
     state_manager_mode="redis" if _settings.redis_url else "memory",
+    # A tab's state is dropped this long after its last event (Reflex's default is an hour). Open
+    # tabs send an event at least every 20 s (resync, heartbeat); a visitor who left takes no
+    # memory after 10 minutes. A tab back after longer re-hydrates and reloads from the database.
+    redis_token_expiration=600,
     # Browsers may use the app (HTTP with cookies, the websocket) only from its own origins.
     cors_allowed_origins=browser_origins(_settings),
     telemetry_enabled=False,

@@ -62,9 +62,28 @@ def register(client_token: str, client: Client, state_cls: type[rx.State], slot:
     """This tab (on this worker) wants the events `client` may hear, delivered to `state_cls`."""
     listener = (client_token, slot)
     _forget(listener)
+    now = time.monotonic()
     _clients[listener] = (client, state_cls)
-    _seen[listener] = time.monotonic()
+    _seen[listener] = now
+    _sweep(now)
     _index_of(client).setdefault(_index_key(client), set()).add(listener)
+
+
+_swept_at = 0.0
+
+
+def _sweep(now: float) -> None:
+    """Forget the listeners of tabs that have gone: a tab that is there registers again with
+    every resync, so one not seen for FORGET_AFTER_SECONDS is closed (checked at most once
+    per RESYNC_SECONDS; without it a visitor who left stayed in memory until an event for
+    their conversation came)."""
+    global _swept_at
+    if now - _swept_at < RESYNC_SECONDS:
+        return
+    _swept_at = now
+    for (token, slot), seen in list(_seen.items()):
+        if now - seen > FORGET_AFTER_SECONDS:
+            unregister(token, slot)
 
 
 def unregister(client_token: str, slot: str = PAGE) -> None:

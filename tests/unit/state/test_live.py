@@ -204,3 +204,20 @@ async def test_alerts_arriving_together_are_each_heard():
         assert log == [1, 2, 3, 4, 5]
     finally:
         live.unregister("t", live.ALERTS)
+
+
+def test_the_listeners_of_tabs_that_have_gone_are_forgotten(monkeypatch):
+    client = Client(kind=AGENT, account_id=1, inbox_ids=frozenset({1}), conversation_id=77)
+    clock = [1000.0]
+    monkeypatch.setattr(live, "_swept_at", 0.0)
+    monkeypatch.setattr(live.time, "monotonic", lambda: clock[0])
+    live.register("gone", client, _PageState)
+    clock[0] += live.FORGET_AFTER_SECONDS / 2
+    live.register("here", client, _PageState)
+    clock[0] += live.FORGET_AFTER_SECONDS / 2 + 1  # "gone" sent nothing for longer than that
+    live.register("here", client, _PageState)  # a resync
+    try:
+        assert ("gone", live.PAGE) not in live._clients and ("here", live.PAGE) in live._clients
+        assert [c for c in live._candidates(_event(77)) if c[0] in ("gone", "here")] == [("here", live.PAGE)]
+    finally:
+        live.unregister("here")
