@@ -64,16 +64,22 @@ class AlertState(SessionState):
         self._counted_mine = sorted(unread.assigned_ids)
         self._listen(account_id, unread.conversation_ids)
 
-    def _taken_by_another(self, event: events.ChatEvent) -> bool:
-        """A counted conversation was given to another agent: it leaves this count, no read
-        needed (a handoff's assignment reaches every agent of the inbox at once)."""
+    def _leaves_count(self, event: events.ChatEvent) -> bool:
+        """A counted conversation was read (by anyone: agents share the read marker) or given to
+        another agent: it leaves this count, no read needed (the agents' tabs all hear it)."""
         detail = event.detail
+        changed = detail.get("changed")
         return (
-            detail.get("changed") == ["assignee"]
-            and detail.get("assignee_id") is not None
-            and detail["assignee_id"] != self._user_id
-            and event.conversation_id in self._counted
+            event.conversation_id in self._counted
             and self.unread < alerts.UNREAD_LIMIT  # at the cap, more may wait beyond it
+            and (
+                changed == [events.AGENT_SEEN]
+                or (
+                    changed == ["assignee"]
+                    and detail.get("assignee_id") is not None
+                    and detail["assignee_id"] != self._user_id
+                )
+            )
         )
 
     def _listen(self, account_id: int, counted: frozenset[int]) -> None:
@@ -99,10 +105,15 @@ class AlertState(SessionState):
         try:
             with self._as_actor() as (db, actor):
                 # A handoff or a visitor message is unread by definition: counted without a
-                # query (a handoff reaches every agent of the inbox at once), and so does
-                # one given to another agent. Anything else (read, reminded) is counted afresh.
-                taken = kind is None and self._taken_by_another(event)
-                unread = None if kind in _UNREAD_BY_DEFINITION or taken else alerts.unread_for(db, actor=actor)
+                # query (a handoff reaches every agent of the inbox at once); one read or given
+                # to another agent leaves the count, and a reminder changes nothing unread.
+                # Anything else (assigned to this agent, a status ...) is counted afresh.
+                taken = kind is None and self._leaves_count(event)
+                unread = (
+                    None
+                    if kind in _UNREAD_BY_DEFINITION or kind in _COUNT_UNCHANGED or taken
+                    else alerts.unread_for(db, actor=actor)
+                )
                 subject = _subject(db, event, self.locale) if kind else None
         except AuthFailed:  # signed out meanwhile: this tab hears nothing more
             live.unregister(self.router.session.client_token, live.ALERTS)
@@ -116,6 +127,8 @@ class AlertState(SessionState):
                 self.unread_assigned -= 1
                 self._counted_mine = [c for c in self._counted_mine if c != gone]
             self._listen(actor.account_id, frozenset(c for c in self._counted if c != gone))
+        elif kind in _COUNT_UNCHANGED:
+            pass
         elif event.conversation_id not in self._counted:
             self.unread += 1
             if kind == alerts.MESSAGE:  # a visitor's message alerts the conversation's assignee
@@ -133,6 +146,8 @@ class AlertState(SessionState):
 
 
 _UNREAD_BY_DEFINITION = (alerts.HANDOFF, alerts.MESSAGE)
+# A reminder that a first answer is overdue: nothing new to read, nothing read.
+_COUNT_UNCHANGED = (alerts.UNANSWERED,)
 # One event reaches every alerted tab of this worker (all agents of an inbox for a handoff):
 # what it is about is read once, not once per tab. Kept briefly, keyed by event and language.
 _SUBJECT_SECONDS = 5.0

@@ -25,6 +25,9 @@ from kiko_livechat.state.typing import TypingSender
 # resync timer, not one each. A choice an agent makes reaches them at once as a presence event
 # (which carries the answer); the timer only catches a tab that closed (the grace runs out).
 ONLINE_TTL_SECONDS = live.RESYNC_SECONDS / 2
+# The chat page shows the conversation's newest messages, at most this many: each message sends
+# the page's whole list (Reflex's delta carries a var whole), and a tab keeps them in memory.
+WIDGET_HISTORY = 200
 _online: dict[int, tuple[float, bool]] = {}
 
 
@@ -66,7 +69,11 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
 
     @rx.var
     def messages(self) -> list[dict[str, str]]:
-        return [{**m, "time": format_time(m["created_at"], self.locale)} for m in self._messages]
+        # Each message's time was written when it arrived; only a change of language rewrites it.
+        return [
+            m if m["locale"] == self.locale else {**m, "time": format_time(m["created_at"], self.locale)}
+            for m in self._messages
+        ]
 
     @rx.var
     def online(self) -> bool:
@@ -154,12 +161,17 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
                 "sender": v.sender_name,
                 "content": v.content,
                 "created_at": v.created_at,
+                "time": format_time(v.created_at, self.locale),
+                "locale": self.locale,
             }
             for v in views
             if v.message_type != MessageType.ACTIVITY and str(v.message_id) not in known
         ]
         if fresh:
-            self._messages = self._messages + fresh
+            shown = self._messages + fresh
+            if self._messages and int(fresh[0]["id"]) < int(self._messages[-1]["id"]):
+                shown.sort(key=lambda m: int(m["id"]))  # a message that committed late goes in its place
+            self._messages = shown[-WIDGET_HISTORY:]
 
     def _shows(self, message_id: int) -> bool:
         return any(m["id"] == str(message_id) for m in self._messages)

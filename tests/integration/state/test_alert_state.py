@@ -131,3 +131,34 @@ async def test_a_counted_conversation_given_to_another_agent_leaves_the_count_wi
     assert (clara_tab.unread, clara_tab.unread_assigned) == (1, 1)
     with Session(app_db, expire_on_commit=False) as db:
         assert alerts.unread_for(db, actor=ben.actor).total == ben_tab.unread
+
+
+async def test_a_read_marker_or_a_reminder_changes_the_count_without_a_read(app_db):
+    """Issue 14 (found by the soak bench): every agent's tab counted afresh, with a query, for
+    each read marker of a conversation it counts and for each reminder: a quarter of the
+    worker's CPU under load. A read conversation leaves the count; a reminder changes nothing."""
+    from kiko_livechat.models import Conversation
+    from tests.statements import counted
+
+    ben, clara, inbox, sent = _desk(app_db)
+    tab = state_for(AlertState, ben.token)
+    await tab.start()
+    assert tab.unread == 1
+    with Session(app_db, expire_on_commit=False) as db:
+        conversation = db.get(Conversation, sent.conversation_id)
+    reminder = events.ChatEvent(
+        kind=events.CONVERSATION_UPDATED, account_id=ben.actor.account_id, inbox_id=inbox.id,
+        conversation_id=sent.conversation_id,
+        detail={"changed": ["unanswered"], "alerts": [[ben.actor.user_id, alerts.UNANSWERED]]},
+    )  # fmt: skip
+    with counted(app_db) as statements:
+        await tab._on_chat_event(reminder)
+    assert not [s for s in statements if "FROM conversations" in s and "messages" in s]  # no recount
+    assert (tab.unread, tab.alert_kind) == (1, alerts.UNANSWERED)
+    with Session(app_db) as db:
+        conversations.mark_read(db, actor=clara.actor, conversation_id=sent.conversation_id)
+    with counted(app_db) as statements:
+        await tab._on_chat_event(events.agent_seen(conversation))
+    assert statements == [] and tab.unread == 0
+    with Session(app_db, expire_on_commit=False) as db:
+        assert alerts.unread_for(db, actor=ben.actor).total == tab.unread

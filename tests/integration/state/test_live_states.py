@@ -124,7 +124,7 @@ async def test_a_tab_hears_its_own_message_without_reading_and_a_late_commit_is_
         await widget._on_chat_event(_message_event(login, inbox, sent, later.message.message_id))
     assert statements == []
     await widget._on_chat_event(_message_event(login, inbox, sent, answer.message_id))
-    assert [m["content"] for m in widget.messages] == ["1", "2", "A"]
+    assert [m["content"] for m in widget.messages] == ["1", "A", "2"]  # in the order they were written
 
     agent = state_for(ConversationState, login.token)
     agent.number = "1"
@@ -155,3 +155,29 @@ async def test_the_visitor_s_read_marker_reaches_the_agent_s_ticks_without_a_rea
     with counted(app_db) as statements:
         await agent._on_chat_event(seen)
     assert statements == [] and [m["seen"] for m in agent.messages] == ["", "yes"]
+
+
+def test_the_visitor_page_keeps_its_newest_messages_with_their_times():
+    from datetime import UTC, datetime, timedelta
+
+    from kiko_livechat.services.messages import MessageView
+    from kiko_livechat.state.widget import WIDGET_HISTORY, WidgetState
+
+    widget = state_for(WidgetState, "")
+    start = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+
+    def view(n):
+        return MessageView(message_id=n, message_type="incoming", sender_type="contact", sender_name="",
+                           private=False, content=str(n), activity="", activity_params={},
+                           created_at=start + timedelta(minutes=n), echo_id="")  # fmt: skip
+
+    widget._append([view(n) for n in range(1, WIDGET_HISTORY + 51)])
+    shown = widget.messages
+    assert (
+        len(shown) == WIDGET_HISTORY
+        and shown[0]["content"] == "51"
+        and shown[-1]["content"] == str(WIDGET_HISTORY + 50)
+    )
+    assert all(m["time"] for m in shown)
+    widget._use_locale("en" if widget.locale == "de" else "de")
+    assert all(m["time"] for m in widget.messages)
