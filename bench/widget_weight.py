@@ -23,7 +23,6 @@ import contextlib
 import http.server
 import os
 import re
-import signal
 import socket
 import statistics
 import subprocess
@@ -43,7 +42,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from bench.reflex_socket import WIDGET, ReflexSocket  # noqa: E402
 from kiko_livechat.services.inboxes import embed_snippet  # noqa: E402
 from kiko_livechat.settings import PROJECT_ROOT  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, running_app  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, running_app, stop_app  # noqa: E402
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -130,12 +129,7 @@ def bare_app(workdir: Path):
             time.sleep(0.5)
         yield base
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_app(process)
         log.close()
 
 

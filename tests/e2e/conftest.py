@@ -112,7 +112,7 @@ def running_app(workdir: Path, url: str, extra_env: dict[str, str] | None = None
         print((workdir / "app.log").read_text()[-5000:])
         raise
     finally:
-        _stop(process)
+        stop_app(process)
         log.close()
     # The commit step's guard fired in the app: some code path committed events without
     # services/changes.py (their side effects were saved, but that path must be fixed).
@@ -130,7 +130,7 @@ def live_app(tmp_path_factory):
         yield app
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_app(process: subprocess.Popen) -> None:
     """End the app and everything it started (it may have exited on its own already)."""
     try:
         os.killpg(process.pid, signal.SIGTERM)

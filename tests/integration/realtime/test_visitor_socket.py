@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import socket
 import subprocess
 import time
@@ -26,6 +25,7 @@ from bench.reflex_socket import CONVERSATION, SESSION, WIDGET, ReflexSocket
 from kiko_livechat.models import Conversation, Role
 from kiko_livechat.settings import PROJECT_ROOT
 from tests import databases, factories
+from tests.e2e.conftest import stop_app
 
 FIRST_FRAME_LIMIT = 8_000  # bytes
 FIELD_MARKER = "_rx_state_"
@@ -75,12 +75,7 @@ def backend(tmp_path_factory):
             "agent_name": agent.name,
         }
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_app(process)
         log.close()
         engine.dispose()
 
