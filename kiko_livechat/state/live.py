@@ -17,7 +17,7 @@ import time
 import reflex as rx
 
 from kiko_livechat.realtime.bus import get_bus
-from kiko_livechat.realtime.events import PRESENCE, TYPING, ChatEvent, alerted
+from kiko_livechat.realtime.events import MESSAGE_CREATED, PRESENCE, TYPING, ChatEvent, alerted
 from kiko_livechat.realtime.recipients import Client, receives
 
 log = logging.getLogger(__name__)
@@ -147,12 +147,12 @@ def registered() -> int:
     return len(_clients)
 
 
-# Listeners being updated right now, and the newest event each of them still has to hear
-# (with the sequence number of the newest event collapsed into it).
+# Listeners being updated right now, and what each of them still has to hear (with the sequence
+# number of the newest event among it).
 _busy: set[Listener] = set()
-_pending: dict[Listener, tuple[ChatEvent, int]] = {}
+_pending: dict[Listener, tuple[tuple[ChatEvent, ...], int]] = {}
 # A tab's alert listener hears few events, and each matters (a sound, a conversation more or
-# less in the unread count): those arriving while it is busy wait in order, none collapses.
+# less in the unread count): those arriving while it is busy wait in order, each its own update.
 _pending_alerts: dict[Listener, list[tuple[ChatEvent, int]]] = {}
 
 # Events this worker has heard so far. An event is published after its transaction committed,
@@ -199,49 +199,63 @@ async def run_delivery(app: rx.App) -> None:
 
 
 def _schedule(app: rx.App, listener: Listener, event: ChatEvent, seq: int = 0) -> None:
-    """One update per tab at a time. Events arriving meanwhile collapse into one more update
-    (a catch-up reads everything new anyway), so a burst costs each tab two reloads, not fifty.
-    A typing signal does not replace a pending message, nor does an event that alerts nobody
-    replace one that alerts someone (that tab's sound would be lost); a tab's alert listener
-    hears every event meant for it, in order."""
+    """One update per tab at a time. Events arriving meanwhile wait and are heard together in
+    one more update, so a burst costs each tab two updates, not fifty; of those that only
+    restate something (typing, a read marker, a change that reloads the header) the newest
+    replaces the one before. A tab's alert listener hears every event meant for it, in order,
+    each in its own update (each its own sound)."""
     if listener[1] == LIST:
         _schedule_list_round(app, listener, event, seq)
         return
     if listener in _busy:
-        waiting = _pending.get(listener)
         if listener[1] == ALERTS:
             _pending_alerts.setdefault(listener, []).append((event, seq))
-        elif waiting is None or _weight(event) >= _weight(waiting[0]):
-            _pending[listener] = (event, seq)
-        else:  # the stronger event stays, but its update must be as fresh as the newer one
-            _pending[listener] = (waiting[0], max(waiting[1], seq))
+        else:
+            waiting, newest = _pending.get(listener, ((), 0))
+            _pending[listener] = (_joined(waiting, event), max(seq, newest))
         return
     _busy.add(listener)
-    asyncio.create_task(_drain(app, listener, (event, seq)))
+    asyncio.create_task(_drain(app, listener, ((event,), seq)))
 
 
-def _weight(event: ChatEvent) -> int:
-    return 0 if event.kind == TYPING else 2 if alerted(event) else 1
+def _joined(waiting: tuple[ChatEvent, ...], event: ChatEvent) -> tuple[ChatEvent, ...]:
+    """`event` after those waiting, which it replaces where it restates them. A message is
+    never replaced (found by the soak bench: a visitor's read marker replaced the message before
+    it, which a marker does not read, and the message stayed unshown until the next resync),
+    nor is an event that alerts someone."""
+    key = _restates(event)
+    if key is not None:
+        waiting = tuple(e for e in waiting if _restates(e) != key)
+    return (*waiting, event)
 
 
-async def _drain(app: rx.App, listener: Listener, next_up: tuple[ChatEvent, int] | None) -> None:
+def _restates(event: ChatEvent) -> tuple | None:
+    """What the event says, where a newer event of the same says it again (None: it counts by itself)."""
+    if event.kind == MESSAGE_CREATED or alerted(event):
+        return None
+    changed = event.detail.get("changed") or ()
+    # A typing signal is the visitor's or an agent's: one does not restate the other.
+    return (event.kind, event.conversation_id, event.inbox_id, tuple(sorted(changed)), event.detail.get("who"))
+
+
+async def _drain(app: rx.App, listener: Listener, next_up: tuple[tuple[ChatEvent, ...], int] | None) -> None:
     try:
         while next_up is not None:
             with delivering_event(next_up[1]):
-                await _deliver(app, listener, next_up[0])
+                await _deliver(app, listener, *next_up[0])
             next_up = _pending.pop(listener, None) or _next_alert(listener)
     finally:
         _busy.discard(listener)
 
 
-def _next_alert(listener: Listener) -> tuple[ChatEvent, int] | None:
+def _next_alert(listener: Listener) -> tuple[tuple[ChatEvent, ...], int] | None:
     queued = _pending_alerts.get(listener)
     if not queued:
         return None
-    next_up = queued.pop(0)
+    event, seq = queued.pop(0)
     if not queued:
         del _pending_alerts[listener]
-    return next_up
+    return (event,), seq
 
 
 # Lists waiting for the next round (the events each heard meanwhile, and the sequence number of

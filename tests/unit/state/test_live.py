@@ -221,3 +221,42 @@ def test_the_listeners_of_tabs_that_have_gone_are_forgotten(monkeypatch):
         assert [c for c in live._candidates(_event(77)) if c[0] in ("gone", "here")] == [("here", live.PAGE)]
     finally:
         live.unregister("here")
+
+
+async def test_a_message_waiting_for_a_busy_tab_is_kept_when_a_read_marker_follows():
+    """Found by the soak bench: a message event waiting for a busy tab was replaced by the
+    visitor's read marker that came next; the marker moves only the ticks, so the message
+    stayed unshown until the page's next resync (never, for a client without the timer)."""
+    from kiko_livechat.realtime.events import CONTACT_SEEN, CONVERSATION_UPDATED
+
+    heard: list[tuple[str, int]] = []
+
+    class _Recording(_Tab):
+        async def _on_chat_event(self, event):
+            await asyncio.sleep(0.02)
+            heard.append((event.kind, event.message_id or 0))
+
+    def message(n):
+        return ChatEvent(kind=MESSAGE_CREATED, account_id=1, inbox_id=1, conversation_id=7, message_id=n)
+
+    def seen(at):
+        return ChatEvent(
+            kind=CONVERSATION_UPDATED, account_id=1, inbox_id=1, conversation_id=7,
+            detail={"changed": [CONTACT_SEEN], "seen_at": at},
+        )  # fmt: skip
+
+    def typing(on):
+        return ChatEvent(kind=TYPING, account_id=1, inbox_id=1, conversation_id=7, detail={"on": on})
+
+    app = _App("t", {_PageState: _Recording()})
+    live.register("t", Client(kind=AGENT, account_id=1, inbox_ids=frozenset({1}), conversation_id=7), _PageState)
+    try:
+        live._schedule(app, ("t", live.PAGE), message(1))  # being delivered
+        for event in (message(2), seen("a"), typing(True), message(3), seen("b"), typing(False)):
+            live._schedule(app, ("t", live.PAGE), event)  # all wait for the tab
+        await asyncio.sleep(0.3)
+        # Both messages are heard; of the read markers and typing signals only the newest each.
+        assert heard == [(MESSAGE_CREATED, 1), (MESSAGE_CREATED, 2), (MESSAGE_CREATED, 3),
+                         (CONVERSATION_UPDATED, 0), (TYPING, 0)]  # fmt: skip
+    finally:
+        live.unregister("t")
