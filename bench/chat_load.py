@@ -17,6 +17,7 @@ import time
 from bench.load_clients import (
     Deliveries,
     agents,
+    browser_timers,
     connect,
     cpu_seconds,
     echo_floor,
@@ -54,7 +55,9 @@ async def _latency_run(app: dict, args) -> None:
           for i, v in enumerate(visitors)),
         *(talk(a, f"{CONVERSATION}.send", f"a{i}-", args.interval, args.duration, deliveries, True)
           for i, a in enumerate(tabs)),
+        browser_timers(visitors, tabs, args.duration),
     )  # fmt: skip
+    counts = counts[:-1]
     elapsed = time.monotonic() - started
     cpu = cpu_seconds(app["pid"]) - cpu_before
     # Lost means not shown within 15 s: a late one still counts in the latencies.

@@ -27,10 +27,11 @@ import redis  # noqa: E402
 import websockets  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from bench.reflex_socket import ALERTS, WIDGET, ReflexSocket  # noqa: E402
+from bench.reflex_socket import ALERTS, CONVERSATION, WIDGET, ReflexSocket  # noqa: E402
 from kiko_livechat.db import make_engine  # noqa: E402
 from kiko_livechat.models import Conversation, Inbox, InboxMember  # noqa: E402
 from kiko_livechat.services import auth, provisioning  # noqa: E402
+from kiko_livechat.state.live import RESYNC_SECONDS  # noqa: E402
 from tests import databases  # noqa: E402
 from tests.e2e.conftest import running_app  # noqa: E402
 
@@ -208,6 +209,27 @@ async def talk(
         count += 1
         await asyncio.sleep(interval)
     return count
+
+
+async def browser_timers(visitors: list[ReflexSocket], tabs: list[ReflexSocket], duration: float) -> None:
+    """For `duration` seconds, call every RESYNC_SECONDS the handlers a browser's page timers
+    call: the widget's resync, the conversation page's resync and the alerts' start, each
+    client's at its own phase as tabs opened at different times. The worker forgets a tab that
+    has not re-registered for FORGET_AFTER_SECONDS, so a client without them stops hearing its
+    events after a few minutes."""
+    stop = time.monotonic() + duration
+
+    async def timer(client: ReflexSocket, handlers: tuple[str, ...]) -> None:
+        await asyncio.sleep(random.uniform(0, RESYNC_SECONDS))
+        while time.monotonic() < stop:
+            for handler in handlers:
+                await client.emit(handler, {})
+            await asyncio.sleep(RESYNC_SECONDS)
+
+    await asyncio.gather(
+        *(timer(v, (f"{WIDGET}.resync",)) for v in visitors),
+        *(timer(t, (f"{CONVERSATION}.resync", f"{ALERTS}.start")) for t in tabs),
+    )
 
 
 async def one_call_handoff(client: httpx.AsyncClient, inbox_id: int, n: int) -> int:

@@ -42,6 +42,7 @@ from sqlmodel import Session, select
 from bench.load_clients import (
     Deliveries,
     agents,
+    browser_timers,
     cpu_seconds,
     echo_floor,
     one_call_handoff,
@@ -114,7 +115,7 @@ class _Soak:
             *(talk(a, f"{CONVERSATION}.send", f"a{i}-", args.interval, duration, self.deliveries, True)
               for i, a in enumerate(tabs)),
         )  # fmt: skip
-        await asyncio.gather(talkers, self._handoffs(), self._gauges())
+        await asyncio.gather(talkers, browser_timers(visitors, tabs, duration), self._handoffs(), self._gauges())
         await asyncio.sleep(args.timeout)  # the last messages and alerts get their full time
         self._expire(time.perf_counter())
         self._collect(len(tabs))
