@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import kiko_livechat.models  # noqa: F401  (registers every table)
 from alembic import context
 from kiko_livechat.db import make_engine
+from kiko_livechat.models.search import is_modelled
 from kiko_livechat.settings import get_settings
 
 config = context.config
@@ -24,6 +25,7 @@ def run_migrations_online() -> None:
             # SQLite cannot ALTER most things in place; batch mode rebuilds the table.
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=is_modelled,
         )
         with context.begin_transaction():
             context.run_migrations()

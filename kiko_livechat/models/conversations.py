@@ -161,11 +161,35 @@ class ConversationLabel(SQLModel, table=True):
 
 
 class CannedResponse(SQLModel, table=True):
+    """A prepared answer behind "/short_code". Account-wide (user_id None, managed by
+    administrators) or personal (only its author sees and manages it); a personal code may
+    shadow an account-wide one for its author, hence two partial unique indexes."""
+
     __tablename__ = "canned_responses"
-    __table_args__ = (sa.UniqueConstraint("account_id", "short_code"),)
+    __table_args__ = (
+        sa.Index(
+            "uq_canned_responses_shared_code",
+            "account_id",
+            "short_code",
+            unique=True,
+            sqlite_where=sa.text("user_id IS NULL"),
+            postgresql_where=sa.text("user_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_canned_responses_personal_code",
+            "account_id",
+            "user_id",
+            "short_code",
+            unique=True,
+            sqlite_where=sa.text("user_id IS NOT NULL"),
+            postgresql_where=sa.text("user_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = account_fk()
+    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE")
     short_code: str = Field(max_length=50)
     content: str = Field(sa_type=sa.Text)
     created_at: datetime = created_at_field()
+    updated_at: datetime | None = time_field()
