@@ -295,6 +295,8 @@ def active_label_filter() -> rx.Component:
 
 
 def _folder(folder: rx.Var) -> rx.Component:
+    # The folder the list shows right now (filtered by this label alone) stands out.
+    shown = (L.label_filter.length() == 1) & L.label_filter.contains(folder["title"])
     return rx.button(
         rx.box(width="10px", height="10px", border_radius="50%", background=folder["color"], flex_shrink="0"),
         rx.text(folder["title"], size="2", truncate=True, flex="1", text_align="left"),
@@ -303,7 +305,8 @@ def _folder(folder: rx.Var) -> rx.Component:
             rx.badge(folder["count"], size="1", radius="full", variant="soft", class_name="folder-count"),
         ),
         on_click=L.show_folder(folder["title"]),
-        variant="ghost",
+        variant=rx.cond(shown, "soft", "ghost"),
+        aria_current=rx.cond(shown, "page", "false"),
         color_scheme="gray",
         width="100%",
         justify_content="flex-start",

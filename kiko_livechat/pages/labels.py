@@ -107,34 +107,38 @@ def _edit_dialog() -> rx.Component:
     )
 
 
+def _edit_button(label: rx.Var, button_id: rx.Var) -> rx.Component:
+    return rx.button(
+        rx.icon("pencil", size=14),
+        tr("labels.edit"),
+        variant="soft",
+        on_click=E.start(label["id"]),
+        id=button_id,
+    )
+
+
+def _delete_button(label: rx.Var, button_id: rx.Var) -> rx.Component:
+    return confirm_button(
+        "labels.delete",
+        "trash-2",
+        "labels.delete.title",
+        tr_with("labels.delete.confirm", title=label["title"]),
+        "labels.delete.submit",
+        LabelsState.delete(label["id"]),
+        button_id,
+    )
+
+
 def _label_row(label: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(label_chip(label["title"], label["color"], size="2")),
         rx.table.cell(rx.text(label["description"], size="2", color_scheme="gray"), max_width="320px"),
-        rx.table.cell(
-            rx.text(label["count"], size="2", class_name="label-count"),
-            aria_label=tr("labels.list.count"),
-        ),
+        rx.table.cell(rx.text(label["count"], size="2", class_name="label-count")),
         rx.table.cell(rx.cond(label["sidebar"] != "", rx.icon("check", size=16, class_name="in-sidebar"))),
         rx.table.cell(
             rx.hstack(
-                rx.button(
-                    rx.icon("pencil", size=14),
-                    tr("labels.edit"),
-                    size="1",
-                    variant="soft",
-                    on_click=E.start(label["id"]),
-                    id="edit-label-" + label["id"],
-                ),
-                confirm_button(
-                    "labels.delete",
-                    "trash-2",
-                    "labels.delete.title",
-                    tr_with("labels.delete.confirm", title=label["title"]),
-                    "labels.delete.submit",
-                    LabelsState.delete(label["id"]),
-                    "delete-label-" + label["id"],
-                ),
+                _edit_button(label, "edit-label-" + label["id"]),
+                _delete_button(label, "delete-label-" + label["id"]),
                 spacing="2",
                 justify="end",
             )
@@ -142,6 +146,54 @@ def _label_row(label: rx.Var) -> rx.Component:
         data_label=label["title"],
         class_name="label-row",
         align="center",
+    )
+
+
+def _label_card(label: rx.Var) -> rx.Component:
+    """A label on a phone: the table's columns one below the other, the actions in reach."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                label_chip(label["title"], label["color"], size="2"),
+                rx.spacer(),
+                rx.text(tr_with("labels.list.count_n", count=label["count"]), size="2", color_scheme="gray"),
+                align="center",
+                width="100%",
+            ),
+            rx.cond(label["description"] != "", rx.text(label["description"], size="2", color_scheme="gray")),
+            rx.cond(
+                label["sidebar"] != "",
+                rx.hstack(rx.icon("check", size=14), rx.text(tr("labels.list.sidebar"), size="1"), align="center"),
+            ),
+            rx.hstack(
+                _edit_button(label, "edit-label-card-" + label["id"]),
+                _delete_button(label, "delete-label-card-" + label["id"]),
+                spacing="2",
+            ),
+            spacing="2",
+            align="stretch",
+        ),
+        data_label=label["title"],
+        class_name="label-card",
+        width="100%",
+    )
+
+
+def _table() -> rx.Component:
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell(tr("labels.field.title")),
+                rx.table.column_header_cell(tr("labels.field.description")),
+                rx.table.column_header_cell(tr("labels.list.count")),
+                rx.table.column_header_cell(tr("labels.list.sidebar")),
+                rx.table.column_header_cell(""),
+            )
+        ),
+        rx.table.body(rx.foreach(LabelsState.labels, _label_row)),
+        width="100%",
+        id="label-table",
+        display=rx.breakpoints(initial="none", md="table"),
     )
 
 
@@ -159,24 +211,14 @@ def _label_list() -> rx.Component:
         form_error(LabelsState.errors.get("", "")),
         rx.cond(
             LabelsState.labels.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(tr("labels.field.title")),
-                            rx.table.column_header_cell(tr("labels.field.description")),
-                            rx.table.column_header_cell(tr("labels.list.count")),
-                            rx.table.column_header_cell(tr("labels.list.sidebar")),
-                            rx.table.column_header_cell(""),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(LabelsState.labels, _label_row)),
+            rx.fragment(
+                _table(),
+                rx.vstack(
+                    rx.foreach(LabelsState.labels, _label_card),
+                    spacing="3",
                     width="100%",
-                    id="label-table",
+                    display=rx.breakpoints(initial="flex", md="none"),
                 ),
-                # On a phone the table scrolls sideways inside its box instead of widening the page.
-                overflow_x="auto",
-                width="100%",
             ),
             rx.callout(tr("labels.empty"), icon="info", width="100%"),
         ),

@@ -69,6 +69,8 @@ def test_an_administrator_creates_and_edits_labels_in_settings(live_app, page):
     page.locator("#label-title").fill("rückruf")
     page.locator("#label-description").fill("Kunde möchte <b>angerufen</b> werden")
     page.locator(".color-preset[aria-label='#dc2626']").click()
+    expect(page.locator("#label-color")).to_have_value("#dc2626")
+    page.screenshot(path="test-artifacts/labels-dialog-1280.png")
     page.locator("#save-label").click()
     row = page.locator(".label-row[data-label='rückruf']")
     expect(row).to_be_visible()
@@ -98,7 +100,11 @@ def test_an_administrator_creates_and_edits_labels_in_settings(live_app, page):
     expect(page.locator(".label-row[data-label='rückruf']")).to_have_count(0)
     page.screenshot(path="test-artifacts/labels-settings-1280.png")
     page.set_viewport_size(PHONE)
-    expect(page.locator(".label-row[data-label='rueckruf']")).to_be_visible()
+    # On a phone each label is a card with its actions in reach (the table would run off the screen).
+    card = page.locator(".label-card[data-label='rueckruf']")
+    expect(card).to_be_visible()
+    expect(card.get_by_role("button", name="Bearbeiten")).to_be_in_viewport()
+    expect(card.get_by_role("button", name="Löschen")).to_be_in_viewport()
     assert fits_the_screen(page)
     page.screenshot(path="test-artifacts/labels-settings-390.png", full_page=True)
 
@@ -177,3 +183,26 @@ def test_the_sidebar_folder_counts_live_in_another_agents_tab(live_app, page, br
     folder.click()
     expect(page.locator(".conversation-row")).to_have_count(2)
     expect(page.locator(".active-label-filter", has_text="rechnung")).to_be_visible()
+    expect(folder).to_have_attribute("aria-current", "page")
+
+
+def test_the_filter_bar_combines_labels_with_and(live_app, page, bot):
+    _labels(live_app, "mahnung", "eilig", sidebar=False)
+    both, one = _handed_over(bot, "Bea Beides"), _handed_over(bot, "Olaf Eines")
+    client, _ = bot
+    client.post(f"/conversations/{both}/labels", json={"labels": ["mahnung", "eilig"]}).raise_for_status()
+    client.post(f"/conversations/{one}/labels", json={"labels": ["mahnung"]}).raise_for_status()
+    _sign_in(live_app, page, 0)
+    page.locator("#label-filter").click()
+    page.locator(".label-filter-item[data-label='mahnung']").get_by_role("checkbox").click()
+    expect(page.locator(".conversation-row")).to_have_count(2)
+    page.locator(".label-filter-item[data-label='eilig']").get_by_role("checkbox").click()
+    expect(page.locator(".conversation-row")).to_have_count(1)
+    expect(page.locator(f".conversation-row[data-number='{both}']")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#label-filter")).to_have_text("2")
+    # Dropping one label widens the list again; combined with the status tab it still holds.
+    page.locator(".active-label-filter", has_text="eilig").get_by_role("button").click()
+    expect(page.locator(".conversation-row")).to_have_count(2)
+    page.locator("#tab-resolved").click()
+    expect(page.locator(".conversation-row")).to_have_count(0)
