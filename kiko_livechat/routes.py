@@ -11,6 +11,7 @@ SETTINGS = "/app/settings"
 SETTINGS_AGENTS = "/app/settings/agents"
 SETTINGS_TEAMS = "/app/settings/teams"
 SETTINGS_INBOXES = "/app/settings/inboxes"
+SETTINGS_LABELS = "/app/settings/labels"
 # One inbox's settings; the page reads the `inbox_id` route argument.
 SETTINGS_INBOX = "/app/settings/inboxes/[inbox_id]"
 # Accepting an invitation; the link carries the invitation token as `invite_code`.

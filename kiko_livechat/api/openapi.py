@@ -212,6 +212,24 @@ def spec() -> dict:
             f"{BASE}/webhooks/{{webhook_id}}": {
                 "delete": _operation("Delete an account webhook", "nothing", ("account_id", "webhook_id"))
             },
+            f"{BASE}/labels": {
+                "get": _operation("Labels of the account", "account_labels"),
+                "post": _operation("Create a label (administrators)", "label", body=bodies.CREATE_LABEL),
+            },
+            f"{BASE}/labels/{{label_id}}": {
+                "get": _operation("One label", "label", ("account_id", "label_id")),
+                "patch": _operation(
+                    "Change a label (administrators); fields left out keep their value",
+                    "label",
+                    ("account_id", "label_id"),
+                    body=bodies.UPDATE_LABEL,
+                ),
+                "delete": _operation(
+                    "Delete a label (administrators); conversations keep their other labels",
+                    "nothing",
+                    ("account_id", "label_id"),
+                ),
+            },
             f"{BASE}/agents": {"get": _operation("Agents of the account", "agents")},
             f"{BASE}/teams": {"get": _operation("Teams of the account", "teams")},
             f"{BASE}/inboxes": {"get": _operation("Inboxes the token may see", "inboxes")},

@@ -201,6 +201,8 @@ WEBHOOK = obj(
     required=("id", "account_id", "url", "subscriptions", "inbox_id"),
 )
 
+LABEL = obj({"id": INT, "title": STR, "description": STR, "color": STR, "show_on_sidebar": BOOL})
+
 COMPONENTS = {
     "Error": ERROR,
     "Agent": AGENT,
@@ -215,6 +217,7 @@ COMPONENTS = {
     "Counts": COUNTS,
     "Conversation": CONVERSATION,
     "Webhook": WEBHOOK,
+    "Label": LABEL,
 }
 
 # What each route answers on success.
@@ -261,6 +264,8 @@ ANSWERS = {
     ),
     "assignee": {**ref("Agent", nullable=True), "description": "the assignee now; null when nobody is"},
     "labels": obj({"payload": array(STR)}),
+    "account_labels": obj({"payload": array(ref("Label"))}),
+    "label": ref("Label"),
     "messages": obj({"meta": OBJ, "payload": array(ref("Message"))}),
     "message": ref("Message"),
     "webhooks": obj({"payload": obj({"webhooks": array(ref("Webhook"))})}),

@@ -8,7 +8,8 @@ runs against the real app in the suite, so a difference between the two fails a 
 from kiko_livechat.api.params import ID_MAX
 from kiko_livechat.services.contacts import SOURCE_ID_MAX
 from kiko_livechat.services.handoff import REASON_MAX, TRANSCRIPT_MAX
-from kiko_livechat.services.labels import LABELS_MAX
+from kiko_livechat.services.labels import DESCRIPTION_MAX as LABEL_DESCRIPTION_MAX
+from kiko_livechat.services.labels import LABELS_MAX, TITLE_MAX
 from kiko_livechat.services.messages import CONTENT_MAX, ECHO_ID_MAX
 from kiko_livechat.services.webhooks import EVENTS as WEBHOOK_EVENTS
 
@@ -93,6 +94,19 @@ SET_LABELS = body(
     },
     "labels",
 )
+_LABEL_FIELDS = {
+    "title": {
+        "type": "string",
+        "maxLength": TITLE_MAX,
+        "pattern": "^[\\w-]{1,50}$",
+        "description": "lower-case letters, digits, - and _ (upper case is lowered); unique in the account",
+    },
+    "description": {"type": "string", "maxLength": LABEL_DESCRIPTION_MAX, "nullable": True},
+    "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "nullable": True},
+    "show_on_sidebar": {"type": "boolean", "nullable": True},
+}
+CREATE_LABEL = body(_LABEL_FIELDS, "title")
+UPDATE_LABEL = body(_LABEL_FIELDS)
 CREATE_MESSAGE = body(
     {
         "content": _CONTENT,

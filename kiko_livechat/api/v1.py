@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from starlette.routing import Route
 
+from kiko_livechat.api import labels as label_routes
 from kiko_livechat.api import request_bodies as bodies
 from kiko_livechat.api.body import shaped
 from kiko_livechat.api.errors import ApiError
@@ -349,4 +350,5 @@ def routes() -> list[Route]:
         Route(BASE + "/agents", list_agents, methods=["GET"]),
         Route(BASE + "/teams", list_teams, methods=["GET"]),
         Route(BASE + "/inboxes", list_inboxes, methods=["GET"]),
+        *label_routes.routes(),
     ]

@@ -4,6 +4,7 @@
 import reflex as rx
 
 from kiko_livechat.components.chat import resync_timer
+from kiko_livechat.components.labels import active_label_filter, label_filter, row_chips
 from kiko_livechat.components.text import tr
 from kiko_livechat.services.conversations import ASSIGNEE_FILTERS, SORTS, STATUS_FILTERS
 from kiko_livechat.state.inbox import ConversationListState as S
@@ -130,6 +131,7 @@ def _filters() -> rx.Component:
                 "team-filter",
                 shown=S.team_options.length() > 0,
             ),  # fmt: skip
+            label_filter(),
             rx.spacer(),
             _select(
                 "conversations.sort",
@@ -142,6 +144,7 @@ def _filters() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
+        active_label_filter(),
         spacing="2",
         width="100%",
     )
@@ -218,6 +221,7 @@ def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
                     width="100%",
                     min_width="0",
                 ),
+                row_chips(row["labels"]),
                 spacing="1",
                 width="100%",
                 min_width="0",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from kiko_livechat import routes
 from kiko_livechat.components.alerts import alert_listener, sound_hint
+from kiko_livechat.components.labels import label_folders
 from kiko_livechat.components.session_forms import logout_form, submit_logout
 from kiko_livechat.components.text import tr
 from kiko_livechat.components.timer import interval
@@ -50,6 +51,7 @@ def sidebar(active: str) -> rx.Component:
     return rx.vstack(
         _brand(),
         rx.vstack(*[_nav_link(k, i, h, active) for k, i, h in NAV_ITEMS], spacing="1", width="100%"),
+        label_folders(),
         rx.spacer(),
         rx.text(SessionState.account_name, size="1", color_scheme="gray"),
         spacing="5",
@@ -180,6 +182,7 @@ SETTINGS_SECTIONS = (
     ("settings.nav.agents", routes.SETTINGS_AGENTS, True),
     ("settings.nav.teams", routes.SETTINGS_TEAMS, False),
     ("settings.nav.inboxes", routes.SETTINGS_INBOXES, True),
+    ("settings.nav.labels", routes.SETTINGS_LABELS, True),
 )
 
 

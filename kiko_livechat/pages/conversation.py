@@ -6,6 +6,7 @@ from kiko_livechat import routes
 from kiko_livechat.components.chat import bubble, message_input, resync_timer, typing_line
 from kiko_livechat.components.conversation_list import list_pane
 from kiko_livechat.components.forms import card_section, form_error
+from kiko_livechat.components.labels import header_labels, resolve_button, resolve_dialog
 from kiko_livechat.components.layout import workspace
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -57,13 +58,7 @@ def _status_actions() -> rx.Component:
         rx.cond(
             C.status == "resolved",
             rx.button(tr("conversation.reopen"), on_click=C.change_status("open"), size="2", id="reopen"),
-            rx.button(
-                tr("conversation.resolve"),
-                on_click=C.change_status("resolved"),
-                size="2",
-                color_scheme="green",
-                id="resolve",
-            ),  # fmt: skip
+            resolve_button(),
         ),
         rx.cond(
             (C.status == "open") | (C.status == "snoozed"),
@@ -186,6 +181,7 @@ def _header() -> rx.Component:
                 spacing="2",
                 align="center",
             ),
+            header_labels(),
             spacing="1",
             min_width="0",
             # At least this wide: the actions move to a line of their own instead of squeezing the name.
@@ -318,7 +314,7 @@ def conversation_page() -> rx.Component:
         resync_timer(C.resync),
         rx.cond(
             C.found,
-            rx.fragment(_conversation_pane(), _contact_pane()),
+            rx.fragment(_conversation_pane(), _contact_pane(), resolve_dialog()),
             rx.box(
                 _back_to_list(),
                 rx.callout(tr("error.not_found"), icon="circle_alert", color_scheme="gray"),

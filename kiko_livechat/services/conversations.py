@@ -33,6 +33,7 @@ from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.api_rows import unread_counts
 from kiko_livechat.services.errors import NotFound
+from kiko_livechat.services.label_chips import LabelChip, chips_of
 from kiko_livechat.services.messages import MessageView, clean_content, clean_echo_id, find_echo, messages_after, view
 from kiko_livechat.services.overview import visible_inbox_ids
 from kiko_livechat.services.scoping import get_in_account, valid_id
@@ -70,6 +71,7 @@ class ConversationRow:
     unread: int
     # The bot still talks with the visitor (a pending conversation it has not handed over).
     with_bot: bool = False
+    labels: tuple[LabelChip, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class ConversationDetail:
     created_at: datetime
     # Until when the visitor has seen the conversation (read markers), or None.
     contact_last_seen_at: datetime | None = None
+    labels: tuple[LabelChip, ...] = ()
 
 
 def open_conversation(
@@ -159,14 +162,17 @@ def list_conversations(
     page: int = 1,
     labels: object = None,
     q: object = None,
+    all_labels: object = None,
 ) -> ConversationPage:
     """One page of the conversations the actor may see, filtered and sorted, with counts per status.
 
     `labels`: conversations with any of these labels. `q`: the contact's name or e-mail
-    contains it, or it is the conversation's number.
+    contains it, or it is the conversation's number. `all_labels`: conversations carrying every
+    one of these labels (the dashboard's label filter and folders).
     """
     status, assignee, sort, page = _filters(status, assignee, sort, page)
     scope = _scope(actor, assignee=assignee, inbox_id=inbox_id, team_id=team_id, labels=labels, q=q)
+    scope += _carrying_all(actor, all_labels)
     counts_query = select(Conversation.status, func.count()).where(*scope).group_by(Conversation.status)
     counts = dict.fromkeys(STATUS_FILTERS[:-1], 0) | dict(session.exec(counts_query).all())
     counts["all"] = sum(counts.values())
@@ -187,6 +193,7 @@ def list_row(
     assignee: object = "all",
     inbox_id: object = None,
     team_id: object = None,
+    all_labels: object = None,
 ) -> ConversationRow | None:
     """The row `list_conversations` with these filters shows for one conversation, or None when
     the conversation is not in that list (filtered out, or not the actor's to see). A live list
@@ -194,7 +201,7 @@ def list_row(
     if not valid_id(conversation_id):
         return None
     status, assignee, _, _ = _filters(status, assignee, "last_activity", 1)
-    scope = _scope(actor, assignee=assignee, inbox_id=inbox_id, team_id=team_id)
+    scope = _scope(actor, assignee=assignee, inbox_id=inbox_id, team_id=team_id) + _carrying_all(actor, all_labels)
     if status != "all":
         scope.append(Conversation.status == status)
     found = _list_rows(session, _ROWS.where(*scope, Conversation.id == conversation_id))
@@ -214,6 +221,7 @@ def _list_rows(session: Session, query: sa.Select) -> tuple[ConversationRow, ...
     rows = session.exec(query).all()
     previews = _previews(session, [conv.id for conv, *_ in rows])
     unread = unread_counts(session, [conv.id for conv, *_ in rows])
+    chips = chips_of(session, [conv.id for conv, *_ in rows])
     return tuple(
         ConversationRow(
             conversation_id=conv.id,
@@ -227,6 +235,7 @@ def _list_rows(session: Session, query: sa.Select) -> tuple[ConversationRow, ...
             preview=previews.get(conv.id, Preview()),
             unread=unread.get(conv.id, 0),
             with_bot=held_by_bot(conv, channel_type),
+            labels=chips.get(conv.id, ()),
         )
         for conv, contact_name, inbox_name, channel_type, assignee_name in rows
     )
@@ -308,6 +317,25 @@ def _scope(actor: Actor, *, assignee="all", inbox_id=None, team_id=None, labels=
     return scope
 
 
+# The dashboard's label filter takes at most this many labels at once.
+ALL_LABELS_MAX = 10
+
+
+def _carrying_all(actor: Actor, titles: object) -> list:
+    """Conditions for conversations that carry every one of `titles` (of the actor's account)."""
+    if not isinstance(titles, list | tuple):
+        return []
+    scope = []
+    for title in [t for t in titles if isinstance(t, str)][:ALL_LABELS_MAX]:
+        tagged = (
+            select(ConversationLabel.conversation_id)
+            .join(Label, Label.id == ConversationLabel.label_id)
+            .where(Label.account_id == actor.account_id, Label.title == title)
+        )
+        scope.append(Conversation.id.in_(tagged))
+    return scope
+
+
 def held_by_bot(conversation: Conversation, channel_type: str) -> bool:
     """A bot's conversation that it has not handed to a human yet: pending in an API inbox and
     never handed off (an agent parking a widget conversation as pending is not the bot's)."""
@@ -381,6 +409,7 @@ def get_conversation(session: Session, *, actor: Actor, display_id: object) -> C
         earlier=tuple(EarlierConversation(d, s, c) for d, s, c in earlier),
         created_at=conversation.created_at,
         contact_last_seen_at=conversation.contact_last_seen_at,
+        labels=chips_of(session, [conversation.id]).get(conversation.id, ()),
     )
 
 

@@ -38,6 +38,8 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
     contact_email: str = ""
     contact_phone: str = ""
     earlier: list[dict[str, str]] = []
+    # The conversation's labels (id, title, colour): chips in the header, refreshed with it.
+    labels: list[dict[str, str]] = []
     assignee_ref: str = NOBODY
     team_ref: str = NOBODY
     agent_options: list[dict[str, str]] = []
@@ -137,6 +139,7 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
             detail.contact_phone,
         )
         self.assignee_ref = str(detail.assignee_id) if detail.assignee_id else NOBODY
+        self.labels = [{"id": str(c.label_id), "title": c.title, "color": c.color} for c in detail.labels]
         self.team_ref = str(detail.team_id) if detail.team_id else NOBODY
         self.earlier = [
             {"number": str(e.display_id), "status": e.status, "created": format_datetime(e.created_at, self.locale)}

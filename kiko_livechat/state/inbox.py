@@ -5,11 +5,12 @@ from collections import OrderedDict
 
 import reflex as rx
 
+from kiko_livechat import routes
 from kiko_livechat.i18n import format_datetime, translate
 from kiko_livechat.i18n.aliases import display_name
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import AGENT, Client
-from kiko_livechat.services import conversations
+from kiko_livechat.services import conversations, labels
 from kiko_livechat.state import live
 from kiko_livechat.state.session import SessionState, signed_in_only
 
@@ -19,6 +20,9 @@ class ConversationListState(SessionState):
     assignee_filter: str = "all"
     inbox_filter: str = ""
     team_filter: str = ""
+    # Titles of the labels every listed conversation must carry (the label filter, a folder).
+    label_filter: list[str] = []
+    label_options: list[dict[str, str]] = []
     sort: str = "last_activity"
     page: int = 1
     total: int = 0
@@ -54,8 +58,16 @@ class ConversationListState(SessionState):
             _, team_rows = conversations.choices(db, actor=actor)
         self.inbox_options = [{"id": str(i), "name": n} for i, n in inboxes]
         self.team_options = [{"id": str(i), "name": n} for i, n in team_rows]
+        self._load_label_options()
         self._listen(actor, [i for i, _ in inboxes])
         self._reload()
+
+    def _load_label_options(self) -> None:
+        with self._as_actor() as (db, actor):
+            found = labels.list_labels(db, actor=actor)
+        self.label_options = [{"title": v.title, "color": v.color} for v in found]
+        # A label deleted meanwhile filters nothing any more.
+        self.label_filter = [t for t in self.label_filter if any(v.title == t for v in found)]
 
     @rx.event
     @signed_in_only
@@ -64,6 +76,7 @@ class ConversationListState(SessionState):
         with self._as_actor() as (db, actor):
             inboxes = conversations.visible_inboxes(db, actor=actor)
         self._listen(actor, [i for i, _ in inboxes])
+        self._load_label_options()  # labels an administrator added or removed meanwhile
         self._reload()
 
     def _listen(self, actor, inbox_ids: list[int]) -> None:
@@ -81,6 +94,7 @@ class ConversationListState(SessionState):
             "assignee": self.assignee_filter,
             "inbox_id": int(self.inbox_filter) if self.inbox_filter.isdigit() else None,
             "team_id": int(self.team_filter) if self.team_filter.isdigit() else None,
+            "all_labels": tuple(self.label_filter),
         }
 
     def _shared_key(self, db, actor, *what) -> tuple:
@@ -178,6 +192,27 @@ class ConversationListState(SessionState):
 
     @rx.event
     @signed_in_only
+    async def toggle_label(self, title: str):
+        """The filter bar's label menu: add or drop one label (listed conversations carry all)."""
+        chosen = [t for t in self.label_filter if t != title]
+        if title not in self.label_filter and any(o["title"] == title for o in self.label_options):
+            chosen = [*chosen, title][: conversations.ALL_LABELS_MAX]
+        await self._change(label_filter=chosen)
+
+    @rx.event
+    @signed_in_only
+    async def show_folder(self, title: str):
+        """A sidebar folder: the open conversations with this label, shown in the list."""
+        self._check_session()
+        self.label_filter = [title] if isinstance(title, str) else []
+        self.status_filter, self.assignee_filter, self.inbox_filter, self.team_filter = "open", "all", "", ""
+        self.page = 1
+        self._reload()
+        # From another page: the list page shows these filters (the state stays with the tab).
+        return rx.redirect(routes.INBOX)
+
+    @rx.event
+    @signed_in_only
     async def sort_by(self, sort: str):
         await self._change(sort=sort if sort in conversations.SORTS else "last_activity")
 
@@ -214,6 +249,7 @@ def _row(r: conversations.ConversationRow) -> dict:
         "preview_sender": r.preview.sender_name,
         "unread": str(r.unread) if r.unread else "",
         "with_bot": "yes" if r.with_bot else "",
+        "labels": [{"title": c.title, "color": c.color} for c in r.labels],
     }
 
 

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from kiko_livechat.api import v1
 from kiko_livechat.api.openapi import spec
 from kiko_livechat.models import Role
-from kiko_livechat.services import api_access, api_chat, contacts, inboxes, teams, webhooks
+from kiko_livechat.services import api_access, api_chat, contacts, inboxes, labels, teams, webhooks
 from tests import factories
 from tests.integration.api.answers import assert_clean_answer
 
@@ -59,6 +59,7 @@ def account(app_db):
         conv = api_chat.create_conversation(db, actor=bot, inbox_id=inbox_id, source_id="erika")
         hook = webhooks.create_webhook(db, actor=admin, url="https://hooks.example.org/kiko")
         team = teams.create_team(db, actor=admin, name="Support")
+        label = labels.create_label(db, actor=admin, title="vip")
         tokens = {"bot": bot_inbox.api_token, "admin": api_access.issue_personal_token(db, actor=admin)}
     ids = {
         "account_id": acc.id,
@@ -68,6 +69,7 @@ def account(app_db):
         "inbox_id": inbox_id,
         "assignee_id": agent.user_id,
         "team_id": team,
+        "label_id": label.label_id,
     }
     return tokens, ids
 
@@ -110,7 +112,7 @@ def _quoted(raw: bytes) -> str:
 def requests(draw, method: str, path: str, ids: dict):
     """(token name, url, raw body or None) for one call of the route."""
     url = path
-    for name in ("account_id", "conversation_id", "contact_id", "webhook_id"):
+    for name in ("account_id", "conversation_id", "contact_id", "webhook_id", "label_id"):
         segment = draw(st.sampled_from([str(ids[name])] * 3 + ["0", "-1", "2147483648", "x"]) | TEXT)
         url = url.replace(f"{{{name}:int}}", _quoted(segment.encode("utf-8", "surrogatepass")) or "0")
     names = _query_names(method, path) + ["page", "labels[]", "assignee_type"]

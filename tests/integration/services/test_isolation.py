@@ -70,6 +70,12 @@ ID_TAKING = {
     "inboxes' contacts for a bot: api/test_bot_scope",
     "labels.conversation_labels": "test_isolation.test_labels_of_foreign_conversations_are_not_found",
     "labels.set_conversation_labels": "test_isolation.test_labels_of_foreign_conversations_are_not_found",
+    "labels.get_label": "test_labels.test_labels_and_conversations_of_other_accounts_are_not_found",
+    "labels.update_label": "test_labels.test_labels_and_conversations_of_other_accounts_are_not_found",
+    "labels.delete_label": "test_labels.test_labels_and_conversations_of_other_accounts_are_not_found",
+    "labels.add_conversation_label": "test_labels.test_labels_and_conversations_of_other_accounts_are_not_found",
+    "labels.remove_conversation_label": "test_labels.test_labels_and_conversations_of_other_accounts_are_not_found",
+    "labels.resolve_with_labels": "test_labels.test_labels_and_conversations_of_other_accounts_are_not_found",
     "notification_preferences.preferences_of": "test_notification_preferences.test_defaults_then_saved_values "
     "(another account's preferences are separate)",
     "api_access.replace_token": "no actor; its callers pass the owner they already checked",
