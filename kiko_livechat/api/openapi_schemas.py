@@ -200,6 +200,17 @@ WEBHOOK = obj(
     },
     required=("id", "account_id", "url", "subscriptions", "inbox_id"),
 )
+CANNED_RESPONSE = obj(
+    {
+        "id": INT,
+        "account_id": INT,
+        "short_code": STR,
+        "content": STR,
+        "personal": {"type": "boolean", "description": "Kiko's: only its author sees it"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+    }
+)
 
 COMPONENTS = {
     "Error": ERROR,
@@ -215,6 +226,7 @@ COMPONENTS = {
     "Counts": COUNTS,
     "Conversation": CONVERSATION,
     "Webhook": WEBHOOK,
+    "CannedResponse": CANNED_RESPONSE,
 }
 
 # What each route answers on success.
@@ -269,4 +281,6 @@ ANSWERS = {
     "agents": array(ref("Agent")),
     "teams": array(ref("Team")),
     "inboxes": obj({"payload": array(ref("Inbox"))}),
+    "canned_responses": array(ref("CannedResponse")),
+    "canned_response": ref("CannedResponse"),
 }
