@@ -180,6 +180,7 @@ SETTINGS_SECTIONS = (
     ("settings.nav.agents", routes.SETTINGS_AGENTS, True),
     ("settings.nav.teams", routes.SETTINGS_TEAMS, False),
     ("settings.nav.inboxes", routes.SETTINGS_INBOXES, True),
+    ("settings.nav.canned", routes.SETTINGS_CANNED, False),
 )
 
 
