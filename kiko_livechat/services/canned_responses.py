@@ -102,24 +102,9 @@ def _visible(actor: Actor):
     )
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _ranked(query, search: str):
-    """Filter by `search` and order by Chatwoot's rank; case does not count (ASCII letters on
-    SQLite, whose lower() knows no others; every letter on PostgreSQL)."""
-    needle = search.lower()
-    code, content = func.lower(CannedResponse.short_code), func.lower(CannedResponse.content)
-    anywhere = _like(needle)
-    rank = sa.case(
-        (code.like(anywhere[1:], escape="\\"), 3),  # the short code starts with it
-        (code.like(anywhere, escape="\\"), 2),
-        else_=1,
-    )
-    matching = or_(code.like(anywhere, escape="\\"), content.like(anywhere, escape="\\"))
-    return query.where(matching).order_by(rank.desc(), CannedResponse.short_code, CannedResponse.id)
+def _escaped(text: str) -> str:
+    """`text` for a LIKE pattern: its own % and _ are characters, not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _search_text(search: object) -> str:
@@ -129,14 +114,28 @@ def _search_text(search: object) -> str:
 def list_canned_responses(
     session: Session, *, actor: Actor, search: object = "", limit: int | None = None
 ) -> list[CannedView]:
-    """What the actor may use, by short code; with `search`, only matches, best first."""
+    """What the actor may use, by short code; with `search`, only matches, best first: short
+    code starting with it, short code containing it, then content containing it. Case does not
+    count (ILIKE on PostgreSQL; on SQLite lower(), which knows ASCII letters only).
+
+    Two statements: the short codes first; the contents, the costly scan, only when the codes
+    leave room under `limit` (content matches rank after every code match)."""
     _require_person(actor)
     text = _search_text(search)
-    query = _visible(actor)
-    query = _ranked(query, text) if text else query.order_by(CannedResponse.short_code, CannedResponse.id)
-    if limit is not None:
-        query = query.limit(limit)
-    return [_view(row) for row in session.exec(query).all()]
+    visible = _visible(actor)
+    if not text:
+        query = visible.order_by(CannedResponse.short_code, CannedResponse.id)
+        return [_view(row) for row in session.exec(query.limit(limit) if limit else query).all()]
+    needle = _escaped(text)
+    in_code = CannedResponse.short_code.ilike(f"%{needle}%", escape="\\")
+    starts = sa.case((CannedResponse.short_code.ilike(f"{needle}%", escape="\\"), 1), else_=0)
+    by_code = visible.where(in_code).order_by(starts.desc(), CannedResponse.short_code, CannedResponse.id)
+    rows = list(session.exec(by_code.limit(limit) if limit else by_code).all())
+    if limit is None or len(rows) < limit:
+        in_content = CannedResponse.content.ilike(f"%{needle}%", escape="\\")
+        by_content = visible.where(~in_code, in_content).order_by(CannedResponse.short_code, CannedResponse.id)
+        rows += session.exec(by_content.limit(limit - len(rows)) if limit else by_content).all()
+    return [_view(row) for row in rows]
 
 
 def get_canned_response(session: Session, *, actor: Actor, canned_id: object) -> CannedView:
