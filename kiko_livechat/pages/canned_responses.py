@@ -154,13 +154,18 @@ def _list() -> rx.Component:
         rx.hstack(
             rx.heading(tr("canned.list.title"), size="4"),
             rx.spacer(),
-            rx.input(
-                rx.input.slot(rx.icon("search", size=14)),
-                placeholder=tr("canned.search"),
-                aria_label=tr("canned.search"),
-                value=CannedResponsesState.search,
-                on_change=CannedResponsesState.set_search.debounce(250),
-                id="canned-search",
+            # Searched on Enter (a search per keystroke would reload the list each time).
+            rx.form(
+                rx.input(
+                    rx.input.slot(rx.icon("search", size=14)),
+                    name="search",
+                    type="search",
+                    placeholder=tr("canned.search"),
+                    aria_label=tr("canned.search"),
+                    default_value=CannedResponsesState.search,
+                    id="canned-search",
+                ),
+                on_submit=CannedResponsesState.set_search,
                 max_width="260px",
                 width="100%",
             ),

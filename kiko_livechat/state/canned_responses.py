@@ -63,8 +63,10 @@ class CannedResponsesState(FormFeedback, SessionState):
 
     @rx.event
     @signed_in_only
-    async def set_search(self, text: str):
-        self.search = text if isinstance(text, str) else ""
+    async def set_search(self, form_data: dict):
+        """The search form (Enter): list only what matches, best first."""
+        text = form_data.get("search")
+        self.search = text.strip() if isinstance(text, str) else ""
         self._reload()
 
     @rx.event

@@ -47,6 +47,12 @@ def test_an_administrator_sets_up_canned_responses(live_app, browser, page):
     page.get_by_role("alertdialog").get_by_role("button", name="Textbaustein löschen").click()
     expect(page.locator(".canned-row")).to_have_count(2)
     page.screenshot(path="test-artifacts/canned-settings-desktop.png", full_page=True)
+    page.locator("#canned-search").fill("abend")
+    page.locator("#canned-search").press("Enter")
+    expect(page.locator(".canned-row")).to_have_count(1)
+    page.locator("#canned-search").fill("")
+    page.locator("#canned-search").press("Enter")
+    expect(page.locator(".canned-row")).to_have_count(2)
 
     phone = browser.new_context(viewport=PHONE, locale="de-DE").new_page()
     login(phone, base, admin["email"], admin["password"])

@@ -47,9 +47,9 @@ async def test_an_administrator_creates_edits_and_deletes(app_db, tokens):
     assert not edit.open
     assert [r.short_code for r in listing.rows] == ["gruss", "privat"]
 
-    await listing.set_search("tag")
+    await listing.set_search({"search": " tag "})
     assert [r.short_code for r in listing.rows] == ["gruss"]
-    await listing.set_search("")
+    await listing.set_search({"search": ""})
     await listing.delete(hallo)
     assert [r.short_code for r in listing.rows] == ["privat"]
 
