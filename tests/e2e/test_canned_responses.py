@@ -154,3 +154,23 @@ def test_an_agent_picks_a_canned_response_with_the_keyboard(live_app, browser, p
     assert fits_the_screen(page)
     page.screenshot(path="test-artifacts/canned-picker-phone.png")
     visitor.context.close()
+
+
+def test_an_agent_keeps_personal_ones_and_reads_the_accounts(live_app, browser):
+    base, agent = live_app["base"], live_app["demo"]["logins"][1]
+    page = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE").new_page()
+    page.set_default_timeout(20000)
+    login(page, base, agent["email"], agent["password"])
+    page.goto(base + SETTINGS)
+    expect(page.locator("#create-canned")).to_be_visible()
+    expect(page.locator("#new-canned-personal")).to_have_count(0)  # theirs are personal anyway
+    _create(page, "meins", "Mein eigener Gruß")
+    mine = page.locator(".canned-row", has_text="/meins")
+    expect(mine).to_contain_text("Persönlich")
+    expect(mine.get_by_role("button", name="Bearbeiten")).to_be_visible()
+    # The account's are there to use, not to change.
+    shared = page.locator(".canned-row", has_text="Ganzes Konto")
+    if shared.count():
+        expect(shared.first.get_by_role("button", name="Bearbeiten")).to_have_count(0)
+    page.screenshot(path="test-artifacts/canned-settings-agent.png")
+    page.context.close()
