@@ -174,3 +174,63 @@ def test_an_agent_keeps_personal_ones_and_reads_the_accounts(live_app, browser):
         expect(shared.first.get_by_role("button", name="Bearbeiten")).to_have_count(0)
     page.screenshot(path="test-artifacts/canned-settings-agent.png")
     page.context.close()
+
+
+# Records, in the page, the time from each key pressed in the composer to the picker's next
+# change on screen (its rows replaced by the answer): what the agent waits for per keystroke.
+_WATCH = """() => {
+  window.__cannedTimes = [];
+  window.__cannedKey = null;
+  window.addEventListener("keydown", (e) => {
+    if (e.target.id === "composer" && e.key.length === 1) window.__cannedKey = performance.now();
+  }, true);
+  new MutationObserver(() => {
+    if (window.__cannedKey !== null) {
+      window.__cannedTimes.push(performance.now() - window.__cannedKey);
+      window.__cannedKey = null;
+    }
+  }).observe(document.getElementById("canned-picker"), { childList: true, subtree: true });
+}"""
+
+
+def test_the_picker_answers_each_keystroke_with_5000_canned_responses(live_app, browser, page):
+    import statistics
+
+    import sqlalchemy as sa
+
+    from kiko_livechat.db import make_engine
+    from kiko_livechat.models import CannedResponse
+
+    base, demo = live_app["base"], live_app["demo"]
+    engine = make_engine(live_app["db_url"])
+    words = ("hallo", "danke", "termin", "lieferung", "rechnung")
+    rows = [
+        {"account_id": demo["account_id"], "short_code": f"last-{words[i % 5]}-{i}",
+         "content": f"Textbaustein {i}: Vielen Dank für Ihre Geduld, wir melden uns bis morgen."}
+        for i in range(5000)
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(sa.insert(CannedResponse), rows)
+    try:
+        login(page, base, demo["logins"][0]["email"], demo["logins"][0]["password"])
+        visitor = _visitor(browser, live_app)
+        _open_conversation(page, visitor, "Eine Frage zu vielen Textbausteinen")
+        page.evaluate(_WATCH)
+        composer, options = page.locator("#composer"), page.locator("#canned-picker").get_by_role("option")
+        # Typed at a brisk pace (every 120 ms), each key answered before the next.
+        composer.press_sequentially("/last-term", delay=120)
+        expect(options.first).to_contain_text("/last-termin-")
+        composer.fill("")
+        composer.press_sequentially("/geduld", delay=120)  # found in the texts only
+        expect(options).to_have_count(8)
+        page.wait_for_timeout(300)
+        times = page.evaluate("window.__cannedTimes")
+        print(f"\nkeystroke -> picker rows on screen, 5000 canned responses, {len(times)} keys: "
+              f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms")  # fmt: skip
+        assert len(times) >= 12
+        assert statistics.median(times) < 50
+        visitor.context.close()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.delete(CannedResponse).where(CannedResponse.short_code.like("last-%")))
+        engine.dispose()
