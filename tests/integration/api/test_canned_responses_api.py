@@ -1,7 +1,12 @@
 """Canned responses over HTTP: Chatwoot's routes and JSON for personal access tokens, and the
 composer picker's route behind the login cookie."""
 
+import json
+from urllib.parse import quote_from_bytes
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
@@ -12,6 +17,8 @@ from kiko_livechat.services import api_access, inboxes
 from kiko_livechat.services.session_handover import COOKIE_NAMES
 from tests import factories
 from tests.integration.api import chatwoot_contracts as cw
+from tests.integration.api.answers import assert_clean_answer
+from tests.integration.api.test_api_properties import JSON_VALUES, TEXT
 
 # swagger/definitions/resource/canned_response.yml @ 203c01084689661286251ede4ea732efacf050bc
 # (times are strings there: Rails' JSON of the record, not unix seconds).
@@ -151,3 +158,29 @@ def test_the_pickers_route_answers_the_login_cookie_with_filled_rows(setup):
     client.cookies.clear()
     assert client.get(CANNED_PICKER, params=params).json() == {"rows": []}
     assert client.get(CANNED_PICKER, params=params).status_code == 401
+
+
+def test_any_input_gets_a_2xx_or_a_clear_4xx(setup):
+    """The services run for the administrator and the agent (a bot is refused before them)."""
+    s, base = setup, setup["base"]
+    existing = _call(s, "admin", "POST", base, json={"short_code": "da", "content": "Da"}).json()["id"]
+    fields = st.sampled_from(["short_code", "content", "personal", "canned_response", "other"])
+    plausible = st.sampled_from(["hallo", "/hallo", "a b", "x" * 51, "", " ", "<b>x</b>", True, None, 7])
+
+    @settings(max_examples=120)
+    @given(data=st.data())
+    def check(data):
+        who = data.draw(st.sampled_from(["admin", "agent"]))
+        method, url = data.draw(
+            st.sampled_from([("POST", base), ("PATCH", f"{base}/{existing}"), ("PUT", f"{base}/{existing}"),
+                             ("GET", base), ("DELETE", f"{base}/999999")])
+        )  # fmt: skip
+        body = data.draw(st.dictionaries(fields, plausible | JSON_VALUES, max_size=4))
+        if method == "GET":  # any text, lone surrogates too, as raw bytes in the query
+            url += "?search=" + quote_from_bytes(data.draw(TEXT).encode("utf-8", "surrogatepass"))
+        headers = {"api_access_token": s["tokens"][who], "content-type": "application/json"}
+        content = None if method in ("GET", "DELETE") else json.dumps(body).encode("utf-8", "surrogatepass")
+        answer = s["client"].request(method, url, content=content, headers=headers)
+        assert_clean_answer(answer)
+
+    check()
