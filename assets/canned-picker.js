@@ -183,6 +183,13 @@
     }
   }
 
+  // Sent (Enter on "no match", or the button): the page empties the field without an input
+  // event, so the picker closes here.
+  function onSubmit(event) {
+    var el = field();
+    if (el && event.target.contains(el)) { st.dismissed = -1; close(); }
+  }
+
   function onFocusOut(event) {
     var el = field();
     if (el && event.target === el) close();
@@ -191,5 +198,6 @@
   document.addEventListener("input", onInput, true);
   window.addEventListener("keydown", onKeyDown, true);
   document.addEventListener("focusout", onFocusOut, true);
+  document.addEventListener("submit", onSubmit, true);
   window.kikoCanned = { close: close };
 })();

@@ -134,6 +134,14 @@ def test_an_agent_picks_a_canned_response_with_the_keyboard(live_app, browser, p
     composer.press("Enter")
     expect(visitor.locator(".widget-message", has_text="/hallo")).to_be_visible()
 
+    # No match: the picker says so, and Enter sends what was typed (the picker goes with it).
+    composer.press_sequentially("/zzzz")
+    expect(picker.locator(".canned-empty")).to_have_text("Kein Textbaustein passt.")
+    composer.press("Enter")
+    expect(visitor.locator(".widget-message", has_text="/zzzz")).to_be_visible()
+    expect(picker.locator(".canned-empty")).to_have_count(0)
+    expect(composer).to_have_value("")
+
     # In a private note too; a "/" inside a word (an address) opens nothing.
     page.locator("#note-mode").click()
     composer.press_sequentially("siehe https://example.com/hal")
