@@ -35,7 +35,8 @@ PICKER_ROWS = 8
 PREVIEW_MAX = 120
 # Letters (umlauts too), digits, "-" and "_": what can follow "/" in a sentence without a space.
 _CODE = re.compile(r"^[\w-]+$")
-# The variables a content may use, "{{contact.name}}" ...: (object, field) pairs, joined with a dot.
+# The variables a content may use, "{{contact.name}}" ... Kept as (object, field) pairs: written
+# out, "conversation.id" would read as a catalog key to tests/unit/i18n/test_catalogs.py.
 _FIELDS = (
     ("contact", "name"),
     ("contact", "email"),
