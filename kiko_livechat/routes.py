@@ -12,6 +12,7 @@ SETTINGS_AGENTS = "/app/settings/agents"
 SETTINGS_TEAMS = "/app/settings/teams"
 SETTINGS_INBOXES = "/app/settings/inboxes"
 SETTINGS_LABELS = "/app/settings/labels"
+SETTINGS_CANNED = "/app/settings/canned-responses"
 # One inbox's settings; the page reads the `inbox_id` route argument.
 SETTINGS_INBOX = "/app/settings/inboxes/[inbox_id]"
 # Accepting an invitation; the link carries the invitation token as `invite_code`.
@@ -31,3 +32,5 @@ def inbox_settings(inbox_id: object) -> str:
 # The HTTP routes that set and clear the HttpOnly login cookies (api/session_cookie.py).
 AUTH_SESSION = "/auth/session"
 AUTH_LOGOUT = "/auth/logout"
+# The composer's "/" picker asks this HTTP route for canned responses (api/dashboard_canned.py).
+CANNED_PICKER = "/app-data/canned-picker"

@@ -75,6 +75,12 @@ def spec() -> dict:
     update_contact = _operation(
         "Update a contact (attributes are merged)", "contact", ("account_id", "contact_id"), body=bodies.UPDATE_CONTACT
     )
+    canned_update = _operation(
+        "Change a canned response's short code and/or content",
+        "canned_response",
+        ("account_id", "canned_id"),
+        body=bodies.CANNED_RESPONSE,
+    )
     return {
         "openapi": "3.0.3",
         "info": {
@@ -233,6 +239,24 @@ def spec() -> dict:
             f"{BASE}/agents": {"get": _operation("Agents of the account", "agents")},
             f"{BASE}/teams": {"get": _operation("Teams of the account", "teams")},
             f"{BASE}/inboxes": {"get": _operation("Inboxes the token may see", "inboxes")},
+            f"{BASE}/canned_responses": {
+                "get": _operation(
+                    "Canned responses the token's user may use (account-wide and their own), by short code;"
+                    " with search: short-code prefix, then short-code contains, then content contains",
+                    "canned_responses",
+                    query=(_query("search", {"type": "string"}),),
+                ),
+                "post": _operation(
+                    "Create a canned response (account-wide: administrators; personal: anyone)",
+                    "canned_response",
+                    body=bodies.CANNED_RESPONSE,
+                ),
+            },
+            f"{BASE}/canned_responses/{{canned_id}}": {
+                "put": canned_update,
+                "patch": canned_update,
+                "delete": _operation("Delete a canned response", "nothing", ("account_id", "canned_id")),
+            },
         },
     }
 

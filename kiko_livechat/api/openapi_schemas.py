@@ -200,6 +200,17 @@ WEBHOOK = obj(
     },
     required=("id", "account_id", "url", "subscriptions", "inbox_id"),
 )
+CANNED_RESPONSE = obj(
+    {
+        "id": INT,
+        "account_id": INT,
+        "short_code": STR,
+        "content": STR,
+        "personal": {"type": "boolean", "description": "Kiko's: only its author sees it"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+    }
+)
 
 LABEL = obj({"id": INT, "title": STR, "description": STR, "color": STR, "show_on_sidebar": BOOL})
 
@@ -218,6 +229,7 @@ COMPONENTS = {
     "Conversation": CONVERSATION,
     "Webhook": WEBHOOK,
     "Label": LABEL,
+    "CannedResponse": CANNED_RESPONSE,
 }
 
 # What each route answers on success.
@@ -274,4 +286,6 @@ ANSWERS = {
     "agents": array(ref("Agent")),
     "teams": array(ref("Team")),
     "inboxes": obj({"payload": array(ref("Inbox"))}),
+    "canned_responses": array(ref("CannedResponse")),
+    "canned_response": ref("CannedResponse"),
 }

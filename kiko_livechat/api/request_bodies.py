@@ -6,6 +6,8 @@ services' to check, with their own messages, and the document states them too (s
 runs against the real app in the suite, so a difference between the two fails a test)."""
 
 from kiko_livechat.api.params import ID_MAX
+from kiko_livechat.services.canned_responses import CONTENT_MAX as CANNED_CONTENT_MAX
+from kiko_livechat.services.canned_responses import SHORT_CODE_MAX as CANNED_CODE_MAX
 from kiko_livechat.services.contacts import SOURCE_ID_MAX
 from kiko_livechat.services.handoff import REASON_MAX, TRANSCRIPT_MAX
 from kiko_livechat.services.labels import DESCRIPTION_MAX as LABEL_DESCRIPTION_MAX
@@ -144,4 +146,18 @@ CREATE_WEBHOOK = body(
         "inbox_id": _NULLABLE_ID,
     },
     "url",
+)
+_CANNED_FIELDS = {
+    # Stored without the slash; one typed in front is taken off.
+    "short_code": {"type": "string", "pattern": f"^/?[\\w-]{{1,{CANNED_CODE_MAX}}}$"},
+    "content": {"type": "string", "minLength": 1, "maxLength": CANNED_CONTENT_MAX, "pattern": "\\S"},
+}
+# POST needs both fields, PATCH either (the service says which is missing); Rails' wrapped form
+# {canned_response: {...}} is taken too. `personal` (Kiko's): only its author sees it.
+CANNED_RESPONSE = body(
+    {
+        **_CANNED_FIELDS,
+        "personal": {"type": "boolean", "description": "only the token's user sees and manages it"},
+        "canned_response": body(_CANNED_FIELDS),
+    }
 )

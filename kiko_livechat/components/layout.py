@@ -183,6 +183,7 @@ SETTINGS_SECTIONS = (
     ("settings.nav.teams", routes.SETTINGS_TEAMS, False),
     ("settings.nav.inboxes", routes.SETTINGS_INBOXES, True),
     ("settings.nav.labels", routes.SETTINGS_LABELS, True),
+    ("settings.nav.canned", routes.SETTINGS_CANNED, False),
 )
 
 

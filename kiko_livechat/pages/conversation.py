@@ -3,6 +3,7 @@
 import reflex as rx
 
 from kiko_livechat import routes
+from kiko_livechat.components.canned_picker import canned_picker
 from kiko_livechat.components.chat import bubble, message_input, resync_timer, typing_line
 from kiko_livechat.components.conversation_list import list_pane
 from kiko_livechat.components.forms import card_section, form_error
@@ -112,6 +113,8 @@ def _composer() -> rx.Component:
                 rows="3",
                 background=rx.cond(C.note_mode, rx.color("amber", 2), "transparent"),
             ),
+            # "/" + short code: canned responses, in replies and private notes alike.
+            canned_picker("composer", C.number),
             rx.hstack(
                 rx.spacer(),
                 rx.button(

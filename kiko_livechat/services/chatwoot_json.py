@@ -14,6 +14,7 @@ from datetime import datetime
 from kiko_livechat.i18n.aliases import display_name
 from kiko_livechat.models import ChannelType, Conversation, Inbox, MessageType, SenderType
 from kiko_livechat.services.api_rows import AgentRow, ConversationRows, InboxRow, MembershipRow, MessageRow, TeamRow
+from kiko_livechat.services.canned_responses import CannedView
 from kiko_livechat.services.contacts import ContactInboxView, ContactView
 from kiko_livechat.services.inboxes import embed_snippet
 from kiko_livechat.services.presence import is_present
@@ -80,6 +81,25 @@ def team(row: TeamRow) -> dict:
         "allow_auto_assign": row.allow_auto_assign,
         "account_id": row.account_id,
         "is_member": row.is_member,
+    }
+
+
+def iso(value: datetime | None) -> str | None:
+    """A time as Rails writes it into JSON (Chatwoot's canned responses carry these, not unix
+    seconds): ISO 8601 in UTC with milliseconds."""
+    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z") if value else None
+
+
+def canned_response(view: CannedView) -> dict:
+    # `personal` is Kiko's: Chatwoot's canned responses are all account-wide.
+    return {
+        "id": view.canned_id,
+        "account_id": view.account_id,
+        "short_code": view.short_code,
+        "content": view.content,
+        "personal": view.personal,
+        "created_at": iso(view.created_at),
+        "updated_at": iso(view.updated_at or view.created_at),
     }
 
 

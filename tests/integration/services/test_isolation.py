@@ -111,6 +111,12 @@ ID_TAKING = {
     "presence.inbox_online": "no actor; callers pass an inbox they resolved (the visitor's own, the user's)",
     "presence.announce": "no actor; set_availability passes the actor's own account and user",
     "scoping.require_unique_name": "test_teams.test_names_are_unique_per_account_and_bad_input_changes_nothing",
+    "canned_responses.get_canned_response": "test_canned_responses.test_other_accounts_and_bad_ids_are_not_found "
+    "(another agent's personal one: test_administrators_manage_account_wide_ones_agents_their_own)",
+    "canned_responses.update_canned_response": "test_canned_responses.test_other_accounts_and_bad_ids_are_not_found",
+    "canned_responses.delete_canned_response": "test_canned_responses.test_other_accounts_and_bad_ids_are_not_found",
+    "canned_responses.variable_values": "test_canned_responses.test_the_picker_fills_in_the_conversation_and_...",
+    "canned_responses.picker_rows": "test_canned_responses.test_the_picker_fills_in_the_conversation_and_scopes_it",
 }
 
 TENANT_MODELS = [
