@@ -78,8 +78,10 @@ def label_picker() -> rx.Component:
         ),
         rx.popover.content(
             rx.vstack(
+                # Uncontrolled (the popover mounts it empty each time it opens): a controlled
+                # input would pull a debounce library into every page's bundle.
                 rx.input(
-                    value=LabelPickerState.search,
+                    default_value="",
                     on_change=LabelPickerState.set_search,
                     placeholder=tr("labels.search"),
                     aria_label=tr("labels.search"),

@@ -113,7 +113,7 @@ def update_label(
     show_on_sidebar: object = KEEP,
 ) -> LabelView:
     """Change a label (administrators only); fields left out keep their value. Conversations keep
-    it under its new title; their tabs show the new title and colour at their next resync."""
+    it under its new title; the tabs showing them hear of a new title or colour."""
     actor.require_admin()
     label = get_in_account(session, Label, account_id=actor.account_id, obj_id=label_id)
     clean = label.title if title is KEEP else _clean_title(title)
@@ -125,11 +125,14 @@ def update_label(
     colour = label.color if color in (KEEP, None) else clean_color(color, field="color")
     if clean != label.title:
         _require_free(session, actor.account_id, clean, except_id=label.id)
+    shown_differently = (clean, colour) != (label.title, label.color)
     label.title, label.description, label.color = clean, text, colour
     if show_on_sidebar is not KEEP and show_on_sidebar is not None:
         label.show_on_sidebar = bool(show_on_sidebar)
     session.add(label)
-    session.commit()
+    if shown_differently:
+        _announce(session, label.id, by=actor.user_id)
+    changes.commit(session)
     return _view(label)
 
 
@@ -138,15 +141,9 @@ def delete_label(session: Session, *, actor: Actor, label_id: object) -> None:
     other labels; the tabs showing those conversations hear of it."""
     actor.require_admin()
     label = get_in_account(session, Label, account_id=actor.account_id, obj_id=label_id)
-    tagged = session.exec(
-        select(Conversation)
-        .join(ConversationLabel, ConversationLabel.conversation_id == Conversation.id)
-        .where(ConversationLabel.label_id == label.id)
-    ).all()
+    _announce(session, label.id, by=actor.user_id)
     session.exec(delete(ConversationLabel).where(ConversationLabel.label_id == label.id))
     session.delete(label)
-    for conversation in tagged:
-        emit(session, events.changed(conversation, events.LABELS, by=actor.user_id))
     changes.commit(session)
 
 
@@ -263,6 +260,18 @@ def _attach(session: Session, conversation: Conversation, label_ids: list[int]) 
         )
     session.flush()
     return bool(fresh)
+
+
+def _announce(session: Session, label_id: int, *, by: int) -> None:
+    """Tell the tabs showing the label's conversations that their chips change (caller commits).
+    One event per conversation, as for any other change of a conversation's labels."""
+    tagged = session.exec(
+        select(Conversation)
+        .join(ConversationLabel, ConversationLabel.conversation_id == Conversation.id)
+        .where(ConversationLabel.label_id == label_id)
+    ).all()
+    for conversation in tagged:
+        emit(session, events.changed(conversation, events.LABELS, by=by))
 
 
 def _clean_title(value: object, *, field: str = "title") -> str:

@@ -87,13 +87,15 @@ class LabelPickerState(FormFeedback, SessionState):
             labels.add_conversation_label(
                 db, actor=actor, conversation_id=conversation.conversation_ref, label_id=view.label_id
             )
-        if not outcome.refused:
-            self.search = ""
-            self._all = sorted(
-                [*self._all, {"id": str(view.label_id), "title": view.title, "color": view.color}],
-                key=lambda o: o["title"],
-            )
         conversation._refresh()
+        if outcome.refused:
+            return None
+        self.search = ""
+        self._all = sorted(
+            [*self._all, {"id": str(view.label_id), "title": view.title, "color": view.color}],
+            key=lambda o: o["title"],
+        )
+        return rx.set_value("label-search", "")
 
 
 class ResolveState(FormFeedback, SessionState):

@@ -175,6 +175,8 @@ def test_the_sidebar_folder_counts_live_in_another_agents_tab(live_app, page, br
             expect(ben.locator("#conversation-labels .label-chip[data-label='rechnung']")).to_be_visible()
             ben.keyboard.press("Escape")
             expect(folder.locator(".folder-count")).to_have_text(count)
+            # Clara's list shows the chip on the row, live too.
+            expect(page.locator(f".conversation-row[data-number='{number}'] .label-chip")).to_have_text("rechnung")
     finally:
         other.close()
     assert page.evaluate("window.__noReload === true")

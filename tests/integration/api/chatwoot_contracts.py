@@ -470,6 +470,11 @@ TEAM_LIST = arr(TEAM)
 # {payload: {webhooks: [...]}} and {payload: {webhook: {...}}} (webhooks/index.json.jbuilder and
 # create.json.jbuilder @ f771df85…); Kiko answers as the server does, so clients written against a
 # running Chatwoot keep working. DELETE answers 200 without a body.
+# swagger/definitions/resource/label.yml @ 8c4161a4b80d1da24c158aa47e4b18383d204b14; GET labels answers
+# {payload: [label]} (paths/application/labels/index.yml @ 0193afb8…), POST/GET/PATCH the label itself
+# (create.yml, show.yml, update.yml); DELETE answers 200 without a body.
+LABEL = obj("label", {"id": NUM, "title": STR, "description": STR, "color": STR, "show_on_sidebar": BOOL})
+LABEL_LIST = obj("label_list", {"payload": arr(LABEL)})
 WEBHOOK_LIST = obj("webhook_list", {"payload": obj("webhook_list.payload", {"webhooks": arr(WEBHOOK)})})
 WEBHOOK_CREATED = obj("webhook_created", {"payload": obj("webhook_created.payload", {"webhook": WEBHOOK})})
 

@@ -54,6 +54,8 @@ class Account:
     other_account: int
     other_inbox: int
     other_contact: int
+    label: int  # "vip", on the assigned conversation
+    spare_label: int  # for the DELETE route
 
 
 @pytest.fixture
@@ -88,6 +90,8 @@ def acc(app_db) -> Account:
         conversations.send_reply(db, actor=admin, conversation_id=assigned.id, content="Kunde ist VIP", private=True)
         conversations.assign(db, actor=admin, conversation_id=assigned.id, assignee_id=agent.user_id, team_id=team)
         labels.set_conversation_labels(db, actor=admin, conversation_id=assigned.id, titles=["vip", "rechnung"])
+        vip = next(v for v in labels.list_labels(db, actor=admin) if v.title == "vip")
+        spare_label = labels.create_label(db, actor=admin, title="spare", description="Zum Löschen")
         conversations.set_priority(db, actor=admin, conversation_id=assigned.id, priority="high")
 
         unassigned = api_chat.create_conversation(db, actor=bot, inbox_id=inbox_id, source_id="max-1")
@@ -107,7 +111,7 @@ def acc(app_db) -> Account:
         web_inbox=web_inbox.inbox_id, team=team, erika=erika.contact_id, max=max_.contact_id,
         assigned=assigned.display_id, unassigned=unassigned.display_id, webhook=hook.webhook_id,
         spare_webhook=spare.webhook_id, other_account=other.id, other_inbox=other_inbox.inbox.inbox_id,
-        other_contact=other_contact.contact_id,
+        other_contact=other_contact.contact_id, label=vip.label_id, spare_label=spare_label.label_id,
     )  # fmt: skip
 
 
@@ -257,6 +261,19 @@ CONTRACTS: dict[tuple[str, str], Call] = {
     ),
     ("DELETE", BASE + "/webhooks/{webhook_id:int}"): Call(
         cw.ANY_OBJECT, lambda a, who: [req(webhook_id=a.spare_webhook)], tokens=("admin",)
+    ),
+    ("GET", BASE + "/labels"): Call(cw.LABEL_LIST, lambda a, who: [req()], lists=("payload",)),
+    ("POST", BASE + "/labels"): Call(
+        cw.LABEL,
+        lambda a, who: [req({"title": "neu", "description": "Neu", "color": "#1f93ff", "show_on_sidebar": True})],
+        tokens=("admin",),
+    ),
+    ("GET", BASE + "/labels/{label_id:int}"): Call(cw.LABEL, lambda a, who: [req(label_id=a.label)]),
+    ("PATCH", BASE + "/labels/{label_id:int}"): Call(
+        cw.LABEL, lambda a, who: [req({"description": "Wichtig"}, label_id=a.label)], tokens=("admin",)
+    ),
+    ("DELETE", BASE + "/labels/{label_id:int}"): Call(
+        cw.ANY_OBJECT, lambda a, who: [req(label_id=a.spare_label)], tokens=("admin",)
     ),
     ("GET", BASE + "/agents"): Call(
         cw.AGENT_LIST, lambda a, who: [req()], lists=("",), expect=_agents_addresses_only_for_people

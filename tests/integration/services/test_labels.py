@@ -226,8 +226,10 @@ def test_label_changes_reach_the_tabs_as_events(db, setup, monkeypatch):
     labels.add_conversation_label(db, actor=agent, conversation_id=conv.id, label_id=made.label_id)
     labels.remove_conversation_label(db, actor=agent, conversation_id=conv.id, label_id=made.label_id)
     labels.add_conversation_label(db, actor=agent, conversation_id=conv.id, label_id=made.label_id)
+    labels.update_label(db, actor=admin, label_id=made.label_id, description="nur Text")  # chips look the same
+    labels.update_label(db, actor=admin, label_id=made.label_id, color="#0e9f6e")  # they change colour
     labels.delete_label(db, actor=admin, label_id=made.label_id)
-    assert [(e.conversation_id, e.detail["changed"]) for e in heard] == [(conv.id, [events.LABELS])] * 4
+    assert [(e.conversation_id, e.detail["changed"]) for e in heard] == [(conv.id, [events.LABELS])] * 5
     assert db.exec(select(Label)).all() == []
 
 

@@ -9,6 +9,7 @@ from kiko_livechat.services import labels
 from kiko_livechat.state.conversation import ConversationState
 from kiko_livechat.state.conversation_labels import LabelFoldersState, LabelPickerState, ResolveState
 from kiko_livechat.state.labels import LabelEditState, LabelsState
+from kiko_livechat.state.session import SessionState
 from tests import factories
 from tests.integration.state.states import snapshot, state_for
 
@@ -94,3 +95,25 @@ async def test_the_picker_adds_and_removes_and_resolve_takes_labels(demo):
     await resolve.confirm()
     assert (resolve.open, conversation.status) == (False, "resolved")
     assert [c["title"] for c in conversation.labels] == ["vip"]
+
+
+async def test_an_administrator_creates_a_label_from_the_picker(demo):
+    picker = state_for(LabelPickerState, demo["tokens"]["admin"])
+    session = await picker.get_state(SessionState)
+    session.is_admin = True  # as the profile sets it on the page's load
+    conversation = await picker.get_state(ConversationState)
+    conversation.conversation_ref = demo["conv"].id
+    conversation.number = str(demo["conv"].display_id)
+    await picker.open_picker()
+    await picker.set_search("zwei worte")
+    assert picker.can_create is True
+    before = snapshot(demo["engine"])
+    await picker.create_and_add()
+    assert picker.errors == {"title": "Nur Kleinbuchstaben, Ziffern, - und _ verwenden (keine Leerzeichen)."}
+    assert snapshot(demo["engine"]) == before
+    await picker.set_search("Neu_hier")
+    await picker.create_and_add()
+    assert (picker.errors, picker.search) == ({}, "")
+    assert [c["title"] for c in conversation.labels] == ["neu_hier"]
+    await picker.set_search("neu_hier")
+    assert picker.can_create is False  # it exists now
