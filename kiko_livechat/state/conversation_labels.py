@@ -172,8 +172,11 @@ class LabelFoldersState(SessionState):
         ]
 
     async def _on_chat_event(self, event: events.ChatEvent) -> None:
-        counting = event.kind == events.CONVERSATION_CREATED or (
-            event.kind == events.CONVERSATION_UPDATED and _COUNTING & set(event.detail.get("changed") or ())
-        )
-        if counting:
+        changed = set(event.detail.get("changed") or ()) if event.kind == events.CONVERSATION_UPDATED else set()
+        if not self.folders and events.LABELS not in changed:
+            # No folder shown: only a conversation's labels can make the first one appear (a
+            # label created without a conversation shows with the next timer tick). Every agent
+            # tab hears every handoff of its inboxes; this spares each a count query for it.
+            return
+        if event.kind == events.CONVERSATION_CREATED or _COUNTING & changed:
             self._reload()

@@ -140,5 +140,6 @@ def test_the_one_call_over_http_runs_in_the_same_number_of_statements(app_db):
         with counted(app_db) as seen:
             answer = client.post(f"/api/v1/accounts/{acc.id}/handoffs", json=body)
         assert answer.status_code == 201, answer.text
-        counts.append(len(seen))
+        # The token's last use is written only now and then (the first call here), not per call.
+        counts.append(len([s for s in seen if not s.startswith("UPDATE api_access_tokens")]))
     assert counts[0] == counts[1] <= 26, counts

@@ -122,7 +122,7 @@ async def test_a_counted_conversation_given_to_another_agent_leaves_the_count_wi
         from kiko_livechat.models import Conversation
 
         given = events.changed(db.get(Conversation, sent.conversation_id), "assignee", by=ben.actor.user_id)
-    with counted(app_db) as statements:
+    with live.delivering_event(live.note_heard()), counted(app_db) as statements:  # as delivered
         await ben_tab._on_chat_event(given)
     assert [s for s in statements if "FROM conversations" in s] == []
     assert (ben_tab.unread, ben_tab.unread_assigned) == (0, 0)
@@ -151,13 +151,13 @@ async def test_a_read_marker_or_a_reminder_changes_the_count_without_a_read(app_
         conversation_id=sent.conversation_id,
         detail={"changed": ["unanswered"], "alerts": [[ben.actor.user_id, alerts.UNANSWERED]]},
     )  # fmt: skip
-    with counted(app_db) as statements:
+    with live.delivering_event(live.note_heard()), counted(app_db) as statements:  # as delivered
         await tab._on_chat_event(reminder)
     assert not [s for s in statements if "FROM conversations" in s and "messages" in s]  # no recount
     assert (tab.unread, tab.alert_kind) == (1, alerts.UNANSWERED)
     with Session(app_db) as db:
         conversations.mark_read(db, actor=clara.actor, conversation_id=sent.conversation_id)
-    with counted(app_db) as statements:
+    with live.delivering_event(live.note_heard()), counted(app_db) as statements:  # as delivered
         await tab._on_chat_event(events.agent_seen(conversation))
     assert statements == [] and tab.unread == 0
     with Session(app_db, expire_on_commit=False) as db:

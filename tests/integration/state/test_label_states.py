@@ -117,3 +117,24 @@ async def test_an_administrator_creates_a_label_from_the_picker(demo):
     assert [c["title"] for c in conversation.labels] == ["neu_hier"]
     await picker.set_search("neu_hier")
     assert picker.can_create is False  # it exists now
+
+
+async def test_a_sidebar_without_folders_reads_nothing_for_a_new_or_changed_conversation(demo):
+    """Every agent tab hears each handoff of its inboxes: where the account shows no folders, the
+    sidebar must not pay a count query per tab for it (the alert fan-out of issue 14)."""
+    from kiko_livechat.realtime import events
+    from tests.statements import counted
+
+    folders = state_for(LabelFoldersState, demo["tokens"]["ben"])
+    folders._reload()
+    assert folders.folders == []
+    with counted(demo["engine"]) as statements:
+        await folders._on_chat_event(events.ChatEvent.about(events.CONVERSATION_CREATED, demo["conv"]))
+        await folders._on_chat_event(events.status_changed(demo["conv"]))
+    assert statements == []
+    # A conversation's labels changing may make the first folder appear: that one is read.
+    with Session(demo["engine"], expire_on_commit=False) as db:
+        labels.create_label(db, actor=factories.login(db, demo["admin"]).actor, title="vip", color="#7c3aed")
+    with counted(demo["engine"]) as statements:
+        await folders._on_chat_event(events.changed(demo["conv"], events.LABELS))
+    assert statements and [f["title"] for f in folders.folders] == ["vip"]
