@@ -4,9 +4,13 @@
 import reflex as rx
 
 from kiko_livechat.components.chat import resync_timer
+from kiko_livechat.components.keyboard import keyboard_listener, shortcuts_dialog
+from kiko_livechat.components.search_box import search_box, search_results
+from kiko_livechat.components.snooze import time_zone_probe
 from kiko_livechat.components.text import tr
 from kiko_livechat.services.conversations import ASSIGNEE_FILTERS, SORTS, STATUS_FILTERS
 from kiko_livechat.state.inbox import ConversationListState as S
+from kiko_livechat.state.search import SearchState
 
 # Stands for "no filter" in selects, whose items need a non-empty value.
 ANY = "any"
@@ -204,6 +208,12 @@ def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
                         ),  # fmt: skip
                         rx.badge(tr("status." + row["status"]), size="1", variant="soft"),
                     ),
+                    rx.cond(
+                        row["wakes"] != "",
+                        rx.text(
+                            tr("snooze.until"), " ", row["wakes"], size="1", white_space="nowrap", class_name="wakes"
+                        ),
+                    ),
                     rx.text(row["inbox"], size="1", color_scheme="gray", truncate=True, min_width="0"),
                     rx.text("·", size="1", color_scheme="gray", flex_shrink="0"),
                     rx.text(
@@ -258,25 +268,35 @@ def conversation_list(selected: rx.Var | str = "") -> rx.Component:
     """The list as a column that fills its pane; `selected` is the number of the conversation
     shown beside it (highlighted)."""
     return rx.vstack(
-        rx.vstack(_status_tabs(), _filters(), spacing="2", width="100%", padding="12px 12px 8px"),
-        rx.box(
-            rx.cond(
-                S.rows.length() > 0,
-                rx.box(rx.foreach(S.rows, lambda row: _row(row, selected)), width="100%"),
-                rx.center(rx.text(tr("conversations.empty"), color_scheme="gray"), padding="48px 16px"),
-            ),
-            id=LIST_ID,
-            on_mount=rx.call_function(_LIST_SCRIPT),
-            flex="1",
-            min_height="0",
-            overflow_y="auto",
+        rx.vstack(
+            rx.hstack(search_box(), shortcuts_dialog(), width="100%", align="start", spacing="2"),
+            # Results come from every status and filter: the list's own controls step aside.
+            rx.cond(SearchState.active, rx.fragment(), rx.fragment(_status_tabs(), _filters())),
+            spacing="2",
             width="100%",
-            border_top=f"1px solid {rx.color('gray', 4)}",
+            padding="12px 12px 8px",
         ),
-        _pagination(),
+        rx.cond(SearchState.active, search_results(selected), rx.fragment(_list_rows(selected), _pagination())),
         spacing="0",
         height="100%",
         width="100%",
+    )
+
+
+def _list_rows(selected: rx.Var | str) -> rx.Component:
+    return rx.box(
+        rx.cond(
+            S.rows.length() > 0,
+            rx.box(rx.foreach(S.rows, lambda row: _row(row, selected)), width="100%"),
+            rx.center(rx.text(tr("conversations.empty"), color_scheme="gray"), padding="48px 16px"),
+        ),
+        id=LIST_ID,
+        on_mount=rx.call_function(_LIST_SCRIPT),
+        flex="1",
+        min_height="0",
+        overflow_y="auto",
+        width="100%",
+        border_top=f"1px solid {rx.color('gray', 4)}",
     )
 
 
@@ -285,6 +305,8 @@ def list_pane(selected: rx.Var | str, *, alone: bool) -> rx.Component:
     list is the page; beside a conversation it shows only where there is room for both."""
     return rx.box(
         resync_timer(S.resync),
+        keyboard_listener(),
+        time_zone_probe(),
         conversation_list(selected),
         width=rx.breakpoints(initial="100%", md=LIST_WIDTH) if alone else LIST_WIDTH,
         flex_shrink="0",

@@ -70,6 +70,8 @@ class ConversationRow:
     unread: int
     # The bot still talks with the visitor (a pending conversation it has not handed over).
     with_bot: bool = False
+    # When a snoozed conversation opens again.
+    snoozed_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,7 @@ def _list_rows(session: Session, query: sa.Select) -> tuple[ConversationRow, ...
             preview=previews.get(conv.id, Preview()),
             unread=unread.get(conv.id, 0),
             with_bot=held_by_bot(conv, channel_type),
+            snoozed_until=conv.snoozed_until,
         )
         for conv, contact_name, inbox_name, channel_type, assignee_name in rows
     )
