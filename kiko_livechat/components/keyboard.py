@@ -95,7 +95,7 @@ def shortcuts_dialog() -> rx.Component:
                 width="100%",
                 align="center",
             ),
-            rx.table.root(rx.table.body(*[_shortcut(s) for s in SHORTCUTS]), size="1", width="100%"),
+            rx.table.root(rx.table.body(*[_shortcut(s) for s in SHORTCUTS]), size="1", width="100%", margin_top="12px"),
             max_width="440px",
             id="shortcuts-dialog",
         ),

@@ -2,7 +2,11 @@
 choosing, all in the browser's time zone (shown). It closes once the conversation is snoozed;
 a refused time is said in it."""
 
+import inspect
+
 import reflex as rx
+from reflex_base.event import EventSpec, server_side
+from reflex_base.utils import format
 
 from kiko_livechat.components.text import tr
 from kiko_livechat.services.snooze import PRESETS
@@ -10,18 +14,27 @@ from kiko_livechat.state.snooze import TIME_ZONE_SCRIPT
 from kiko_livechat.state.snooze import SnoozeState as S
 
 
+def _call_with_result(javascript: str, handler) -> EventSpec:
+    """rx.call_function(javascript, callback=handler), with the callback compiled into the page
+    as a function: rx.call_function passes it as text that the browser evals, which the pages'
+    CSP (no 'unsafe-eval', api/security_headers.py) refuses."""
+    callback = format.format_queue_events(handler, args_spec=lambda result: [result])
+    return server_side(
+        "_call_function", inspect.signature(rx.call_function), function=rx.Var(javascript), callback=callback
+    )
+
+
 def time_zone_probe() -> rx.Component:
-    """Invisible: tells the server the browser's time zone once the page is up (a function
-    compiled into the page, not evaluated text: the pages' CSP allows no eval)."""
-    return rx.box(display="none", on_mount=rx.call_function(f"() => {TIME_ZONE_SCRIPT}", callback=S.set_time_zone))
+    """Invisible: tells the server the browser's time zone once the page is up."""
+    return rx.box(display="none", on_mount=_call_with_result(f"() => {TIME_ZONE_SCRIPT}", S.set_time_zone))
 
 
 def _preset(preset: str) -> rx.Component:
     return rx.button(
         rx.hstack(
-            rx.text(tr(f"snooze.preset.{preset}"), size="2"),
+            rx.text(tr(f"snooze.preset.{preset}"), size="2", text_align="left"),
             rx.spacer(),
-            rx.text(S.preset_times.get(preset, ""), size="1", color_scheme="gray"),
+            rx.text(S.preset_times.get(preset, ""), size="1", color_scheme="gray", white_space="nowrap"),
             width="100%",
             align="center",
             spacing="3",
@@ -30,6 +43,10 @@ def _preset(preset: str) -> rx.Component:
         variant="soft",
         color_scheme="gray",
         width="100%",
+        # A label that wraps (a narrow phone, a long language) grows the button instead of spilling.
+        height="auto",
+        min_height="32px",
+        padding="6px 10px",
         id=f"snooze-{preset.replace('_', '-')}",
         type="button",
     )
@@ -48,13 +65,9 @@ def snooze_menu() -> rx.Component:
                 rx.form(
                     rx.vstack(
                         rx.text(tr("snooze.custom"), size="2"),
-                        rx.hstack(
-                            rx.input(type="datetime-local", name="until", id="snooze-until", required=True, flex="1"),
-                            rx.button(tr("snooze.submit"), type="submit", size="2", id="snooze-custom"),
-                            width="100%",
-                            spacing="2",
-                        ),
-                        spacing="1",
+                        rx.input(type="datetime-local", name="until", id="snooze-until", required=True, width="100%"),
+                        rx.button(tr("snooze.submit"), type="submit", size="2", id="snooze-custom", width="100%"),
+                        spacing="2",
                         width="100%",
                     ),
                     on_submit=S.snooze_custom,

@@ -2,9 +2,11 @@
 (Intl.DateTimeFormat) and the server checks: presets and typed times are read in it, and the
 list shows wake-up times in it."""
 
-import reflex as rx
+from datetime import datetime
 
-from kiko_livechat.i18n import format_datetime
+import reflex as rx
+from babel.dates import format_datetime as babel_datetime
+
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import snooze
 from kiko_livechat.state.conversation import ConversationState
@@ -41,10 +43,7 @@ class SnoozeState(FormFeedback, SessionState):
         if self.menu_open:
             now = utcnow()
             self.preset_times = {
-                p: format_datetime(
-                    snooze.preset_time(p, now=now, time_zone=self.time_zone), self.locale, self.time_zone
-                )
-                for p in snooze.PRESETS
+                p: _short(snooze.preset_time(p, now=now, time_zone=self.time_zone), self.locale) for p in snooze.PRESETS
             }
 
     @rx.event
@@ -70,3 +69,8 @@ class SnoozeState(FormFeedback, SessionState):
             return
         self.menu_open = False
         conversation._refresh()
+
+
+def _short(value: datetime, locale: str) -> str:
+    """A preset's time beside its label, short (no seconds), in the zone it carries."""
+    return babel_datetime(value, format="short", tzinfo=value.tzinfo, locale=locale)

@@ -123,6 +123,7 @@ def test_snooze_for_an_hour_in_the_browsers_time_zone(live_app, browser, bot):
         "new Date(Date.now() + 3600e3).toLocaleTimeString('de-DE', {timeZone: 'Asia/Tokyo', hour: '2-digit'})"
     )
     expect(row.locator(".wakes")).to_contain_text(f"{int(hour.split()[0]):02d}:")
+    page.screenshot(path="test-artifacts/snooze-wakeup-in-list.png")
     context.close()
 
 
