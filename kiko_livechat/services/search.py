@@ -39,6 +39,9 @@ SNIPPET_LEAD = 40
 # SQLite's batches of one lazily stepped statement, at most SQLITE_READ_MAX in all.
 FIRST_CHUNK, LAST_CHUNK = 200, 6400
 SQLITE_READ_MAX = 200_000
+# PostgreSQL's windows of newest messages checked row by row, and the share of matches under
+# which a word counts as rare (then the GIN index is faster): see _postgres_rows.
+PG_FIRST_WINDOW, PG_LAST_WINDOW, RARE = 2000, 32000, 50
 _NO_ID_ABOVE = 2**63 - 1
 # What the index calls a word: letters and digits (FTS5's unicode61 and PostgreSQL's parser both
 # split at everything else), so a word never carries query syntax (" * : & | ! ( ) ...).
@@ -224,9 +227,22 @@ def _sqlite_rows(session, params):
 
 
 def _postgres_rows(session, params):
-    """Chunks that double, each a LIMIT the planner sees: a common word is read along the
-    primary key (newest first, each row checked), a rare one from the GIN index."""
-    before, chunk = _NO_ID_ABOVE, FIRST_CHUNK
+    """The account's newest messages first, in windows each checked row by row (a common word
+    fills a page from the first window; the GIN index would hand over every match to be sorted:
+    PostgreSQL's planner takes a prefix term for rare and picks it). Once a window shows the
+    word to be rare (under 1 in RARE), the GIN index answers the rest, in chunks that double."""
+    before, window = _NO_ID_ABOVE, PG_FIRST_WINDOW
+    while True:
+        rows = session.execute(_POSTGRES_WINDOW, {**params, "before": before, "window": window}).all()
+        hits = [(message_id, conversation_id) for message_id, conversation_id, hit in rows if hit]
+        yield from hits
+        if len(rows) < window:
+            return  # the account's messages are all read
+        before = rows[-1][0]
+        if len(hits) * RARE < len(rows):
+            break
+        window = min(PG_LAST_WINDOW, window * 2)
+    chunk = FIRST_CHUNK
     while True:
         rows = session.execute(_POSTGRES_HITS, {**params, "before": before, "chunk": chunk}).all()
         yield from rows
@@ -248,6 +264,16 @@ _SQLITE_HITS = sa.text(
 ).bindparams(sa.bindparam("inboxes", expanding=True))
 # PostgreSQL: exactly the indexed expression, so the GIN index can answer it.
 PG_MATCH = POSTGRES_VECTOR.replace("content", "m.content") + " @@ to_tsquery('simple', :match)"
+# A window of the account's newest messages (the inner LIMIT keeps the planner from turning it
+# into an index search), each row flagged whether it is a visible match.
+_POSTGRES_WINDOW = sa.text(
+    "SELECT w.id, w.conversation_id,"
+    " (w.message_type != :activity AND c.inbox_id IN :inboxes"
+    f" AND {PG_MATCH.replace('m.content', 'w.content')}) AS hit"
+    " FROM (SELECT m.id, m.conversation_id, m.content, m.message_type FROM messages m"
+    " WHERE m.account_id = :account AND m.id < :before ORDER BY m.id DESC LIMIT :window) w"
+    " LEFT JOIN conversations c ON c.id = w.conversation_id ORDER BY w.id DESC"
+).bindparams(sa.bindparam("inboxes", expanding=True))
 _POSTGRES_HITS = sa.text(
     "SELECT m.id, m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id"
     f" WHERE {PG_MATCH}"
