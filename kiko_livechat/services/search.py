@@ -43,6 +43,9 @@ SQLITE_READ_MAX = 200_000
 # which a word counts as rare (then the GIN index is faster): see _postgres_rows.
 PG_FIRST_WINDOW, PG_LAST_WINDOW, RARE = 2000, 32000, 50
 _NO_ID_ABOVE = 2**63 - 1
+# Conversations found by contact, number or alias that are sorted as a list of ids; more are
+# read in order of activity instead (_direct_matches).
+CANDIDATES_MAX = 1000
 # What the index calls a word: letters and digits (FTS5's unicode61 and PostgreSQL's parser both
 # split at everything else), so a word never carries query syntax (" * : & | ! ( ) ...).
 _WORD = re.compile(r"[^\W_]+")
@@ -161,18 +164,26 @@ def _direct_matches(session: Session, actor: Actor, inbox_ids: list[int], text: 
     if len(phone) >= 3 and phone.lstrip("+").isdigit():  # "+49 170 …" as the agent reads it
         contact_match.append(Contact.phone_number.like(_like(phone), escape="\\"))
     contacts = select(Contact.id).where(Contact.account_id == actor.account_id, sa.or_(*contact_match))
-    condition = [Conversation.contact_id.in_(contacts)]
+    conditions = [Conversation.contact_id.in_(contacts)]
     number = lowered.removeprefix("#")
     if number.isascii() and number.isdigit() and len(number) < 10:
-        condition.append(Conversation.display_id == int(number))
-    condition.extend(_alias_conditions(lowered))
-    query = (
-        select(Conversation.id)
-        .where(Conversation.account_id == actor.account_id, Conversation.inbox_id.in_(inbox_ids), sa.or_(*condition))
-        .order_by(Conversation.last_activity_at.desc(), Conversation.id.desc())
-        .limit(limit)
-    )
-    return list(session.exec(query).all())
+        conditions.append(Conversation.display_id == int(number))
+    conditions.extend(_alias_conditions(lowered))
+    visible = (Conversation.account_id == actor.account_id, Conversation.inbox_id.in_(inbox_ids))
+    newest_first = (Conversation.last_activity_at.desc(), Conversation.id.desc())
+    # Each condition on its own (by contact, by number: along their indexes), then the few found
+    # in order. Read as one query in order of activity, a rare match meant walking every
+    # conversation of the account; a common one ("kunde") is found soon that way, so it is.
+    candidates: set[int] = set()
+    for condition in conditions:
+        candidates.update(session.exec(select(Conversation.id).where(*visible, condition).limit(CANDIDATES_MAX)))
+        if len(candidates) >= CANDIDATES_MAX:
+            query = select(Conversation.id).where(*visible, sa.or_(*conditions))
+            return list(session.exec(query.order_by(*newest_first).limit(limit)).all())
+    if not candidates:
+        return []
+    query = select(Conversation.id).where(Conversation.id.in_(sorted(candidates)))
+    return list(session.exec(query.order_by(*newest_first).limit(limit)).all())
 
 
 def _alias_conditions(lowered: str) -> list:
@@ -274,10 +285,14 @@ _POSTGRES_WINDOW = sa.text(
     " WHERE m.account_id = :account AND m.id < :before ORDER BY m.id DESC LIMIT :window) w"
     " LEFT JOIN conversations c ON c.id = w.conversation_id ORDER BY w.id DESC"
 ).bindparams(sa.bindparam("inboxes", expanding=True))
+# The rest, once the word is known to be rare: every match from the GIN index, then sorted. The
+# subquery (OFFSET 0 keeps it apart) has no ORDER BY + LIMIT of its own; with one, PostgreSQL
+# takes a prefix term for common (its estimate for `:*`) and walks the primary key backwards,
+# checking every message: 1.1 s for a number in 110 of 1M messages, not 10 ms.
 _POSTGRES_HITS = sa.text(
-    "SELECT m.id, m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id"
-    f" WHERE {PG_MATCH}"
-    " AND m.id < :before AND m.account_id = :account AND m.message_type != :activity"
+    "SELECT m.id, m.conversation_id FROM (SELECT id, conversation_id, account_id, message_type FROM messages m"
+    f" WHERE {PG_MATCH} AND m.id < :before OFFSET 0) m JOIN conversations c ON c.id = m.conversation_id"
+    " WHERE m.account_id = :account AND m.message_type != :activity"
     " AND c.inbox_id IN :inboxes ORDER BY m.id DESC LIMIT :chunk"
 ).bindparams(sa.bindparam("inboxes", expanding=True))
 
