@@ -208,12 +208,6 @@ def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
                         ),  # fmt: skip
                         rx.badge(tr("status." + row["status"]), size="1", variant="soft"),
                     ),
-                    rx.cond(
-                        row["wakes"] != "",
-                        rx.text(
-                            tr("snooze.until"), " ", row["wakes"], size="1", white_space="nowrap", class_name="wakes"
-                        ),
-                    ),
                     rx.text(row["inbox"], size="1", color_scheme="gray", truncate=True, min_width="0"),
                     rx.text("·", size="1", color_scheme="gray", flex_shrink="0"),
                     rx.text(
@@ -227,6 +221,11 @@ def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
                     align="center",
                     width="100%",
                     min_width="0",
+                ),
+                # A line of its own: beside the status it squeezed the inbox and assignee away.
+                rx.cond(
+                    row["wakes"] != "",
+                    rx.text(tr("snooze.until"), " ", row["wakes"], size="1", color_scheme="gray", class_name="wakes"),
                 ),
                 spacing="1",
                 width="100%",
