@@ -3,7 +3,7 @@
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from kiko_livechat.api import canned_responses, dashboard_canned, session_cookie, v1
+from kiko_livechat.api import canned_responses, dashboard_canned, search, session_cookie, v1
 from kiko_livechat.api.fallback import Unmatched
 from kiko_livechat.api.health import health
 from kiko_livechat.api.openapi import PATH as OPENAPI_PATH
@@ -16,6 +16,7 @@ def build_api() -> Starlette:
     routes = [
         Route("/api/health", health, methods=["GET"]),
         Route(OPENAPI_PATH, openapi, methods=["GET"]),
+        *search.routes(),
         *v1.routes(),
         *canned_responses.routes(),
         *dashboard_canned.routes(),

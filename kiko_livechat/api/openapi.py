@@ -15,6 +15,7 @@ from kiko_livechat.api.request_bodies import ID
 from kiko_livechat.api.v1 import ASSIGNEE_TYPES
 from kiko_livechat.services.contacts import ATTRIBUTES_MAX_BYTES
 from kiko_livechat.services.conversations import STATUS_FILTERS
+from kiko_livechat.services.search import Q_MAX
 
 PATH = "/api/openapi.json"
 BASE = "/api/v1/accounts/{account_id}"
@@ -162,6 +163,14 @@ def spec() -> dict:
                 "post": _operation(
                     "Create a conversation (a bot's starts pending)", "conversation", body=bodies.CREATE_CONVERSATION
                 ),
+            },
+            f"{BASE}/conversations/search": {
+                "get": _operation(
+                    "Search conversations: every word of q as a word prefix in a message (all of them), or q in"
+                    " the contact's name, e-mail or phone, the alias, or the number; 25 a page, at most 40 pages",
+                    "conversation_search",
+                    query=(_query("q", {"type": "string", "maxLength": Q_MAX, "pattern": "\\S"}, required=True), page),
+                )
             },
             f"{BASE}/conversations/meta": {
                 "get": _operation("Counts by assignee", "conversation_meta", query=(status_query, *ids))

@@ -5,9 +5,13 @@ import reflex as rx
 
 from kiko_livechat.components.chat import resync_timer
 from kiko_livechat.components.labels import active_label_filter, label_filter, row_chips
+from kiko_livechat.components.keyboard import keyboard_listener, shortcuts_dialog
+from kiko_livechat.components.search_box import search_box, search_results
+from kiko_livechat.components.snooze import time_zone_probe
 from kiko_livechat.components.text import tr
 from kiko_livechat.services.conversations import ASSIGNEE_FILTERS, SORTS, STATUS_FILTERS
 from kiko_livechat.state.inbox import ConversationListState as S
+from kiko_livechat.state.search import SearchState
 
 # Stands for "no filter" in selects, whose items need a non-empty value.
 ANY = "any"
@@ -222,6 +226,11 @@ def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
                     min_width="0",
                 ),
                 row_chips(row["labels"]),
+                # A line of its own: beside the status it squeezed the inbox and assignee away.
+                rx.cond(
+                    row["wakes"] != "",
+                    rx.text(tr("snooze.until"), " ", row["wakes"], size="1", color_scheme="gray", class_name="wakes"),
+                ),
                 spacing="1",
                 width="100%",
                 min_width="0",
@@ -262,25 +271,35 @@ def conversation_list(selected: rx.Var | str = "") -> rx.Component:
     """The list as a column that fills its pane; `selected` is the number of the conversation
     shown beside it (highlighted)."""
     return rx.vstack(
-        rx.vstack(_status_tabs(), _filters(), spacing="2", width="100%", padding="12px 12px 8px"),
-        rx.box(
-            rx.cond(
-                S.rows.length() > 0,
-                rx.box(rx.foreach(S.rows, lambda row: _row(row, selected)), width="100%"),
-                rx.center(rx.text(tr("conversations.empty"), color_scheme="gray"), padding="48px 16px"),
-            ),
-            id=LIST_ID,
-            on_mount=rx.call_function(_LIST_SCRIPT),
-            flex="1",
-            min_height="0",
-            overflow_y="auto",
+        rx.vstack(
+            rx.hstack(search_box(), shortcuts_dialog(), width="100%", align="start", spacing="2"),
+            # Results come from every status and filter: the list's own controls step aside.
+            rx.cond(SearchState.active, rx.fragment(), rx.fragment(_status_tabs(), _filters())),
+            spacing="2",
             width="100%",
-            border_top=f"1px solid {rx.color('gray', 4)}",
+            padding="12px 12px 8px",
         ),
-        _pagination(),
+        rx.cond(SearchState.active, search_results(selected), rx.fragment(_list_rows(selected), _pagination())),
         spacing="0",
         height="100%",
         width="100%",
+    )
+
+
+def _list_rows(selected: rx.Var | str) -> rx.Component:
+    return rx.box(
+        rx.cond(
+            S.rows.length() > 0,
+            rx.box(rx.foreach(S.rows, lambda row: _row(row, selected)), width="100%"),
+            rx.center(rx.text(tr("conversations.empty"), color_scheme="gray"), padding="48px 16px"),
+        ),
+        id=LIST_ID,
+        on_mount=rx.call_function(_LIST_SCRIPT),
+        flex="1",
+        min_height="0",
+        overflow_y="auto",
+        width="100%",
+        border_top=f"1px solid {rx.color('gray', 4)}",
     )
 
 
@@ -289,6 +308,8 @@ def list_pane(selected: rx.Var | str, *, alone: bool) -> rx.Component:
     list is the page; beside a conversation it shows only where there is room for both."""
     return rx.box(
         resync_timer(S.resync),
+        keyboard_listener(),
+        time_zone_probe(),
         conversation_list(selected),
         width=rx.breakpoints(initial="100%", md=LIST_WIDTH) if alone else LIST_WIDTH,
         flex_shrink="0",

@@ -9,6 +9,7 @@ from kiko_livechat.components.conversation_list import list_pane
 from kiko_livechat.components.forms import card_section, form_error
 from kiko_livechat.components.labels import header_labels, resolve_button, resolve_dialog
 from kiko_livechat.components.layout import workspace
+from kiko_livechat.components.snooze import snooze_menu
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
 from kiko_livechat.state.conversation import NOBODY
@@ -69,26 +70,9 @@ def _status_actions() -> rx.Component:
             C.status == "pending",
             rx.button(tr("conversation.open"), on_click=C.change_status("open"), size="2", variant="soft"),
         ),
-        rx.cond(C.status != "resolved", _snooze()),
+        rx.cond(C.status != "resolved", snooze_menu()),
         spacing="2",
         wrap="wrap",
-    )
-
-
-def _snooze() -> rx.Component:
-    return rx.popover.root(
-        rx.popover.trigger(rx.button(tr("conversation.snooze"), size="2", variant="soft", color_scheme="gray")),
-        rx.popover.content(
-            rx.form(
-                rx.vstack(
-                    rx.text(tr("conversation.snooze_until"), size="2"),
-                    rx.input(type="datetime-local", name="until", id="snooze-until"),
-                    rx.button(tr("conversation.snooze"), type="submit", size="1"),
-                    spacing="2",
-                ),
-                on_submit=C.snooze,
-            )
-        ),
     )
 
 

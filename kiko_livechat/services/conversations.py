@@ -72,6 +72,8 @@ class ConversationRow:
     # The bot still talks with the visitor (a pending conversation it has not handed over).
     with_bot: bool = False
     labels: tuple[LabelChip, ...] = ()
+    # When a snoozed conversation opens again.
+    snoozed_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ def _list_rows(session: Session, query: sa.Select) -> tuple[ConversationRow, ...
             unread=unread.get(conv.id, 0),
             with_bot=held_by_bot(conv, channel_type),
             labels=chips.get(conv.id, ()),
+            snoozed_until=conv.snoozed_until,
         )
         for conv, contact_name, inbox_name, channel_type, assignee_name in rows
     )

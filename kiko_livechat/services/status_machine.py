@@ -37,7 +37,7 @@ def change_status(
 ) -> str:
     """Move `conversation` to `new_status`; returns the activity key to record.
 
-    Refuses a transition the machine does not allow, and a snooze without a future end.
+    Refuses a transition the machine does not allow, and a snooze without an end in the next year.
     """
     # Only a string can be a status: a list or object from a JSON body is refused, not a crash.
     if not isinstance(new_status, str) or new_status not in ALLOWED or new_status not in ALLOWED[conversation.status]:
@@ -45,6 +45,8 @@ def change_status(
     if new_status == SNOOZED:
         if snoozed_until is None or snoozed_until <= now:
             raise ValidationFailed("conversations.error.snooze_time", field="snoozed_until")
+        if snoozed_until > a_year_after(now):  # a mistyped year, not a plan (the API's too)
+            raise ValidationFailed("snooze.error.too_far", field="snoozed_until")
         conversation.snoozed_until = snoozed_until
     else:
         conversation.snoozed_until = None
@@ -72,3 +74,11 @@ def end_snooze(conversation: Conversation, *, now: datetime) -> str | None:
     conversation.snoozed_until = None
     conversation.updated_at = now
     return SNOOZE_ENDED
+
+
+def a_year_after(now: datetime) -> datetime:
+    """The latest end a snooze may have: the same day and time next year (28 Feb for 29 Feb)."""
+    try:
+        return now.replace(year=now.year + 1)
+    except ValueError:
+        return now.replace(year=now.year + 1, day=28)

@@ -3,7 +3,6 @@ the contact panel; new messages arrive live and are marked read while the agent 
 
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
@@ -14,7 +13,7 @@ from kiko_livechat.models import MessageType
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import AGENT, Client
 from kiko_livechat.services import conversations
-from kiko_livechat.services.errors import NotFound, ValidationFailed
+from kiko_livechat.services.errors import NotFound
 from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
 from kiko_livechat.state.forms import FormFeedback, as_id
@@ -22,8 +21,6 @@ from kiko_livechat.state.routing import route_arg
 from kiko_livechat.state.session import SessionState, checked_actor, signed_in_only
 from kiko_livechat.state.typing import TypingSender
 
-# Dates typed into the snooze field are wall-clock times where the team works.
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 NOBODY = "nobody"
 
 
@@ -251,24 +248,6 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
         self._clear_feedback()
         with self._reporting(), self._as_actor() as (db, actor):
             conversations.set_status(db, actor=actor, conversation_id=self.conversation_ref, status=status)
-        self._refresh()
-
-    @rx.event
-    @signed_in_only
-    async def snooze(self, form_data: dict):
-        """Snooze until the date and time typed (local time of the team)."""
-        self._clear_feedback()
-        text = form_data.get("until") or ""
-        try:
-            until = datetime.fromisoformat(text).replace(tzinfo=LOCAL_ZONE) if isinstance(text, str) else None
-        except ValueError:
-            until = None
-        with self._reporting(), self._as_actor() as (db, actor):
-            if until is None:
-                raise ValidationFailed("conversations.error.snooze_time", field="snoozed_until")
-            conversations.set_status(
-                db, actor=actor, conversation_id=self.conversation_ref, status="snoozed", snoozed_until=until
-            )
         self._refresh()
 
     @rx.event

@@ -35,6 +35,8 @@ class ConversationListState(SessionState):
     _inbox_ids: list[int] = []
     # The live update (live.delivering) during which the page was last read.
     _fresh_for: int = 0
+    # The browser's time zone for wake-up times (set by state/snooze.py).
+    _time_zone: str = "Europe/Berlin"
 
     @rx.var
     def rows(self) -> list[dict[str, str]]:
@@ -46,6 +48,9 @@ class ConversationListState(SessionState):
                 "name": display_name(row["contact_name"], row["alias_key"], self.locale),
                 "time": format_datetime(row["last_activity_at"], self.locale),
                 "sender": _sender_prefix(row["preview_sender_type"], row["preview_sender"], self.locale),
+                "wakes": format_datetime(row["snoozed_until"], self.locale, self._time_zone)
+                if row["snoozed_until"] and row["status"] == "snoozed"
+                else "",
             }
             for row in self._rows
         ]
@@ -231,7 +236,7 @@ class ConversationListState(SessionState):
 
 
 # Kept for sorting and locating rows; not sent to the browser.
-_NOT_SHOWN = ("last_activity_at", "preview_sender_type", "conversation_id")
+_NOT_SHOWN = ("last_activity_at", "preview_sender_type", "conversation_id", "snoozed_until")
 
 
 def _row(r: conversations.ConversationRow) -> dict:
@@ -250,6 +255,7 @@ def _row(r: conversations.ConversationRow) -> dict:
         "unread": str(r.unread) if r.unread else "",
         "with_bot": "yes" if r.with_bot else "",
         "labels": [{"title": c.title, "color": c.color} for c in r.labels],
+        "snoozed_until": r.snoozed_until,
     }
 
 

@@ -110,6 +110,7 @@ ID_TAKING = {
     "visitor_chat.conversation_agent": "test_visitor_chat.test_bad_input_and_foreign_conversations",
     "presence.inbox_online": "no actor; callers pass an inbox they resolved (the visitor's own, the user's)",
     "presence.announce": "no actor; set_availability passes the actor's own account and user",
+    "snooze.snooze": "test_snooze.test_past_far_or_foreign_times_change_nothing (another account's id: NotFound)",
     "scoping.require_unique_name": "test_teams.test_names_are_unique_per_account_and_bad_input_changes_nothing",
     "canned_responses.get_canned_response": "test_canned_responses.test_other_accounts_and_bad_ids_are_not_found "
     "(another agent's personal one: test_administrators_manage_account_wide_ones_agents_their_own)",

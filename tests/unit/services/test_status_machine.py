@@ -64,3 +64,14 @@ def test_a_status_that_is_not_a_string_is_refused_not_a_crash():
     conversation = Conversation(status="pending")
     with pytest.raises(ValidationFailed):
         sm.change_status(conversation, ["open"], now=datetime.now(UTC))
+
+
+def test_a_snooze_ends_within_a_year():
+    conv = _conv("open")
+    with pytest.raises(ValidationFailed) as refused:
+        sm.change_status(conv, "snoozed", now=NOW, snoozed_until=sm.a_year_after(NOW) + timedelta(seconds=1))
+    assert (refused.value.code, refused.value.field, conv.status) == ("snooze.error.too_far", "snoozed_until", "open")
+    sm.change_status(conv, "snoozed", now=NOW, snoozed_until=sm.a_year_after(NOW))
+    assert conv.status == "snoozed"
+    leap = datetime(2028, 2, 29, 12, tzinfo=UTC)
+    assert sm.a_year_after(leap) == datetime(2029, 2, 28, 12, tzinfo=UTC)
