@@ -4,8 +4,8 @@
 import reflex as rx
 
 from kiko_livechat.components.chat import resync_timer
-from kiko_livechat.components.labels import active_label_filter, label_filter, row_chips
 from kiko_livechat.components.keyboard import keyboard_listener, shortcuts_dialog
+from kiko_livechat.components.labels import active_label_filter, label_filter, row_chips
 from kiko_livechat.components.search_box import search_box, search_results
 from kiko_livechat.components.snooze import time_zone_probe
 from kiko_livechat.components.text import tr
