@@ -98,7 +98,7 @@ def create_label(
         show_on_sidebar=show_on_sidebar is not False,
     )
     session.add(label)
-    session.commit()
+    changes.commit(session)
     return _view(label)
 
 
