@@ -21,6 +21,7 @@ import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
+from bench.both_databases import on_both_databases
 from bench.timing import percentiles  # noqa: E402
 from kiko_livechat import db as db_module  # noqa: E402
 from kiko_livechat.api import build_api  # noqa: E402
@@ -165,13 +166,7 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
-    run("sqlite", databases.new_sqlite_url(), args.responses, args.rounds)
-    if databases.postgres_unavailable_reason() is None:
-        url = databases.create_postgres_database("kiko_bench_canned_picker")
-        try:
-            run("postgresql", url, args.responses, args.rounds)
-        finally:
-            databases.drop_postgres_database("kiko_bench_canned_picker")
+    on_both_databases(run, "kiko_bench_canned_picker", args.responses, args.rounds)
 
 
 if __name__ == "__main__":

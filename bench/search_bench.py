@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from bench.api_list_bench import _seed, _server_ms
+from bench.both_databases import on_both_databases
 from bench.timing import percentiles
 from kiko_livechat import db as db_module
 from kiko_livechat.api import build_api
@@ -84,13 +85,7 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=50)
     args = parser.parse_args()
-    run("sqlite", databases.new_sqlite_url(), args.conversations, args.rounds)
-    if databases.postgres_unavailable_reason() is None:
-        url = databases.create_postgres_database("kiko_bench_search")
-        try:
-            run("postgresql", url, args.conversations, args.rounds)
-        finally:
-            databases.drop_postgres_database("kiko_bench_search")
+    on_both_databases(run, "kiko_bench_search", args.conversations, args.rounds)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 import reflex as rx
 
 from kiko_livechat.components.chat import resync_timer
+from kiko_livechat.components.conversation_row import headline, row_link
 from kiko_livechat.components.keyboard import keyboard_listener, shortcuts_dialog
 from kiko_livechat.components.labels import active_label_filter, label_filter, row_chips
 from kiko_livechat.components.search_box import search_box, search_results
@@ -156,29 +157,11 @@ def _filters() -> rx.Component:
 
 def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
     is_selected = row["number"] == selected
-    return rx.link(
+    return row_link(
         rx.hstack(
             rx.avatar(fallback=row["name"].to(str)[:1], size="3", radius="full", color_scheme="indigo"),
             rx.vstack(
-                rx.hstack(
-                    rx.text(
-                        row["name"],
-                        weight="bold",
-                        size="2",
-                        class_name="conversation-name",
-                        min_width="0",
-                        # One line with an ellipsis: `truncate` alone still let a long name wrap.
-                        overflow="hidden",
-                        text_overflow="ellipsis",
-                        white_space="nowrap",
-                    ),
-                    rx.text("#", row["number"], size="1", color_scheme="gray", white_space="nowrap", flex_shrink="0"),
-                    rx.spacer(),
-                    rx.text(row["time"], size="1", color_scheme="gray", white_space="nowrap", flex_shrink="0"),
-                    width="100%",
-                    align="center",
-                    spacing="2",
-                ),
+                headline(row, name_class="conversation-name"),
                 rx.hstack(
                     # No text-box trimming and a line height of its own: descenders (g, p, _)
                     # stay inside the clipped line.
@@ -240,17 +223,10 @@ def _row(row: rx.Var, selected: rx.Var | str) -> rx.Component:
             padding="12px",
             align="start",
         ),
-        href="/app/conversations/" + row["number"].to(str),
-        underline="none",
-        color="inherit",
-        display="block",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        border_left=rx.cond(is_selected, f"3px solid {rx.color('accent', 9)}", "3px solid transparent"),
-        background=rx.cond(is_selected, rx.color("accent", 3), "transparent"),
-        _hover={"background": rx.color("gray", 3)},
+        row,
+        is_selected,
         class_name=rx.cond(is_selected, "conversation-row selected", "conversation-row"),
         aria_current=rx.cond(is_selected, "page", "false"),
-        data_number=row["number"],
     )
 
 

@@ -41,3 +41,13 @@ def card_section(title_key: str, *children: rx.Component) -> rx.Component:
         width="100%",
         size="3",
     )
+
+
+def dialog_actions(on_cancel, submit_key: str, submit_id: str) -> rx.Component:
+    """An edit dialog's last row: cancel (closes without saving) and the form's submit button."""
+    return rx.flex(
+        rx.button(tr("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=on_cancel),
+        rx.button(tr(submit_key), type="submit", id=submit_id),
+        justify="end",
+        spacing="3",
+    )

@@ -4,6 +4,7 @@ escapes it), never HTML."""
 
 import reflex as rx
 
+from kiko_livechat.components.conversation_row import headline, row_link
 from kiko_livechat.components.text import tr
 from kiko_livechat.services.search import Q_MAX
 from kiko_livechat.state.search import SEARCH_INPUT_ID
@@ -96,25 +97,9 @@ def _snippet(parts: rx.Var) -> rx.Component:
 
 def _result(row: rx.Var, index: rx.Var, selected: rx.Var | str) -> rx.Component:
     is_selected = row["number"] == selected
-    return rx.link(
+    return row_link(
         rx.vstack(
-            rx.hstack(
-                rx.text(
-                    row["name"],
-                    weight="bold",
-                    size="2",
-                    overflow="hidden",
-                    text_overflow="ellipsis",
-                    white_space="nowrap",
-                    min_width="0",
-                ),
-                rx.text("#", row["number"], size="1", color_scheme="gray", white_space="nowrap", flex_shrink="0"),
-                rx.spacer(),
-                rx.text(row["time"], size="1", color_scheme="gray", white_space="nowrap", flex_shrink="0"),
-                width="100%",
-                align="center",
-                spacing="2",
-            ),
+            headline(row),
             rx.hstack(
                 rx.cond(row["why"] != "", rx.badge(row["why"], size="1", variant="outline", color_scheme="gray")),
                 rx.cond(row["private"] != "", rx.badge(tr("search.private_note"), size="1", color_scheme="amber")),
@@ -135,16 +120,9 @@ def _result(row: rx.Var, index: rx.Var, selected: rx.Var | str) -> rx.Component:
             width="100%",
             padding="12px",
         ),
-        href="/app/conversations/" + row["number"].to(str),
-        underline="none",
-        color="inherit",
-        display="block",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        border_left=rx.cond(is_selected, f"3px solid {rx.color('accent', 9)}", "3px solid transparent"),
-        background=rx.cond(is_selected, rx.color("accent", 3), "transparent"),
-        _hover={"background": rx.color("gray", 3)},
+        row,
+        is_selected,
         class_name="search-result",
-        data_number=row["number"],
     )
 
 

@@ -5,7 +5,7 @@ import reflex as rx
 
 from kiko_livechat import routes
 from kiko_livechat.components.admin_widgets import confirm_button, switch_field, tr_with
-from kiko_livechat.components.forms import card_section, field, form_error, form_notice
+from kiko_livechat.components.forms import card_section, dialog_actions, field, form_error, form_notice
 from kiko_livechat.components.layout import dashboard, settings_nav
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -199,18 +199,7 @@ def _edit_dialog() -> rx.Component:
                 rx.vstack(
                     form_error(CannedEditState.errors.get("", "")),
                     *_fields(CannedEditState, CannedEditState.short_code, CannedEditState.content, "edit-canned"),
-                    rx.flex(
-                        rx.button(
-                            tr("common.cancel"),
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=CannedEditState.close,
-                        ),
-                        rx.button(tr("canned.edit.submit"), type="submit", id="save-canned"),
-                        justify="end",
-                        spacing="3",
-                    ),
+                    dialog_actions(CannedEditState.close, "canned.edit.submit", "save-canned"),
                     spacing="3",
                     align="stretch",
                 ),

@@ -5,7 +5,7 @@ import reflex as rx
 
 from kiko_livechat import routes
 from kiko_livechat.components.admin_widgets import admin_only_note, confirm_button, switch_field, tr_with
-from kiko_livechat.components.forms import field, form_error, form_notice
+from kiko_livechat.components.forms import dialog_actions, field, form_error, form_notice
 from kiko_livechat.components.labels import label_chip
 from kiko_livechat.components.layout import dashboard, settings_nav
 from kiko_livechat.components.text import tr
@@ -85,14 +85,7 @@ def _edit_dialog() -> rx.Component:
                         "label-sidebar",
                         "labels.field.sidebar_hint",
                     ),
-                    rx.flex(
-                        rx.button(
-                            tr("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=E.close
-                        ),
-                        rx.button(tr("labels.save"), type="submit", id="save-label"),
-                        justify="end",
-                        spacing="3",
-                    ),
+                    dialog_actions(E.close, "labels.save", "save-label"),
                     spacing="3",
                     align="stretch",
                 ),
