@@ -128,16 +128,27 @@ def _floor(engine: sa.Engine, sql: str, params: dict, rounds: int) -> list[float
     return samples
 
 
-def run(label: str, url: str, count: int, rounds: int) -> None:
-    engine = databases.migrated_engine(url)
-    started = time.perf_counter()
-    seeded = _seed(engine, count, 10)
-    print(f"{label}: seeded {count} conversations, {count * 10} messages in {time.perf_counter() - started:.0f} s")
+def api_client(url: str) -> TestClient:
+    """The app's HTTP API in-process on `url`, its rate limits out of the way."""
     os.environ["KIKO_DATABASE_URL"] = url
     os.environ["KIKO_API_RATE_PER_SECOND"] = os.environ["KIKO_API_RATE_BURST"] = "1000000"
     get_settings.cache_clear()
     db_module.get_engine.cache_clear()
-    client = TestClient(build_api())
+    return TestClient(build_api())
+
+
+def seeded_account(label: str, url: str, count: int) -> tuple[sa.Engine, dict, TestClient]:
+    """A migrated database on `url` with an account of `count` conversations (10 messages
+    each), and the API client; prints how long the seeding took."""
+    engine = databases.migrated_engine(url)
+    started = time.perf_counter()
+    seeded = _seed(engine, count, 10)
+    print(f"{label}: seeded {count} conversations, {count * 10} messages in {time.perf_counter() - started:.0f} s")
+    return engine, seeded, api_client(url)
+
+
+def run(label: str, url: str, count: int, rounds: int) -> None:
+    engine, seeded, client = seeded_account(label, url, count)
     base = f"/api/v1/accounts/{seeded['account_id']}"
     page_ids = "SELECT id FROM conversations WHERE account_id = :a AND status = :s ORDER BY last_activity_at DESC, id DESC LIMIT 25"  # noqa: E501
     cases = [

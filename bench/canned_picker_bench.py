@@ -21,15 +21,14 @@ import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
+from bench.api_list_bench import api_client
 from bench.both_databases import on_both_databases
 from bench.timing import percentiles  # noqa: E402
 from kiko_livechat import db as db_module  # noqa: E402
-from kiko_livechat.api import build_api  # noqa: E402
 from kiko_livechat.models import CannedResponse, Role, SessionKind  # noqa: E402
 from kiko_livechat.routes import CANNED_PICKER  # noqa: E402
 from kiko_livechat.services import canned_responses  # noqa: E402
 from kiko_livechat.services.session_handover import COOKIE_NAMES  # noqa: E402
-from kiko_livechat.settings import get_settings  # noqa: E402
 from tests import databases, factories  # noqa: E402
 
 WORDS = ("hallo", "danke", "termin", "lieferung", "rechnung", "rueckgabe", "passwort", "abschied", "preis", "gutschein")
@@ -141,10 +140,7 @@ def _route(client: TestClient, seeded: dict, rounds: int, keystrokes: tuple) -> 
 def run(label: str, url: str, count: int, rounds: int) -> None:
     engine = databases.migrated_engine(url)
     seeded = _seed(engine, count)
-    os.environ["KIKO_DATABASE_URL"] = url
-    get_settings.cache_clear()
-    db_module.get_engine.cache_clear()
-    client = TestClient(build_api())
+    client = api_client(url)
     client.cookies.set(COOKIE_NAMES[SessionKind.AGENT], seeded["token"])
     _route(client, seeded, 20, GROUPS[next(iter(GROUPS))])  # warm up
     print(f"{label}: {count} canned responses, one keystroke each:")

@@ -12,21 +12,16 @@ Usage: python -m bench.search_bench [--conversations 100000] [--rounds 50]
 """
 
 import argparse
-import os
 import time
 
 import sqlalchemy as sa
-from starlette.testclient import TestClient
 
-from bench.api_list_bench import _seed, _server_ms
+from bench.api_list_bench import _server_ms, seeded_account
 from bench.both_databases import on_both_databases
 from bench.timing import percentiles
 from kiko_livechat import db as db_module
-from kiko_livechat.api import build_api
 from kiko_livechat.models.search import SQLITE_TABLE
 from kiko_livechat.services import search
-from kiko_livechat.settings import get_settings
-from tests import databases
 
 SEARCHES = [
     ("a word in every message", "nachricht", 1),
@@ -59,15 +54,7 @@ def _floor(engine: sa.Engine, q: str, rounds: int) -> list[float]:
 
 
 def run(label: str, url: str, count: int, rounds: int) -> None:
-    engine = databases.migrated_engine(url)
-    started = time.perf_counter()
-    seeded = _seed(engine, count, 10)
-    print(f"{label}: seeded {count} conversations, {count * 10} messages in {time.perf_counter() - started:.0f} s")
-    os.environ["KIKO_DATABASE_URL"] = url
-    os.environ["KIKO_API_RATE_PER_SECOND"] = os.environ["KIKO_API_RATE_BURST"] = "1000000"
-    get_settings.cache_clear()
-    db_module.get_engine.cache_clear()
-    client = TestClient(build_api())
+    engine, seeded, client = seeded_account(label, url, count)
     base = f"/api/v1/accounts/{seeded['account_id']}/conversations/search"
     for name, q, page in SEARCHES:
         path = f"{base}?q={q.replace(' ', '+')}&page={page}"

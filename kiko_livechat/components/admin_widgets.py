@@ -87,6 +87,38 @@ def confirm_button(
     )
 
 
+def edit_and_delete(
+    catalog: str,
+    id_name: str,
+    row_id: rx.Var,
+    on_edit: rx.event.EventSpec,
+    on_delete: rx.event.EventSpec,
+    confirm_text: rx.Var,
+) -> rx.Component:
+    """A settings row's edit button and its delete button that asks first; their texts are the
+    catalog's `<catalog>.edit`, `.delete`, `.delete.title`, `.delete.submit`, their ids
+    `edit-<id_name>-<row id>` and `delete-<id_name>-<row id>`."""
+    return rx.hstack(
+        rx.button(
+            rx.icon("pencil", size=16),
+            tr(f"{catalog}.edit"),
+            variant="soft",
+            on_click=on_edit,
+            id=f"edit-{id_name}-" + row_id,
+        ),  # fmt: skip
+        confirm_button(
+            f"{catalog}.delete",
+            "trash-2",
+            f"{catalog}.delete.title",
+            confirm_text,
+            f"{catalog}.delete.submit",
+            on_delete,
+            f"delete-{id_name}-" + row_id,
+        ),
+        spacing="2",
+    )
+
+
 def copy_block(text: rx.Var, block_id: str) -> rx.Component:
     """Read-only code to copy as it is (embed snippet, bot token), with a copy button.
 

@@ -4,7 +4,7 @@ Administrators manage the account-wide ones; every agent manages their own perso
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.admin_widgets import confirm_button, switch_field, tr_with
+from kiko_livechat.components.admin_widgets import edit_and_delete, switch_field, tr_with
 from kiko_livechat.components.forms import card_section, dialog_actions, field, form_error, form_notice
 from kiko_livechat.components.layout import dashboard, settings_nav
 from kiko_livechat.components.text import tr
@@ -101,24 +101,13 @@ def _scope_badge(personal: rx.Var) -> rx.Component:
 
 
 def _row_actions(row: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.button(
-            rx.icon("pencil", size=16),
-            tr("canned.edit"),
-            variant="soft",
-            on_click=CannedEditState.start(row.id),
-            id="edit-canned-" + row.id,
-        ),
-        confirm_button(
-            "canned.delete",
-            "trash-2",
-            "canned.delete.title",
-            tr_with("canned.delete.confirm", code=row.short_code),
-            "canned.delete.submit",
-            CannedResponsesState.delete(row.id),
-            "delete-canned-" + row.id,
-        ),
-        spacing="2",
+    return edit_and_delete(
+        "canned",
+        "canned",
+        row.id,
+        CannedEditState.start(row.id),
+        CannedResponsesState.delete(row.id),
+        tr_with("canned.delete.confirm", code=row.short_code),
     )
 
 

@@ -4,7 +4,7 @@ agents see the teams they belong to, read-only."""
 import reflex as rx
 
 from kiko_livechat import routes
-from kiko_livechat.components.admin_widgets import confirm_button, switch_field, tr_with
+from kiko_livechat.components.admin_widgets import edit_and_delete, switch_field, tr_with
 from kiko_livechat.components.forms import card_section, dialog_actions, field, form_error, form_notice
 from kiko_livechat.components.layout import dashboard, settings_nav
 from kiko_livechat.components.text import tr
@@ -122,24 +122,13 @@ def _add_member_form(team: rx.Var) -> rx.Component:
 
 
 def _team_actions(team: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.button(
-            rx.icon("pencil", size=16),
-            tr("teams.edit"),
-            variant="soft",
-            on_click=TeamEditState.start(team.id),
-            id="edit-team-" + team.id,
-        ),
-        confirm_button(
-            "teams.delete",
-            "trash-2",
-            "teams.delete.title",
-            tr_with("teams.delete.confirm", name=team.name),
-            "teams.delete.submit",
-            TeamsState.delete(team.id),
-            "delete-team-" + team.id,
-        ),
-        spacing="2",
+    return edit_and_delete(
+        "teams",
+        "team",
+        team.id,
+        TeamEditState.start(team.id),
+        TeamsState.delete(team.id),
+        tr_with("teams.delete.confirm", name=team.name),
     )
 
 
