@@ -166,10 +166,18 @@ def spec() -> dict:
             },
             f"{BASE}/conversations/search": {
                 "get": _operation(
-                    "Search conversations: every word of q as a word prefix in a message (all of them), or q in"
-                    " the contact's name, e-mail or phone, the alias, or the number; 25 a page, at most 40 pages",
+                    "Search conversations (open ones unless status says otherwise, as Chatwoot's): every word"
+                    " of q as a word prefix in a message (all of them), or q in the contact's name, e-mail or"
+                    " phone, the alias, or the number; 25 a page, at most 40 pages; `messages` holds the"
+                    " newest message that matched",
                     "conversation_search",
-                    query=(_query("q", {"type": "string", "maxLength": Q_MAX, "pattern": "\\S"}, required=True), page),
+                    query=(
+                        _query("q", {"type": "string", "maxLength": Q_MAX, "pattern": "\\S"}, required=True),
+                        status_query,
+                        _query("assignee_type", {"type": "string", "enum": list(ASSIGNEE_TYPES), "default": "all"}),
+                        *ids,
+                        page,
+                    ),
                 )
             },
             f"{BASE}/conversations/meta": {

@@ -251,39 +251,22 @@ ANSWERS = {
     "conversation_meta": obj({"meta": ref("Counts")}),
     "conversation_search": obj(
         {
-            "meta": obj({"current_page": INT, "has_more": BOOL, "count": INT}),
-            "payload": array(
-                obj(
-                    {
-                        "id": {"type": "integer", "description": "the conversation's number in the account"},
-                        "account_id": INT,
-                        "status": {"type": "string", "enum": STATUSES},
-                        "created_at": TIME,
-                        "last_activity_at": nullable(TIME),
-                        "snoozed_until": nullable(TIME),
-                        "contact": obj({"id": INT, "name": nullable(STR)}),
-                        "inbox": obj(
-                            {
-                                "id": INT,
-                                "name": STR,
-                                "channel_type": {"type": "string", "enum": ["Channel::Api", "Channel::WebWidget"]},
-                            }
-                        ),
-                        "messages": array(
-                            obj(
-                                {
-                                    "id": INT,
-                                    "content": STR,
-                                    "sender_name": STR,
-                                    "message_type": {"type": "integer", "enum": [0, 1, 2]},
-                                    "private": BOOL,
-                                    "created_at": TIME,
-                                }
-                            )
-                        ),
-                    }
-                )
-            ),
+            "data": obj(
+                {
+                    "meta": obj(
+                        {
+                            **COUNTS["properties"],
+                            "current_page": INT,
+                            "has_more": BOOL,
+                            "counts_capped": {
+                                "type": "boolean",
+                                "description": "more matched than the counts count (what 40 pages show)",
+                            },
+                        }
+                    ),
+                    "payload": array(ref("Conversation")),
+                }
+            )
         }
     ),
     "conversation": ref("Conversation"),

@@ -4,9 +4,12 @@ inboxes the actor may see.
 
 Order: conversations found by their contact, alias or number first (the agent typed who or
 which), newest activity first; then those found by a message, the newest matching message
-first. Message hits are read from the index newest first and reading stops once the page is
-full, so a word that is in every message still answers a first page at once; the price is that
-there is no total, only whether a next page exists.
+first. Message hits are read from the index newest first and reading stops once enough
+conversations are found, so a word that is in every message still answers at once.
+
+Enough is what the pages can show (MAX_PAGE pages): the API's counts (Chatwoot's meta
+mine / unassigned / all) count the matches up to that many, never every match of a common
+word; `Found.capped` says when there were more.
 """
 
 import re
@@ -39,6 +42,9 @@ SNIPPET_LEAD = 40
 # SQLite's batches of one lazily stepped statement, at most SQLITE_READ_MAX in all.
 FIRST_CHUNK, LAST_CHUNK = 200, 6400
 SQLITE_READ_MAX = 200_000
+# PostgreSQL's newest messages checked row by row, at most, while the word itself is common but
+# the filters leave few of its matches (an agent's one inbox, a rare status): about SQLite's bound.
+PG_WINDOW_READ_MAX = 200_000
 # PostgreSQL's windows of newest messages checked row by row, and the share of matches under
 # which a word counts as rare (then the GIN index is faster): see _postgres_rows.
 PG_FIRST_WINDOW, PG_LAST_WINDOW, RARE = 2000, 32000, 50
@@ -88,6 +94,46 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class SearchFilters:
+    """What narrows a search besides the words, as Chatwoot's conversation filters name it:
+    `status` one of conversations.STATUS_FILTERS ("all": any), `assignee` "all" / "mine" /
+    "unassigned" (narrows the page, not the counts, as in Chatwoot's meta), an inbox, a team."""
+
+    status: str = "all"
+    assignee: str = "all"
+    inbox_id: int | None = None
+    team_id: int | None = None
+
+
+ANY = SearchFilters()
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Chatwoot's meta of a search, over the matches found (at most MAX_PAGE pages of them)."""
+
+    mine: int
+    assigned: int
+    unassigned: int
+    all: int
+
+
+@dataclass(frozen=True)
+class Found:
+    """One page of a search as conversation ids, with the newest matching message of each
+    (None: found by contact, alias or number)."""
+
+    shown: tuple[tuple[int, int | None], ...]
+    page: int
+    has_next: bool
+    counts: Counts
+    # More matched than the counts count (MAX_PAGE pages).
+    capped: bool
+    # The words searched for (lower case), for highlighting.
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SearchPage:
     hits: tuple[SearchHit, ...]
     page: int
@@ -123,7 +169,19 @@ def tsquery(words: tuple[str, ...]) -> str:
 
 
 def search_conversations(session: Session, *, actor: Actor, q: object, page: object = 1) -> SearchPage:
-    """One page of the conversations the actor may see that match `q` (see the module's doc).
+    """One page of the conversations the actor may see that match `q`, loaded for the inbox's
+    search box (see the module's doc and find_conversations)."""
+    found = find_conversations(session, actor=actor, q=q, page=page)
+    return SearchPage(
+        hits=_load(session, list(found.shown)), page=found.page, has_next=found.has_next, words=found.words
+    )
+
+
+def find_conversations(
+    session: Session, *, actor: Actor, q: object, page: object = 1, filters: SearchFilters = ANY
+) -> Found:
+    """One page of the conversations the actor may see that match `q` and the filters, with the
+    counts of all matches (see the module's doc).
 
     Refuses an empty or overlong `q` (ValidationFailed); `page` counts from 1 (past MAX_PAGE
     there is nothing).
@@ -131,17 +189,59 @@ def search_conversations(session: Session, *, actor: Actor, q: object, page: obj
     text = clean_query(q)
     page = max(1, page if isinstance(page, int) and not isinstance(page, bool) else 1)
     words = words_of(text)
-    if page > MAX_PAGE:
-        return SearchPage(hits=(), page=page, has_next=False, words=words)
     inbox_ids = list(session.exec(visible_inbox_ids(actor=actor)).all())
-    start, wanted = (page - 1) * PAGE_SIZE, page * PAGE_SIZE + 1  # one more: is there a next page?
-    found: dict[int, int | None] = dict.fromkeys(_direct_matches(session, actor, inbox_ids, text, wanted))
+    if filters.inbox_id is not None:
+        inbox_ids = [i for i in inbox_ids if i == filters.inbox_id]
+    counted = MAX_PAGE * PAGE_SIZE
+    wanted = counted + 1  # one more: were there more than the counts count?
+    found: dict[int, int | None] = dict.fromkeys(_direct_matches(session, actor, inbox_ids, text, wanted, filters))
+    reading = _Reading()
     if len(found) < wanted and words and inbox_ids:
-        for conversation_id, message_id in _message_hits(session, actor, inbox_ids, words, wanted, found):
+        for conversation_id, message_id in _message_hits(
+            session, actor, inbox_ids, words, wanted, found, filters, reading
+        ):
             found[conversation_id] = message_id
-    ordered = list(found.items())
-    shown = ordered[start : start + PAGE_SIZE]
-    return SearchPage(hits=_load(session, shown), page=page, has_next=len(ordered) > start + PAGE_SIZE, words=words)
+    capped = len(found) > counted or reading.cut_short
+    ordered = list(found.items())[:counted]
+    assignees = _assignees(session, [c for c, _ in ordered])
+    counts = _counts(assignees.values(), actor)
+    if filters.assignee != "all":
+        ordered = [(c, m) for c, m in ordered if _is_shown(assignees[c], filters.assignee, actor)]
+    start = (page - 1) * PAGE_SIZE
+    return Found(
+        shown=tuple(ordered[start : start + PAGE_SIZE]),
+        page=page,
+        has_next=len(ordered) > start + PAGE_SIZE,
+        counts=counts,
+        capped=capped,
+        words=words,
+    )
+
+
+def _assignees(session: Session, conversation_ids: list[int]) -> dict[int, int | None]:
+    if not conversation_ids:
+        return {}
+    query = select(Conversation.id, Conversation.assignee_id).where(Conversation.id.in_(conversation_ids))
+    return dict(session.exec(query).all())
+
+
+def _is_mine(assignee_id: int | None, actor: Actor) -> bool:
+    return assignee_id is not None and assignee_id == actor.user_id and not actor.is_bot
+
+
+def _is_shown(assignee_id: int | None, assignee: str, actor: Actor) -> bool:
+    return assignee_id is None if assignee == "unassigned" else _is_mine(assignee_id, actor)
+
+
+def _counts(assignee_ids, actor: Actor) -> Counts:
+    assignee_ids = list(assignee_ids)
+    unassigned = sum(1 for a in assignee_ids if a is None)
+    return Counts(
+        mine=sum(1 for a in assignee_ids if _is_mine(a, actor)),
+        assigned=len(assignee_ids) - unassigned,
+        unassigned=unassigned,
+        all=len(assignee_ids),
+    )
 
 
 def _like(text: str) -> str:
@@ -149,7 +249,9 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _direct_matches(session: Session, actor: Actor, inbox_ids: list[int], text: str, limit: int) -> list[int]:
+def _direct_matches(
+    session: Session, actor: Actor, inbox_ids: list[int], text: str, limit: int, filters: SearchFilters
+) -> list[int]:
     """Conversations whose contact's name, e-mail or phone contains the text, whose alias it
     names, or whose number it is; newest activity first."""
     if not inbox_ids:
@@ -170,6 +272,10 @@ def _direct_matches(session: Session, actor: Actor, inbox_ids: list[int], text: 
         conditions.append(Conversation.display_id == int(number))
     conditions.extend(_alias_conditions(lowered))
     visible = (Conversation.account_id == actor.account_id, Conversation.inbox_id.in_(inbox_ids))
+    if filters.status != "all":
+        visible += (Conversation.status == filters.status,)
+    if filters.team_id is not None:
+        visible += (Conversation.team_id == filters.team_id,)
     newest_first = (Conversation.last_activity_at.desc(), Conversation.id.desc())
     # Each condition on its own (by contact, by number: along their indexes), then the few found
     # in order. Read as one query in order of activity, a rare match meant walking every
@@ -205,7 +311,13 @@ def _alias_conditions(lowered: str) -> list:
     return [sa.or_(*(Conversation.alias_key.startswith(p) for p in sorted(pairs)))] if pairs else []
 
 
-def _message_hits(session, actor, inbox_ids, words, wanted: int, found: dict):
+@dataclass
+class _Reading:
+    # Reading stopped at its bound (SQLITE_READ_MAX, PG_WINDOW_READ_MAX) before the last match.
+    cut_short: bool = False
+
+
+def _message_hits(session, actor, inbox_ids, words, wanted: int, found: dict, filters: SearchFilters, reading):
     """(conversation id, newest matching message id) of conversations not in `found`, newest
     match first, until `wanted` conversations are found in all or the index has no more. No
     GROUP BY over every match: the matches are read newest first and reading stops early."""
@@ -215,9 +327,12 @@ def _message_hits(session, actor, inbox_ids, words, wanted: int, found: dict):
         "account": actor.account_id,
         "activity": MessageType.ACTIVITY.value,
         "inboxes": inbox_ids,
+        "status": filters.status,
+        "team": filters.team_id or 0,
     }
     seen = set(found)
-    with closing(_postgres_rows(session, params) if postgres else _sqlite_rows(session, params)) as rows:
+    rows = _postgres_rows(session, params, reading) if postgres else _sqlite_rows(session, params, reading)
+    with closing(rows):
         for message_id, conversation_id in rows:
             if conversation_id not in seen:
                 seen.add(conversation_id)
@@ -226,32 +341,38 @@ def _message_hits(session, actor, inbox_ids, words, wanted: int, found: dict):
                     return
 
 
-def _sqlite_rows(session, params):
+def _sqlite_rows(session, params, reading: _Reading):
     """One statement, stepped lazily: FTS5 builds a prefix term's list of matches once per
     statement (there is no prefix index), so it is not run again for more rows."""
     result = session.execute(_SQLITE_HITS, {**params, "before": _NO_ID_ABOVE, "chunk": SQLITE_READ_MAX})
+    read = 0
     try:
         while batch := result.fetchmany(FIRST_CHUNK):
+            read += len(batch)
+            reading.cut_short = read >= SQLITE_READ_MAX
             yield from batch
     finally:
         result.close()
 
 
-def _postgres_rows(session, params):
+def _postgres_rows(session, params, reading: _Reading):
     """The account's newest messages first, in windows each checked row by row (a common word
     fills a page from the first window; the GIN index would hand over every match to be sorted:
     PostgreSQL's planner takes a prefix term for rare and picks it). Once a window shows the
-    word to be rare (under 1 in RARE), the GIN index answers the rest, in chunks that double."""
-    before, window = _NO_ID_ABOVE, PG_FIRST_WINDOW
+    word itself to be rare (under 1 in RARE, whatever the filters leave of it), the GIN index
+    answers the rest, in chunks that double."""
+    before, window, read = _NO_ID_ABOVE, PG_FIRST_WINDOW, 0
     while True:
         rows = session.execute(_POSTGRES_WINDOW, {**params, "before": before, "window": window}).all()
-        hits = [(message_id, conversation_id) for message_id, conversation_id, hit in rows if hit]
-        yield from hits
+        yield from ((message_id, conversation_id) for message_id, conversation_id, _, hit in rows if hit)
         if len(rows) < window:
             return  # the account's messages are all read
-        before = rows[-1][0]
-        if len(hits) * RARE < len(rows):
+        before, read = rows[-1][0], read + len(rows)
+        if sum(1 for row in rows if row[2]) * RARE < len(rows):
             break
+        if read >= PG_WINDOW_READ_MAX:
+            reading.cut_short = True
+            return
         window = min(PG_LAST_WINDOW, window * 2)
     chunk = FIRST_CHUNK
     while True:
@@ -262,6 +383,8 @@ def _postgres_rows(session, params):
         before, chunk = rows[-1][0], min(LAST_CHUNK, chunk * 2)
 
 
+# The filters on the conversation `c` of a match (SearchFilters: "all" and 0 mean none).
+_CONVERSATION_FILTERS = "(:status = 'all' OR c.status = :status) AND (:team = 0 OR c.team_id = :team)"
 # SQLite: CROSS JOIN makes the FTS5 table the outer loop, read newest rowid first (FTS5 walks
 # its doclists backwards for ORDER BY rowid DESC), each hit checked against its message and
 # conversation by primary key.
@@ -271,17 +394,18 @@ _SQLITE_HITS = sa.text(
     " CROSS JOIN conversations c ON c.id = m.conversation_id"
     f" WHERE {SQLITE_TABLE} MATCH :match AND s.rowid < :before"
     " AND m.account_id = :account AND m.message_type != :activity AND c.inbox_id IN :inboxes"
+    f" AND {_CONVERSATION_FILTERS}"
     " ORDER BY s.rowid DESC LIMIT :chunk"
 ).bindparams(sa.bindparam("inboxes", expanding=True))
 # PostgreSQL: exactly the indexed expression, so the GIN index can answer it.
 PG_MATCH = POSTGRES_VECTOR.replace("content", "m.content") + " @@ to_tsquery('simple', :match)"
 # A window of the account's newest messages (the inner LIMIT keeps the planner from turning it
-# into an index search), each row flagged whether it is a visible match.
+# into an index search), each row flagged whether the words match it and whether it is a
+# match the actor may see through the filters.
 _POSTGRES_WINDOW = sa.text(
-    "SELECT w.id, w.conversation_id,"
-    " (w.message_type != :activity AND c.inbox_id IN :inboxes"
-    f" AND {PG_MATCH.replace('m.content', 'w.content')}) AS hit"
-    " FROM (SELECT m.id, m.conversation_id, m.content, m.message_type FROM messages m"
+    "SELECT w.id, w.conversation_id, w.match,"
+    f" (w.match AND w.message_type != :activity AND c.inbox_id IN :inboxes AND {_CONVERSATION_FILTERS}) AS hit"
+    f" FROM (SELECT m.id, m.conversation_id, m.message_type, {PG_MATCH} AS match FROM messages m"
     " WHERE m.account_id = :account AND m.id < :before ORDER BY m.id DESC LIMIT :window) w"
     " LEFT JOIN conversations c ON c.id = w.conversation_id ORDER BY w.id DESC"
 ).bindparams(sa.bindparam("inboxes", expanding=True))
@@ -293,7 +417,7 @@ _POSTGRES_HITS = sa.text(
     "SELECT m.id, m.conversation_id FROM (SELECT id, conversation_id, account_id, message_type FROM messages m"
     f" WHERE {PG_MATCH} AND m.id < :before OFFSET 0) m JOIN conversations c ON c.id = m.conversation_id"
     " WHERE m.account_id = :account AND m.message_type != :activity"
-    " AND c.inbox_id IN :inboxes ORDER BY m.id DESC LIMIT :chunk"
+    f" AND c.inbox_id IN :inboxes AND {_CONVERSATION_FILTERS} ORDER BY m.id DESC LIMIT :chunk"
 ).bindparams(sa.bindparam("inboxes", expanding=True))
 
 

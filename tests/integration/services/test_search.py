@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from kiko_livechat.models import Contact, Conversation, Message, Role
 from kiko_livechat.models.base import utcnow
-from kiko_livechat.services import conversations, search, visitor_chat
+from kiko_livechat.services import conversations, search, teams, visitor_chat
 from kiko_livechat.services.errors import ValidationFailed
 from tests import factories
 
@@ -181,3 +181,57 @@ def test_the_postgres_query_uses_the_indexed_expression(db, desk):
     )
     db.rollback()
     assert any("ix_messages_content_search" in line for line in plan), plan
+
+
+def test_counts_mine_unassigned_and_all_and_the_assignee_filter_narrows_only_the_page(db, desk):
+    acc, admin, ben, shop, secret = desk
+    mine = _write(db, shop, "Reklamation eins")
+    _write(db, shop, "Reklamation zwei")
+    conversations.assign(db, actor=admin, conversation_id=mine.conversation_id, assignee_id=ben.user_id)
+    everything = search.find_conversations(db, actor=ben, q="reklamation")
+    assert everything.counts == search.Counts(mine=1, assigned=1, unassigned=1, all=2)
+    assert not everything.capped and len(everything.shown) == 2
+    only_mine = search.find_conversations(
+        db, actor=ben, q="reklamation", filters=search.SearchFilters(assignee="mine")
+    )
+    assert [c for c, _ in only_mine.shown] == [mine.conversation_id]
+    assert only_mine.counts == everything.counts
+    unassigned = search.find_conversations(
+        db, actor=ben, q="reklamation", filters=search.SearchFilters(assignee="unassigned")
+    )
+    assert mine.conversation_id not in [c for c, _ in unassigned.shown] and len(unassigned.shown) == 1
+
+
+def test_status_inbox_and_team_filters_apply_to_words_and_contacts_alike(db, desk):
+    acc, admin, ben, shop, secret = desk
+    other_shop = factories.inbox(db, acc.id, agent_ids=[ben.user_id])
+    done = _write(db, shop, "Garantiefall erledigt")
+    _write(db, other_shop, "Garantiefall offen")
+    conversations.set_status(db, actor=ben, conversation_id=done.conversation_id, status="resolved")
+    contact = db.get(Contact, db.get(Conversation, done.conversation_id).contact_id)
+    contact.name = "Garantie Gustav"
+    db.add(contact)
+    db.commit()
+
+    def found(**filters):
+        return {c for c, _ in search.find_conversations(
+            db, actor=ben, q="garantie", filters=search.SearchFilters(**filters)).shown}  # fmt: skip
+
+    assert found(status="resolved") == {done.conversation_id}
+    assert len(found(status="open")) == 1 and done.conversation_id not in found(status="open")
+    assert len(found()) == 2
+    assert found(inbox_id=shop.id) == {done.conversation_id}
+    assert found(inbox_id=secret.id) == set()  # an inbox Ben does not work shows nothing
+    team_id = teams.create_team(db, actor=admin, name="Garantie")
+    conversations.assign(db, actor=admin, conversation_id=done.conversation_id, team_id=team_id)
+    assert found(team_id=team_id) == {done.conversation_id}
+
+
+def test_counts_stop_at_what_the_pages_can_show(db, desk, monkeypatch):
+    acc, admin, ben, shop, secret = desk
+    monkeypatch.setattr(search, "MAX_PAGE", 1)
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    for i in range(3):
+        _write(db, shop, f"Umtausch {i}")
+    found = search.find_conversations(db, actor=ben, q="umtausch")
+    assert (found.counts.all, found.capped, len(found.shown), found.has_next) == (2, True, 2, False)
