@@ -191,9 +191,7 @@ def test_counts_mine_unassigned_and_all_and_the_assignee_filter_narrows_only_the
     everything = search.find_conversations(db, actor=ben, q="reklamation")
     assert everything.counts == search.Counts(mine=1, assigned=1, unassigned=1, all=2)
     assert not everything.capped and len(everything.shown) == 2
-    only_mine = search.find_conversations(
-        db, actor=ben, q="reklamation", filters=search.SearchFilters(assignee="mine")
-    )
+    only_mine = search.find_conversations(db, actor=ben, q="reklamation", filters=search.SearchFilters(assignee="mine"))
     assert [c for c, _ in only_mine.shown] == [mine.conversation_id]
     assert only_mine.counts == everything.counts
     unassigned = search.find_conversations(
