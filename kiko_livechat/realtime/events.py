@@ -20,6 +20,8 @@ CONTACT_SEEN = "contact_seen"
 # What else an update can name without alerting anyone or concerning the visitor.
 PRIORITY = "priority"
 LABELS = "labels"
+# A label on the conversation looks different (its colour): its chips change, its labels do not.
+LABEL_LOOK = "label_look"
 EMAIL_LEFT = "email_left"
 # An agent chose another availability: whether anybody is online in an inbox now. About no
 # conversation (conversation_id 0); only that inbox's visitors hear it (realtime/recipients.py).

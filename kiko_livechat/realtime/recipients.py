@@ -12,6 +12,7 @@ from kiko_livechat.realtime.events import (
     CONTACT_SEEN,
     CONVERSATION_UPDATED,
     EMAIL_LEFT,
+    LABEL_LOOK,
     LABELS,
     MESSAGE_CREATED,
     PRESENCE,
@@ -30,9 +31,9 @@ ALERTS = "alerts"
 _VISITOR_KINDS = {MESSAGE_CREATED, CONVERSATION_UPDATED, TYPING}
 # Updates that change nothing a visitor's page shows (an agent's read marker comes with every
 # message an agent looks at: the visitor's tab need not even wake up for it) ...
-_NOT_FOR_VISITOR = frozenset({AGENT_SEEN, CONTACT_SEEN, PRIORITY, LABELS, EMAIL_LEFT})
+_NOT_FOR_VISITOR = frozenset({AGENT_SEEN, CONTACT_SEEN, PRIORITY, LABELS, LABEL_LOOK, EMAIL_LEFT})
 # ... and those that change no unread count (the visitor's read marker comes with every answer).
-_NOT_FOR_UNREAD = frozenset({CONTACT_SEEN, PRIORITY, LABELS, EMAIL_LEFT})
+_NOT_FOR_UNREAD = frozenset({CONTACT_SEEN, PRIORITY, LABELS, LABEL_LOOK, EMAIL_LEFT})
 
 
 @dataclass(frozen=True)

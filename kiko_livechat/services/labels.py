@@ -125,13 +125,15 @@ def update_label(
     colour = label.color if color in (KEEP, None) else clean_color(color, field="color")
     if clean != label.title:
         _require_free(session, actor.account_id, clean, except_id=label.id)
-    shown_differently = (clean, colour) != (label.title, label.color)
+    # A new title changes each tagged conversation's labels (a bot hears conversation_updated,
+    # as from Chatwoot's rename); a new colour changes only how the tabs draw them.
+    what = events.LABELS if clean != label.title else events.LABEL_LOOK if colour != label.color else None
     label.title, label.description, label.color = clean, text, colour
     if show_on_sidebar is not KEEP and show_on_sidebar is not None:
         label.show_on_sidebar = bool(show_on_sidebar)
     session.add(label)
-    if shown_differently:
-        _announce(session, label.id, by=actor.user_id)
+    if what:
+        _announce(session, label.id, what, by=actor.user_id)
     changes.commit(session)
     return _view(label)
 
@@ -141,7 +143,7 @@ def delete_label(session: Session, *, actor: Actor, label_id: object) -> None:
     other labels; the tabs showing those conversations hear of it."""
     actor.require_admin()
     label = get_in_account(session, Label, account_id=actor.account_id, obj_id=label_id)
-    _announce(session, label.id, by=actor.user_id)
+    _announce(session, label.id, events.LABELS, by=actor.user_id)
     session.exec(delete(ConversationLabel).where(ConversationLabel.label_id == label.id))
     session.delete(label)
     changes.commit(session)
@@ -262,16 +264,17 @@ def _attach(session: Session, conversation: Conversation, label_ids: list[int]) 
     return bool(fresh)
 
 
-def _announce(session: Session, label_id: int, *, by: int) -> None:
+def _announce(session: Session, label_id: int, what: str, *, by: int) -> None:
     """Tell the tabs showing the label's conversations that their chips change (caller commits).
-    One event per conversation, as for any other change of a conversation's labels."""
+    One event per conversation, as for any other change of a conversation's labels (a tab that
+    is busy hears the ones waiting for it together: state/live.py)."""
     tagged = session.exec(
         select(Conversation)
         .join(ConversationLabel, ConversationLabel.conversation_id == Conversation.id)
         .where(ConversationLabel.label_id == label_id)
     ).all()
     for conversation in tagged:
-        emit(session, events.changed(conversation, events.LABELS, by=by))
+        emit(session, events.changed(conversation, what, by=by))
 
 
 def _clean_title(value: object, *, field: str = "title") -> str:

@@ -227,6 +227,8 @@ def _event_name(event: events.ChatEvent) -> str | None:
         what = event.detail.get("changed", [])
         if what == [events.HANDOFF]:  # told to the bot by the status change of the same transaction
             return None
+        if what == [events.LABEL_LOOK]:  # a label's new colour: the conversation's labels are the same
+            return None
         return "conversation_status_changed" if "status" in what else "conversation_updated"
     return {
         events.MESSAGE_CREATED: "message_created",

@@ -14,8 +14,8 @@ from kiko_livechat.state.session import SessionState, signed_in_only
 
 # The sidebar's folders listen in a slot of their own: they are on every dashboard page.
 FOLDERS = "folders"
-# Events that can change how many open conversations carry a label.
-_COUNTING = frozenset({"status", events.LABELS, events.HANDOFF})
+# What changes a folder: how many open conversations carry its label, or its colour.
+_COUNTING = frozenset({"status", events.LABELS, events.LABEL_LOOK, events.HANDOFF})
 
 
 class LabelPickerState(FormFeedback, SessionState):

@@ -1,11 +1,13 @@
 """Labels: administrators manage them, agents put them on conversations, folders count them."""
 
+import json
+
 import pytest
 from sqlmodel import select
 
-from kiko_livechat.models import ConversationLabel, Label, Role
+from kiko_livechat.models import ConversationLabel, Label, Role, WebhookDelivery
 from kiko_livechat.realtime import events
-from kiko_livechat.services import conversations, labels
+from kiko_livechat.services import api_access, api_chat, contacts, conversations, inboxes, labels
 from kiko_livechat.services.errors import NotFound, PermissionDenied, ValidationFailed
 from tests import factories
 
@@ -229,7 +231,8 @@ def test_label_changes_reach_the_tabs_as_events(db, setup, monkeypatch):
     labels.update_label(db, actor=admin, label_id=made.label_id, description="nur Text")  # chips look the same
     labels.update_label(db, actor=admin, label_id=made.label_id, color="#0e9f6e")  # they change colour
     labels.delete_label(db, actor=admin, label_id=made.label_id)
-    assert [(e.conversation_id, e.detail["changed"]) for e in heard] == [(conv.id, [events.LABELS])] * 5
+    told = [(e.conversation_id, e.detail["changed"]) for e in heard]
+    assert told == [(conv.id, [events.LABELS])] * 3 + [(conv.id, [events.LABEL_LOOK]), (conv.id, [events.LABELS])]
     assert db.exec(select(Label)).all() == []
 
 
@@ -237,3 +240,23 @@ def _emit(session, event):
     from kiko_livechat.realtime.outbox import emit as real
 
     real(session, event)
+
+
+def test_a_bot_hears_a_renamed_label_on_its_conversations_but_not_a_new_colour(db):
+    acc = factories.active_account(db)
+    admin = factories.actor(db, acc.id, role=Role.ADMINISTRATOR)
+    bot_inbox = inboxes.create_api_inbox(db, actor=admin, name="Bot", webhook_url="https://bot.example/hook")
+    bot = api_access.resolve_api_token(db, token=bot_inbox.api_token)
+    contacts.create_contact(db, actor=bot, name="Ida", inbox_id=bot_inbox.inbox.inbox_id, source_id="tg-9")
+    talk = api_chat.create_conversation(db, actor=bot, inbox_id=bot_inbox.inbox.inbox_id, source_id="tg-9")
+    made = labels.create_label(db, actor=admin, title="rückruf")
+    labels.add_conversation_label(db, actor=admin, conversation_id=talk.id, label_id=made.label_id)
+
+    def queued() -> list[str]:
+        return [json.loads(d.payload)["event"] for d in db.exec(select(WebhookDelivery).order_by(WebhookDelivery.id))]
+
+    before = len(queued())
+    labels.update_label(db, actor=admin, label_id=made.label_id, color="#0e9f6e")
+    assert len(queued()) == before
+    labels.update_label(db, actor=admin, label_id=made.label_id, title="rueckruf")
+    assert queued()[before:] == ["conversation_updated"]

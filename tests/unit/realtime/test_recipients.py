@@ -91,7 +91,7 @@ def test_whether_anybody_is_online_reaches_only_the_visitors_of_that_inbox():
 
 
 def test_read_markers_wake_only_the_tabs_that_show_them():
-    from kiko_livechat.realtime.events import AGENT_SEEN, CONTACT_SEEN, LABELS, PRIORITY
+    from kiko_livechat.realtime.events import AGENT_SEEN, CONTACT_SEEN, LABEL_LOOK, LABELS, PRIORITY
 
     def update(*changed):
         return _event(CONVERSATION_UPDATED, changed=list(changed))
@@ -101,8 +101,9 @@ def test_read_markers_wake_only_the_tabs_that_show_them():
     assert [receives(c, update(AGENT_SEEN)) for c in (AGENT_A, counting, VISITOR_A)] == [True, True, False]
     # The visitor's page showed it: the agents' "seen" ticks, no unread count, not the visitor.
     assert [receives(c, update(CONTACT_SEEN)) for c in (AGENT_A, counting, VISITOR_A)] == [True, False, False]
-    for invisible in (PRIORITY, LABELS):
-        assert not receives(VISITOR_A, update(invisible))
+    for invisible in (PRIORITY, LABELS, LABEL_LOOK):
+        assert not receives(VISITOR_A, update(invisible)) and not receives(counting, update(invisible))
+        assert receives(AGENT_A, update(invisible))
     # What the visitor's page shows still reaches it, also beside a read marker.
     assert receives(VISITOR_A, update("status")) and receives(VISITOR_A, update("status", AGENT_SEEN))
     assert receives(VISITOR_A, update("assignee"))
