@@ -34,3 +34,7 @@ AUTH_SESSION = "/auth/session"
 AUTH_LOGOUT = "/auth/logout"
 # The composer's "/" picker asks this HTTP route for canned responses (api/dashboard_canned.py).
 CANNED_PICKER = "/app-data/canned-picker"
+# Attachments (api/files.py): an agent's upload, a visitor's upload, and the file route.
+UPLOADS = "/app-data/uploads"
+WIDGET_UPLOADS = "/widget-data/{inbox_token}/uploads"
+FILES = "/files"

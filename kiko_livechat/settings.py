@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     # Webhook sends in flight at once per worker process (one at most per target).
     webhook_concurrency: int = 20
 
+    # Attachments: where their files live (services/storage.py), and how large one may be.
+    storage_dir: Path = PROJECT_ROOT / ".kiko" / "storage"
+    attachment_max_mb: int = 40
+
     default_locale: str = "de"
     demo_logins_file: Path = PROJECT_ROOT / ".kiko" / "demo-logins.txt"
 

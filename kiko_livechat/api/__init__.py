@@ -3,7 +3,7 @@
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from kiko_livechat.api import canned_responses, dashboard_canned, search, session_cookie, v1
+from kiko_livechat.api import canned_responses, dashboard_canned, files, search, session_cookie, v1
 from kiko_livechat.api.fallback import Unmatched
 from kiko_livechat.api.health import health
 from kiko_livechat.api.openapi import PATH as OPENAPI_PATH
@@ -21,5 +21,6 @@ def build_api() -> Starlette:
         *canned_responses.routes(),
         *dashboard_canned.routes(),
         *session_cookie.routes(),
+        *files.routes(),
     ]
     return Starlette(routes=[*routes, Unmatched(routes)])

@@ -1,5 +1,6 @@
 """Customer accounts, people, memberships, sessions and access tokens."""
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -43,6 +44,9 @@ class Account(SQLModel, table=True):
     livechat_active: bool = Field(default=False)
     # Last per-account conversation number handed out (conversations.display_id).
     conversation_seq: int = Field(default=0)
+    # Signs the account's expiring file links (services/attachments.py): links in webhooks and
+    # e-mails, and the widget's. Replacing it ends every link handed out.
+    signing_secret: str = Field(default_factory=lambda: secrets.token_hex(32), max_length=64)
     created_at: datetime = created_at_field()
 
 

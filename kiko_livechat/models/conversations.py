@@ -120,17 +120,42 @@ class Message(SQLModel, table=True):
 
 
 class Attachment(SQLModel, table=True):
+    """A file sent with a message (services/attachments.py). Its bytes live in the app's storage
+    under a random key, never under the sender's file name, and are served only through the
+    authorized file route. Uploaded before its message is sent, it is staged: no message yet,
+    held by who uploaded it (`staged_by`) until the message takes it or the stage expires."""
+
     __tablename__ = "attachments"
+    __table_args__ = (
+        # The sweep: staged uploads left behind, oldest first.
+        sa.Index("ix_attachments_staged", "message_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = account_fk()
-    message_id: int = Field(foreign_key="messages.id", nullable=False, index=True, ondelete="CASCADE")
-    file_type: str = Field(max_length=20)
+    inbox_id: int = Field(foreign_key="inboxes.id", nullable=False, index=True, ondelete="CASCADE")
+    # None: a visitor's upload before their first message made the conversation.
+    conversation_id: int | None = Field(
+        default=None, foreign_key="conversations.id", nullable=True, index=True, ondelete="CASCADE"
+    )
+    message_id: int | None = Field(default=None, foreign_key="messages.id", nullable=True, ondelete="CASCADE")
+    # Who may send it with a message while staged: "user:<id>", "bot:<inbox id>" or
+    # "visitor:<hash of the visitor's token>".
+    staged_by: str = Field(max_length=80)
+    # Chatwoot's file_type: image, audio, video or file.
+    file_type: str = Field(max_length=10)
+    # Detected from the content (services/file_types.py), never taken from the name or the browser.
     content_type: str = Field(max_length=100)
+    extension: str = Field(max_length=10)
+    # The sender's name for it, cleaned (no path, no control or direction characters).
     file_name: str = Field(max_length=255)
-    byte_size: int
-    # Key in the app's own storage; files are served only through an authorized route.
-    storage_key: str = Field(max_length=255)
+    byte_size: int = Field(sa_type=sa.BigInteger)
+    sha256: str = Field(max_length=64)
+    storage_key: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    # An image's thumbnail (services/thumbnails.py), and the image's size.
+    thumb_key: str | None = Field(default=None, max_length=64)
+    width: int | None = None
+    height: int | None = None
     created_at: datetime = created_at_field()
 
 

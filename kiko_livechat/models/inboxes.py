@@ -38,6 +38,9 @@ class Inbox(SQLModel, table=True):
     enable_auto_assignment: bool = Field(default=True)
     # Remind the inbox's agents when nobody answers a handoff within this time (0: never).
     unanswered_after_seconds: int = Field(default=120)
+    # The kinds of files visitors and agents may send here (services/file_types.CATEGORIES);
+    # None: all of them.
+    allowed_file_types: list[str] | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = created_at_field()
 
 

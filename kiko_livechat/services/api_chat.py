@@ -26,7 +26,8 @@ from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.contacts import ATTRIBUTES_MAX_BYTES
 from kiko_livechat.services.errors import ValidationFailed
-from kiko_livechat.services.messages import clean_content, clean_echo_id, find_echo
+from kiko_livechat.services.messages import clean_content, clean_content_with_files, clean_echo_id, find_echo
+from kiko_livechat.services.staged_files import attach, staged_by, take_staged
 from kiko_livechat.services.validation import choice
 
 CREATE_STATUSES = (ConversationStatus.OPEN, ConversationStatus.PENDING)
@@ -84,17 +85,20 @@ def create_message(
     private: object = False,
     content_attributes: object = None,
     echo_id: object = None,
+    attachments: object = None,
     now: datetime | None = None,
 ) -> Message:
     """A message in a conversation. `incoming` (the contact speaking) only in API inboxes, where
     the bot relays what the visitor writes in its own channel; `outgoing` is the bot's own line
-    (or the agent's, with a personal token). A resend with the same echo_id is stored once."""
+    (or the agent's, with a personal token). `attachments`: ids of files the caller staged
+    (services/attachments.py). A resend with the same echo_id is stored once."""
     now = now or utcnow()
     conversation = conversations.visible_conversation(session, actor=actor, display_id=display_id)
     if message_type not in API_MESSAGE_TYPES:
         raise ValidationFailed("error.invalid_choice", field="message_type")
     kind = MessageType(message_type)
-    text = clean_content(content)
+    if not attachments:
+        clean_content(content)
     if private not in (True, False):
         raise ValidationFailed("error.invalid_choice", field="private")
     attributes = _attributes(content_attributes)
@@ -107,12 +111,14 @@ def create_message(
     earlier = find_echo(session, conversation.id, echo)
     if earlier is not None:
         return earlier
-    message = _store(session, actor, conversation, kind, text, bool(private), attributes, echo, now)
+    files = take_staged(session, attachment_ids=attachments, staged_by=staged_by(actor), inbox_id=conversation.inbox_id)
+    text = clean_content_with_files(content, bool(files))
+    message = _store(session, actor, conversation, kind, text, bool(private), attributes, echo, now, files)
     changes.commit(session)
     return message
 
 
-def _store(session, actor, conversation, kind, text, private, attributes, echo, now) -> Message:
+def _store(session, actor, conversation, kind, text, private, attributes, echo, now, files=()) -> Message:
     incoming = kind == MessageType.INCOMING
     if incoming:
         reopened = status_machine.on_visitor_message(conversation, now=now)
@@ -144,6 +150,7 @@ def _store(session, actor, conversation, kind, text, private, attributes, echo, 
     conversation.updated_at = now
     session.add(conversation)
     session.flush()
+    attach(files, message_id=message.id, conversation_id=conversation.id, session=session)
     emit(session, events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id, private=private))
     return message
 

@@ -6,7 +6,7 @@ The presenters take these rows and never touch the database. Rows are read as pl
 tuples with statements built once (ids bound as one expanding parameter): building ORM objects
 and statements per request cost more than the queries themselves."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -29,8 +29,17 @@ from kiko_livechat.models import (
     User,
 )
 from kiko_livechat.models.base import utcnow
+from kiko_livechat.services.attachment_links import (
+    FILE,
+    THUMB,
+    AttachmentView,
+    of_messages,
+    signed_path,
+    signing_secret,
+)
 from kiko_livechat.services.contacts import ContactInboxView, ContactView
 from kiko_livechat.services.presence import effective_availability
+from kiko_livechat.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -51,11 +60,43 @@ class InboxRow:
 
 
 @dataclass(frozen=True)
+class FileRow:
+    """An attachment with its links (absolute, signed, expiring: a bot or webhook receiver has
+    no login)."""
+
+    attachment: AttachmentView
+    data_url: str
+    thumb_url: str
+
+
+@dataclass(frozen=True)
 class MessageRow:
     # A messages row (its columns by name), or a Message the caller just stored.
     message: Message | sa.Row
     # Who wrote it: the contact (incoming), an agent, or the inbox's bot (sender_type bot).
     agent: AgentRow | None = None
+    files: tuple[FileRow, ...] = ()
+
+
+def with_files(session: Session, rows: list[MessageRow]) -> list[MessageRow]:
+    """The rows with their attachments and links: one query for all of them."""
+    found = of_messages(session, [row.message.id for row in rows])
+    if not found:
+        return rows
+    base = get_settings().base_url.rstrip("/")
+    secrets: dict[int, str] = {}
+
+    def link(view: AttachmentView, variant: str) -> str:
+        if view.account_id not in secrets:
+            secrets[view.account_id] = signing_secret(session, view.account_id)
+        return base + signed_path(secrets[view.account_id], view, variant=variant)
+
+    return [
+        replace(row, files=tuple(
+            FileRow(v, link(v, FILE), link(v, THUMB) if v.has_thumb else "") for v in found[row.message.id]
+        )) if row.message.id in found else row
+        for row in rows
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -302,7 +343,8 @@ def messages(session: Session, messages_: list[Message], account_id: int) -> lis
     """Messages with their agent senders, in one query."""
     senders = {m.sender_id for m in messages_ if m.sender_type == SenderType.AGENT and m.sender_id}
     found = agents(session, account_id=account_id, user_ids=list(senders)) if senders else {}
-    return [MessageRow(m, found.get(m.sender_id) if m.sender_type == SenderType.AGENT else None) for m in messages_]
+    rows = [MessageRow(m, found.get(m.sender_id) if m.sender_type == SenderType.AGENT else None) for m in messages_]
+    return with_files(session, rows)
 
 
 def _with_senders(query: sa.Select) -> sa.Select:
@@ -326,10 +368,11 @@ def messages_after(
     now = utcnow()
     query = (_HISTORY if include_private else _PUBLIC_HISTORY).order_by(Message.id).limit(limit)
     params = {"conversation_id": conversation.id, "after_id": max(0, int(after_id))}
-    return [
+    rows = [
         MessageRow(row, _agent(row, "sender_user_", conversation.account_id, now))
         for row in _read(session, query, params).all()
     ]
+    return with_files(session, rows)
 
 
 _LABELS = (
@@ -357,8 +400,9 @@ def _last_messages(session: Session, ids: dict, now: datetime) -> dict[tuple[int
     """Each conversation's newest public message (what Chatwoot lists as `messages`), keyed
     (id, True), and its newest one that is not an activity line, keyed (id, False): one query."""
     found: dict[tuple[int, bool], MessageRow] = {}
-    for row in _read(session, _LAST, ids).all():  # oldest first: each key ends with its newest
-        message = MessageRow(row, _agent(row, "sender_user_", row.account_id, now))
+    read = _read(session, _LAST, ids).all()
+    shaped = with_files(session, [MessageRow(row, _agent(row, "sender_user_", row.account_id, now)) for row in read])
+    for row, message in zip(read, shaped, strict=True):  # oldest first: each key ends with its newest
         found[(row.conversation_id, True)] = message
         if row.message_type != MessageType.ACTIVITY:
             found[(row.conversation_id, False)] = message

@@ -13,7 +13,15 @@ from datetime import datetime
 
 from kiko_livechat.i18n.aliases import display_name
 from kiko_livechat.models import ChannelType, Conversation, Inbox, MessageType, SenderType
-from kiko_livechat.services.api_rows import AgentRow, ConversationRows, InboxRow, MembershipRow, MessageRow, TeamRow
+from kiko_livechat.services.api_rows import (
+    AgentRow,
+    ConversationRows,
+    FileRow,
+    InboxRow,
+    MembershipRow,
+    MessageRow,
+    TeamRow,
+)
 from kiko_livechat.services.canned_responses import CannedView
 from kiko_livechat.services.contacts import ContactInboxView, ContactView
 from kiko_livechat.services.inboxes import embed_snippet
@@ -242,7 +250,26 @@ def message(
             "contact_inbox": None,
         },
         "attachment": None,
-        "attachments": [],
+        "attachments": [attachment(file) for file in row.files],
+    }
+
+
+def attachment(file: FileRow) -> dict:
+    """An attachment as Chatwoot's push_event_data shapes it (its links signed and expiring)."""
+    a = file.attachment
+    return {
+        "id": a.attachment_id,
+        "message_id": a.message_id,
+        "file_type": a.file_type,
+        "account_id": a.account_id,
+        "extension": a.extension,
+        "data_url": file.data_url,
+        "thumb_url": file.thumb_url,
+        "file_size": a.byte_size,
+        "width": a.width,
+        "height": a.height,
+        "file_name": a.file_name,
+        "content_type": a.content_type,
     }
 
 

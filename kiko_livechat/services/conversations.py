@@ -32,11 +32,21 @@ from kiko_livechat.services import changes, handoff, numbering, status_machine
 from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.api_rows import unread_counts
+from kiko_livechat.services.attachment_links import of_messages
+from kiko_livechat.services.attachment_links import view as link_view
 from kiko_livechat.services.errors import NotFound
 from kiko_livechat.services.label_chips import LabelChip, chips_of
-from kiko_livechat.services.messages import MessageView, clean_content, clean_echo_id, find_echo, messages_after, view
+from kiko_livechat.services.messages import (
+    MessageView,
+    clean_content_with_files,
+    clean_echo_id,
+    find_echo,
+    messages_after,
+    view,
+)
 from kiko_livechat.services.overview import visible_inbox_ids
 from kiko_livechat.services.scoping import get_in_account, valid_id
+from kiko_livechat.services.staged_files import attach, staged_by, take_staged
 from kiko_livechat.services.validation import choice
 
 PAGE_SIZE = 25
@@ -432,17 +442,20 @@ def send_reply(
     content: object,
     private: bool = False,
     echo_id: object = None,
+    attachments: object = None,
     now: datetime | None = None,
 ) -> MessageView:
-    """An agent's reply to the visitor, or a private note only agents see. Acknowledged after commit."""
+    """An agent's reply to the visitor, or a private note only agents see, with the files the
+    agent staged (`attachments`: their ids; services/attachments.py). Acknowledged after commit."""
     now = now or utcnow()
     conversation = visible_conversation(session, actor=actor, conversation_id=conversation_id)
-    text = clean_content(content)
     echo = clean_echo_id(echo_id)
     earlier = find_echo(session, conversation.id, echo)
     agent_name = actor_name(session, actor)
     if earlier is not None:
-        return view(earlier, agent_name)
+        return view(earlier, agent_name, of_messages(session, [earlier.id]).get(earlier.id, ()))
+    files = take_staged(session, attachment_ids=attachments, staged_by=staged_by(actor), inbox_id=conversation.inbox_id)
+    text = clean_content_with_files(content, bool(files))
     message = Message(
         account_id=actor.account_id,
         conversation_id=conversation.id,
@@ -462,12 +475,13 @@ def send_reply(
     conversation.updated_at = now
     session.add(conversation)
     session.flush()
+    attach(files, message_id=message.id, conversation_id=conversation.id, session=session)
     emit(
         session,
         events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id, private=bool(private)),
     )
     changes.commit(session)
-    return view(message, agent_name)
+    return view(message, agent_name, [link_view(row) for row in files])
 
 
 def set_status(

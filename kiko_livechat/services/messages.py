@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from kiko_livechat.models import Conversation, Message, MessageType, SenderType, User
+from kiko_livechat.services.attachment_links import AttachmentView, of_messages
 from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.validation import refuse_nul
 
@@ -29,6 +30,8 @@ class MessageView:
     activity_params: dict
     created_at: datetime
     echo_id: str
+    # The files sent with it, in the order they were attached.
+    attachments: tuple[AttachmentView, ...] = ()
 
 
 def clean_content(value: object) -> str:
@@ -39,6 +42,13 @@ def clean_content(value: object) -> str:
     if len(text) > CONTENT_MAX:
         raise ValidationFailed("error.too_long", field="content", max=CONTENT_MAX)
     return text
+
+
+def clean_content_with_files(value: object, has_files: bool) -> str:
+    """Message text, which may be left empty when the message carries files."""
+    if has_files and (value is None or (isinstance(value, str) and not value.strip())):
+        return ""
+    return clean_content(value)
 
 
 def clean_echo_id(value: object) -> str | None:
@@ -70,10 +80,12 @@ def messages_after(
     )
     if not include_private:
         query = query.where(Message.private.is_(False))
-    return [view(message, agent_name) for message, agent_name in session.exec(query).all()]
+    rows = session.exec(query).all()
+    files = of_messages(session, [message.id for message, _ in rows]) if rows else {}
+    return [view(message, agent_name, files.get(message.id, ())) for message, agent_name in rows]
 
 
-def view(message: Message, agent_name: str | None) -> MessageView:
+def view(message: Message, agent_name: str | None, attachments=()) -> MessageView:
     attributes = message.content_attributes or {}
     return MessageView(
         message_id=message.id,
@@ -86,4 +98,5 @@ def view(message: Message, agent_name: str | None) -> MessageView:
         activity_params=attributes.get("params", {}) if message.message_type == MessageType.ACTIVITY else {},
         created_at=message.created_at,
         echo_id=message.echo_id or "",
+        attachments=tuple(attachments),
     )

@@ -29,17 +29,21 @@ from kiko_livechat.realtime.bus import get_bus
 from kiko_livechat.realtime.outbox import emit
 from kiko_livechat.services import changes, entitlement, presence, status_machine
 from kiko_livechat.services.activity import record_activity
+from kiko_livechat.services.attachment_links import of_messages
+from kiko_livechat.services.attachment_links import view as link_view
 from kiko_livechat.services.conversations import open_conversation
 from kiko_livechat.services.errors import NotFound
 from kiko_livechat.services.messages import (
     MessageView,
     clean_content,
+    clean_content_with_files,
     clean_echo_id,
     find_echo,
     messages_after,
     view,
 )
 from kiko_livechat.services.scoping import valid_id
+from kiko_livechat.services.staged_files import attach, take_staged, visitor_staged_by
 from kiko_livechat.services.validation import clean_email
 
 _TOKEN_MAX = 100
@@ -217,8 +221,10 @@ def send_visitor_message(
     now: datetime | None = None,
     visitor: Visitor | None = None,
     after_id: int | None = None,
+    attachments: object = None,
 ) -> SentMessage:
-    """Store what the visitor wrote; returns only after it is committed (then it is acknowledged).
+    """Store what the visitor wrote, with the files they staged (`attachments`: their ids;
+    services/attachments.py); returns only after it is committed (then it is acknowledged).
 
     Into the conversation the page shows (`conversation_id`, reopened if it was resolved), else
     into the visitor's ongoing one, else a new conversation, which a deactivated account or an
@@ -226,7 +232,8 @@ def send_visitor_message(
     With `after_id`, what the visitor sees after that message comes along (`messages`).
     """
     now = now or utcnow()
-    text = clean_content(content)
+    if not attachments:
+        clean_content(content)  # refused before anything is looked up
     echo = clean_echo_id(echo_id)
     visitor = _checked(session, public_token, visitor_token, visitor)
     if conversation_id is not None:
@@ -238,7 +245,13 @@ def send_visitor_message(
     if conversation is not None:
         earlier = find_echo(session, conversation.id, echo)
         if earlier is not None:
-            return _sent(session, conversation, view(earlier, None), visitor, after_id)
+            files = of_messages(session, [earlier.id]).get(earlier.id, ())
+            return _sent(session, conversation, view(earlier, None, files), visitor, after_id)
+    inbox_id = conversation.inbox_id if conversation is not None else _inbox(session, public_token).id
+    files = take_staged(
+        session, attachment_ids=attachments, staged_by=visitor_staged_by(visitor_token), inbox_id=inbox_id
+    )
+    text = clean_content_with_files(content, bool(files))
     if conversation is None:
         inbox = _inbox(session, public_token)
         entitlement.require_receiving(session.get(Account, inbox.account_id), now)
@@ -265,11 +278,12 @@ def send_visitor_message(
     session.flush()
     # A plain UPDATE: loading the contact (JSON attributes and all) cost more than the rest.
     session.execute(sa.update(Contact).where(Contact.id == conversation.contact_id).values(last_activity_at=now))
+    attach(files, message_id=message.id, conversation_id=conversation.id, session=session)
     emit(session, events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id))
     if reopened:
         emit(session, events.status_changed(conversation))
     changes.commit(session)
-    return _sent(session, conversation, view(message, None), visitor, after_id)
+    return _sent(session, conversation, view(message, None, [link_view(row) for row in files]), visitor, after_id)
 
 
 def _sent(
