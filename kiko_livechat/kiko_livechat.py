@@ -15,6 +15,7 @@ from kiko_livechat.workers import (
     forget_old_login_failures,
     remind_unanswered,
     send_alert_emails,
+    sweep_attachments,
     wake_snoozed_conversations,
 )
 
@@ -52,3 +53,5 @@ app.register_lifespan_task(deliver_webhooks)
 app.register_lifespan_task(send_alert_emails)
 # Failed logins older than the throttle remembers are deleted.
 app.register_lifespan_task(forget_old_login_failures)
+# Uploads nobody sent and files of deleted conversations leave the storage.
+app.register_lifespan_task(sweep_attachments)

@@ -7,7 +7,7 @@ import aiosmtplib
 
 from kiko_livechat import webhook_client
 from kiko_livechat.db import session_scope
-from kiko_livechat.services import alert_mail, conversations, login_throttle, unanswered, webhooks
+from kiko_livechat.services import alert_mail, attachments, conversations, login_throttle, unanswered, webhooks
 from kiko_livechat.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,8 @@ TIMEOUT_SECONDS = 5.0
 SNOOZE_CHECK_SECONDS = 30
 # A reminder is at most this late after the inbox's time (two minutes by default).
 REMINDER_CHECK_SECONDS = 10
+# Leftover uploads need no hurry: they cost disk, not correctness.
+ATTACHMENT_SWEEP_SECONDS = 600
 LOGIN_CLEANUP_SECONDS = 600
 
 
@@ -32,6 +34,12 @@ async def wake_snoozed_conversations() -> None:
 async def remind_unanswered() -> None:
     """Remind the agents of handoffs nobody has answered in their inbox's time."""
     await _every(REMINDER_CHECK_SECONDS, unanswered.remind_overdue, "reminding of unanswered conversations")
+
+
+async def sweep_attachments() -> None:
+    """Staged uploads nobody sent, and stored files no row refers to any more (a deleted
+    conversation's), are removed (services/attachments.sweep)."""
+    await _every(ATTACHMENT_SWEEP_SECONDS, attachments.sweep, "sweeping attachments")
 
 
 async def forget_old_login_failures() -> None:

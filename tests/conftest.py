@@ -6,6 +6,8 @@ import os
 # app process gets the production cost (tests/e2e/conftest.py).
 os.environ.setdefault("KIKO_PASSWORD_MEMORY_KIB", "1024")
 os.environ.setdefault("KIKO_PASSWORD_TIME_COST", "1")
+# Attachments of this test run in a directory of their own (services/storage.py).
+os.environ.setdefault("KIKO_STORAGE_DIR", __import__("tempfile").mkdtemp(prefix="kiko-storage-"))
 
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402

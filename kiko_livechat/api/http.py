@@ -17,8 +17,9 @@ from kiko_livechat.api import rate_limit
 from kiko_livechat.api.body import check_values, read_json_body
 from kiko_livechat.api.client_address import client_address
 from kiko_livechat.api.errors import ApiError, error_response
+from kiko_livechat.api.multipart import is_multipart, read_form_with_files
 from kiko_livechat.db import session_scope
-from kiko_livechat.services import api_access
+from kiko_livechat.services import api_access, attachments
 from kiko_livechat.services.entitlement import AccountBlocked
 from kiko_livechat.services.errors import AuthFailed, NotFound, PermissionDenied, ServiceError, ValidationFailed
 
@@ -46,21 +47,30 @@ def _admit(address: str, token: str) -> None:
         raise ApiError(429, "api.error.rate_limited")
 
 
-def endpoint(handler: Callable) -> Callable:
+def endpoint(handler: Callable | None = None, *, files: Callable | None = None) -> Callable:
     """Wrap a route: authenticate, check the path's account, rate-limit, map errors to JSON.
 
     `handler(request, actor, body)` is a plain function run in a worker thread with a database
-    session as `request.state.db`; it returns (status, payload).
+    session as `request.state.db`; it returns (status, payload). With `files` (a function of
+    (db, actor, request) giving the services/attachments.Uploader), the route also takes
+    multipart/form-data: its text fields are the body, its files are streamed into the storage
+    once the token is checked, and their staged ids are `request.state.attachment_ids`.
     """
+    if handler is None:
+        return lambda h: endpoint(h, files=files)
 
     @wraps(handler)
     async def route(request: Request):
         started = time.perf_counter()
         address = client_address(request.scope)
+        request.state.attachment_ids = None
         try:
             token = request.headers.get("api_access_token") or request.headers.get("api-access-token") or ""
             _admit(address, token)
-            body = None if request.method in ("GET", "DELETE") else await read_json_body(request)
+            if files is not None and is_multipart(request):
+                body = await _read_files(request, token, files)
+            else:
+                body = None if request.method in ("GET", "DELETE") else await read_json_body(request)
             check_values(body)
             check_values(dict(request.query_params))
             status, payload = await run_in_threadpool(_run, handler, request, token, body)
@@ -78,6 +88,20 @@ def endpoint(handler: Callable) -> Callable:
         return response
 
     return route
+
+
+async def _read_files(request: Request, token: str, files: Callable) -> dict:
+    """The multipart body's fields, its files staged (who sends them is checked first)."""
+    uploader = await run_in_threadpool(_run, lambda r, actor, _: files(r.state.db, actor, r), request, token, None)
+
+    def stage(upload: attachments.Upload) -> int:
+        stored = upload.finish()
+        with session_scope() as db:
+            return attachments.stage(db, uploader, stored).attachment_id
+
+    fields, staged = await read_form_with_files(request, lambda name: attachments.Upload(uploader, name), stage)
+    request.state.attachment_ids = staged
+    return fields
 
 
 def _run(handler: Callable, request: Request, token: str, body: dict | None):

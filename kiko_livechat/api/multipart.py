@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from kiko_livechat.api.errors import ApiError
+from kiko_livechat.db import session_scope
 from kiko_livechat.services import attachments
 from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.staged_files import FILES_PER_MESSAGE
@@ -93,6 +94,11 @@ class _Reader:
                 raise ApiError(400, "api.error.malformed_form") from exc
 
 
+def _discard(attachment_ids: list[int]) -> None:
+    with session_scope() as db:
+        attachments.discard_staged(db, attachment_ids)
+
+
 async def read_form_with_files(
     request: Request, open_upload: Callable[[str], attachments.Upload], stage: Callable[[attachments.Upload], int]
 ) -> tuple[dict[str, str], list[int]]:
@@ -113,7 +119,7 @@ async def read_form_with_files(
         if reader.upload is not None:
             await run_in_threadpool(reader.upload.abort)
         if reader.staged:
-            await run_in_threadpool(attachments.discard_staged, reader.staged)
+            await run_in_threadpool(_discard, reader.staged)
         if isinstance(error, ApiError | ValidationFailed):
             raise
         if isinstance(error, Exception) and not isinstance(error, OSError):

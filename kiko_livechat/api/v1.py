@@ -3,6 +3,7 @@
 Each route: check the fields, call one service, answer in Chatwoot's shape.
 """
 
+import json
 from datetime import UTC, datetime
 
 from starlette.routing import Route
@@ -14,7 +15,16 @@ from kiko_livechat.api.errors import ApiError
 from kiko_livechat.api.http import endpoint
 from kiko_livechat.api.params import choice_param, int_param, text_param
 from kiko_livechat.models import Conversation, Inbox
-from kiko_livechat.services import api_chat, api_rows, contacts, conversations, directory, labels, webhooks
+from kiko_livechat.services import (
+    api_chat,
+    api_rows,
+    attachments,
+    contacts,
+    conversations,
+    directory,
+    labels,
+    webhooks,
+)
 from kiko_livechat.services import chatwoot_json as presenters
 from kiko_livechat.services.conversations import STATUS_FILTERS
 from kiko_livechat.services.messages import CATCH_UP_LIMIT
@@ -232,14 +242,39 @@ def list_messages(request, actor, body):
     return 200, {"meta": meta, "payload": payload}
 
 
-@endpoint
+def _uploads_into_conversation(db, actor, request):
+    return attachments.agent_uploader(db, actor=actor, display_id=request.path_params["conversation_id"])
+
+
+def _form_fields(fields: dict[str, str]) -> dict:
+    """A multipart message's text fields as the JSON body would carry them (Chatwoot's clients
+    send `private` as "true"/"false" and content_attributes as JSON text)."""
+    body: dict = dict(fields)
+    if "private" in body:
+        flag = body["private"].strip().lower()
+        body["private"] = True if flag in ("true", "1") else False if flag in ("false", "0", "") else body["private"]
+    if "content_attributes" in body:
+        try:
+            body["content_attributes"] = json.loads(body["content_attributes"] or "{}")
+        except ValueError as exc:
+            raise ApiError(400, "api.error.malformed_json") from exc
+    return body
+
+
+@endpoint(files=_uploads_into_conversation)
 def create_message(request, actor, body):
+    files = request.state.attachment_ids
+    if files is not None:
+        body = _form_fields(body)
+        body.setdefault("content", "")
     data = shaped(body, bodies.CREATE_MESSAGE)
     if data.pop("content_type", "text") != "text":
         raise ApiError(422, "error.invalid_choice", field="content_type")
     db = request.state.db
     # create_message finds the actor's conversation by its number (or refuses): looked up once.
-    stored = api_chat.create_message(db, actor=actor, display_id=request.path_params["conversation_id"], **data)
+    stored = api_chat.create_message(
+        db, actor=actor, display_id=request.path_params["conversation_id"], attachments=files, **data
+    )
     conv = db.get(Conversation, stored.conversation_id)
     contact, inbox = api_rows.speakers(db, conv.id)
     (row,) = api_rows.messages(db, [stored], conv.account_id)

@@ -26,7 +26,7 @@ from sqlmodel import Session, delete, select
 
 from kiko_livechat.models import Attachment, Conversation, Inbox
 from kiko_livechat.models.base import utcnow
-from kiko_livechat.services import file_types, thumbnails, visitor_chat
+from kiko_livechat.services import attachment_links, file_types, thumbnails, visitor_chat
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.attachment_links import (
     FILE,
@@ -223,6 +223,21 @@ def stage(session: Session, uploader: Uploader, stored: StoredFile, *, now: date
     return view(row)
 
 
+def discard_staged(session: Session, attachment_ids: list[int]) -> None:
+    """Staged files of an upload that failed halfway (a message's 11th file, a broken
+    connection): gone at once, rows and files."""
+    rows = session.exec(
+        select(Attachment).where(Attachment.id.in_(attachment_ids), Attachment.message_id.is_(None))
+    ).all()
+    keys = [key for row in rows for key in (row.storage_key, row.thumb_key) if key]
+    for row in rows:
+        session.delete(row)
+    session.commit()
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
+
+
 # --- serving --------------------------------------------------------------------------------
 
 
@@ -268,7 +283,7 @@ def file_for_link(
     row = session.get(Attachment, attachment_id)
     if row is None or row.message_id is None:
         raise NotFound()
-    wanted = signature(signing_secret(session, row.account_id), row.id, variant, int(expires))
+    wanted = attachment_links.signature(signing_secret(session, row.account_id), row.id, variant, int(expires))
     if not hmac.compare_digest(wanted, signature):
         raise NotFound()
     return _served(row, variant)
