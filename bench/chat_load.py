@@ -5,8 +5,12 @@ Reports visitor->agent and agent->visitor delivery latency p50/p99 (from sending
 receiving the frame that shows the message), messages/s, and resident memory per connected
 client; a bare websocket echo round trip in the same run is the floor.
 
+With --file-transfers N, N loops upload and download a file of --file-mb MB each (agents'
+upload route and the file route) the whole time beside the chat, as issue 16's check asks.
+
 Usage: python -m bench.chat_load [--workers 1|3] [--conversations 200] [--agents 20]
        [--interval 5] [--duration 30] [--idle-visitors 0] [--idle-agents 0]
+       [--file-transfers 0] [--file-mb 5]
 The load generator shares the machine's two cores with the server: figures are upper bounds.
 """
 
@@ -14,6 +18,7 @@ import argparse
 import asyncio
 import time
 
+from bench.file_transfers import Transfers, pdf_payload, transfer_loop
 from bench.load_clients import (
     Deliveries,
     agents,
@@ -30,6 +35,11 @@ from bench.load_clients import (
 )
 from bench.reflex_socket import CONVERSATION, WIDGET, ReflexSocket
 from bench.timing import percentiles
+
+
+def _number(tab: ReflexSocket) -> str:
+    """The number of the conversation an agent's tab shows."""
+    return tab.router["query"]["conversation_number"]
 
 
 async def _latency_run(app: dict, args) -> None:
@@ -50,14 +60,17 @@ async def _latency_run(app: dict, args) -> None:
     started = time.monotonic()
     cpu_before = cpu_seconds(app["pid"])
     # Only conversations an agent has open are timed; the rest is load.
+    files, payload = Transfers(), pdf_payload(args.file_mb) if args.file_transfers else b""
     counts = await asyncio.gather(
         *(talk(v, f"{WIDGET}.send", f"v{i}-", args.interval, args.duration, deliveries, i < len(tabs))
           for i, v in enumerate(visitors)),
         *(talk(a, f"{CONVERSATION}.send", f"a{i}-", args.interval, args.duration, deliveries, True)
           for i, a in enumerate(tabs)),
+        *(transfer_loop(app["base"], agent_tokens[i % len(tabs)], _number(tabs[i % len(tabs)]), payload,
+                        args.duration, files) for i in range(args.file_transfers if tabs else 0)),
         browser_timers(visitors, tabs, args.duration),
     )  # fmt: skip
-    counts = counts[:-1]
+    counts = counts[: len(visitors) + len(tabs)]
     elapsed = time.monotonic() - started
     cpu = cpu_seconds(app["pid"]) - cpu_before
     # Lost means not shown within 15 s: a late one still counts in the latencies.
@@ -74,6 +87,12 @@ async def _latency_run(app: dict, args) -> None:
     print(f"  not delivered           {len(deliveries.pending)}")
     print(f"  server CPU              {cpu / max(1, sum(counts)) * 1000:.1f} ms per message, "
           f"{cpu / elapsed * 100:.0f} % of a core")  # fmt: skip
+    if args.file_transfers:
+        print(f"  file transfers          {args.file_transfers} loops of {args.file_mb} MB: "
+              f"{len(files.uploads)} uploads, {len(files.downloads)} downloads, {files.failed} failed, "
+              f"{files.moved_bytes / elapsed / 2**20:.1f} MB/s")  # fmt: skip
+        print(f"    upload                {percentiles(files.uploads)}")
+        print(f"    download              {percentiles(files.downloads)}")
     print(f"  bare websocket echo     {percentiles(floor)}")
     print(f"  server RSS              {rss_before / 1024:.0f} MB idle -> {rss_connected / 1024:.0f} MB with "
           f"{clients} clients ({(rss_connected - rss_before) / clients:.0f} KiB per client)")  # fmt: skip
@@ -108,6 +127,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--idle-visitors", type=int, default=0)
     parser.add_argument("--idle-agents", type=int, default=0)
+    parser.add_argument("--file-transfers", type=int, default=0)
+    parser.add_argument("--file-mb", type=float, default=5)
     args = parser.parse_args()
     with serving(args.workers, "kiko_bench_cluster") as app:
         asyncio.run(_idle_run(app, args) if args.idle_visitors else _latency_run(app, args))

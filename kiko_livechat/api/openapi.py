@@ -68,6 +68,19 @@ def _operation(
     return operation
 
 
+def _with_files(operation: dict) -> dict:
+    """A message's body may also come as Chatwoot's multipart form: its fields as text, its
+    files in attachments[]."""
+    json_schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    fields = {name: {"type": "string"} for name in json_schema["properties"]}
+    form = {
+        "type": "object",
+        "properties": {**fields, "attachments[]": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+    }
+    operation["requestBody"]["content"]["multipart/form-data"] = {"schema": form}
+    return operation
+
+
 def spec() -> dict:
     conversation = ("account_id", "conversation_id")
     page = _query("page", ID)
@@ -211,8 +224,14 @@ def spec() -> dict:
                     conversation,
                     query=(_query("after", {"type": "integer", "minimum": 0, "maximum": ID_MAX}),),
                 ),
-                "post": _operation(
-                    "Add a message (incoming only in API inboxes)", "message", conversation, body=bodies.CREATE_MESSAGE
+                "post": _with_files(
+                    _operation(
+                        "Add a message (incoming only in API inboxes); as multipart/form-data with files in"
+                        " attachments[] (at most 10, each up to KIKO_ATTACHMENT_MAX_MB; types checked by content)",
+                        "message",
+                        conversation,
+                        body=bodies.CREATE_MESSAGE,
+                    )
                 ),
             },
             f"{BASE}/handoffs": {

@@ -17,10 +17,12 @@ from kiko_livechat.components.forms import card_section, field, form_error, form
 from kiko_livechat.components.layout import dashboard, settings_nav
 from kiko_livechat.components.text import tr
 from kiko_livechat.i18n.locales import PRODUCT_NAME
+from kiko_livechat.services.file_types import CATEGORIES
 from kiko_livechat.services.inboxes import UNANSWERED_MAX_MINUTES
 from kiko_livechat.services.provisioning import GREETING_MAX
 from kiko_livechat.services.validation import NAME_MAX, URL_MAX
 from kiko_livechat.state.inboxes import (
+    FILE_TYPE_FIELD,
     WEB_DEFAULTS,
     ApiInboxFormState,
     InboxesState,
@@ -231,6 +233,30 @@ def inboxes_page() -> rx.Component:
 S = InboxSettingsState
 
 
+def _file_type_checkboxes() -> rx.Component:
+    """Which kinds of files visitors, agents and the bot may send in the inbox."""
+    choices = rx.flex(
+        *[
+            rx.checkbox(
+                tr(f"inboxes.file_type.{kind}"),
+                name=FILE_TYPE_FIELD + kind,
+                default_checked=S.allowed_file_types.contains(kind),
+                id=f"inbox-file-type-{kind}",
+            )
+            for kind in CATEGORIES
+        ],
+        wrap="wrap",
+        column_gap="20px",
+        row_gap="8px",
+    )
+    return field(
+        "inboxes.field.file_types",
+        choices,
+        S.errors.get("allowed_file_types", ""),
+        hint_key="inboxes.field.file_types_hint",
+    )
+
+
 def _settings_form() -> rx.Component:
     return card_section(
         "inboxes.settings.form_title",
@@ -280,6 +306,7 @@ def _settings_form() -> rx.Component:
                     S.errors.get("unanswered_after_minutes", ""),
                     hint_key="inboxes.field.unanswered_hint",
                 ),
+                _file_type_checkboxes(),
                 agent_checkboxes(S.agents, S.errors.get("agent_ids", ""), checked=lambda agent: agent.selected),
                 rx.button(tr("inboxes.settings.save"), type="submit", id="save-inbox", width="fit-content"),
                 spacing="4",

@@ -24,6 +24,7 @@ from kiko_livechat.services.api_rows import (
 )
 from kiko_livechat.services.canned_responses import CannedView
 from kiko_livechat.services.contacts import ContactInboxView, ContactView
+from kiko_livechat.services.file_types import CATEGORIES
 from kiko_livechat.services.inboxes import embed_snippet
 from kiko_livechat.services.presence import is_present
 
@@ -373,6 +374,8 @@ def inbox(row: Inbox) -> dict:
         "hmac_mandatory": False,
         "selected_feature_flags": [],
         "reply_time": "in_a_few_minutes",
+        # Kiko's own: the kinds of files that may be sent in the inbox (services/file_types.py).
+        "allowed_file_types": [c for c in CATEGORIES if row.allowed_file_types is None or c in row.allowed_file_types],
         "medium": "",
         **dict.fromkeys(
             ("page_id", "instagram_id", "business_id", "profile_id", "line_channel_id", "email", "bot_name",

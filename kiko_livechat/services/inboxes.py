@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, delete, select
 
 from kiko_livechat.models import ChannelType, Inbox, InboxMember, User
-from kiko_livechat.services import provisioning
+from kiko_livechat.services import file_types, provisioning
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.public_address import clean_webhook_url
@@ -41,6 +41,8 @@ class InboxView:
     unanswered_after_minutes: int
     agent_ids: tuple[int, ...]
     agent_names: tuple[str, ...]
+    # The kinds of files that may be sent in the inbox (services/file_types.CATEGORIES).
+    allowed_file_types: tuple[str, ...] = file_types.CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,11 @@ def update_inbox(
     agent_ids: object = (),
     bot_receives_after_handoff: object = False,
     unanswered_after_minutes: object = None,
+    allowed_file_types: object = None,
 ) -> InboxView:
     """Change an inbox's settings and the agents who work it, all or nothing. The reminder time
-    (minutes, 0 = none) stays as it is when not given."""
+    (minutes, 0 = none) and the kinds of files allowed (a list of file_types.CATEGORIES; empty:
+    no files) stay as they are when not given."""
     actor.require_admin()
     inbox = get_in_account(session, Inbox, account_id=actor.account_id, obj_id=inbox_id)
     clean = clean_name(name)
@@ -134,6 +138,8 @@ def update_inbox(
     else:
         inbox.webhook_url = clean_webhook_url(webhook_url, field="webhook_url")
         inbox.bot_receives_after_handoff = bool(bot_receives_after_handoff)
+    if allowed_file_types is not None:
+        inbox.allowed_file_types = clean_file_types(allowed_file_types)
     if unanswered_after_minutes is not None:
         inbox.unanswered_after_seconds = 60 * clean_whole_number(
             unanswered_after_minutes, field="unanswered_after_minutes", minimum=0, maximum=UNANSWERED_MAX_MINUTES
@@ -180,6 +186,17 @@ def _ids(value: object) -> tuple:
     return tuple(int(item) if isinstance(item, str) and item.isdigit() else item for item in items)
 
 
+def clean_file_types(value: object) -> list[str] | None:
+    """The kinds of files an inbox allows, in CATEGORIES' order; None when all are."""
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValidationFailed("inboxes.error.file_types", field="allowed_file_types")
+    unknown = set(value) - set(file_types.CATEGORIES)
+    if unknown:
+        raise ValidationFailed("inboxes.error.file_types", field="allowed_file_types")
+    chosen = [c for c in file_types.CATEGORIES if c in value]
+    return None if len(chosen) == len(file_types.CATEGORIES) else chosen
+
+
 def _views(session: Session, inboxes: list[Inbox]) -> list[InboxView]:
     agents: dict[int, list[tuple[int, str]]] = {inbox.id: [] for inbox in inboxes}
     if inboxes:
@@ -207,6 +224,9 @@ def _views(session: Session, inboxes: list[Inbox]) -> list[InboxView]:
             unanswered_after_minutes=inbox.unanswered_after_seconds // 60,
             agent_ids=tuple(user_id for user_id, _ in agents[inbox.id]),
             agent_names=tuple(name for _, name in agents[inbox.id]),
+            allowed_file_types=tuple(
+                c for c in file_types.CATEGORIES if inbox.allowed_file_types is None or c in inbox.allowed_file_types
+            ),
         )
         for inbox in inboxes
     ]

@@ -9,6 +9,7 @@ from kiko_livechat import routes
 from kiko_livechat.i18n import format_datetime, format_number, translate
 from kiko_livechat.services import inboxes, webhooks
 from kiko_livechat.services.errors import PermissionDenied, ServiceError
+from kiko_livechat.services.file_types import CATEGORIES
 from kiko_livechat.services.inboxes import InboxView
 from kiko_livechat.state.forms import FormFeedback, as_id, form_flag
 from kiko_livechat.state.routing import route_arg
@@ -35,6 +36,10 @@ def checked_agents(form_data: dict) -> list[str]:
     return [
         key.removeprefix(AGENT_FIELD) for key in form_data if key.startswith(AGENT_FIELD) and form_flag(form_data, key)
     ]
+
+
+# One checkbox per kind of file an inbox may allow: "file_type_image" ...
+FILE_TYPE_FIELD = "file_type_"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,6 +162,8 @@ class InboxSettingsState(FormFeedback, SessionState):
     webhook_url: str = ""
     auto_assign: bool = True
     unanswered_minutes: str = "2"
+    # The kinds of files that may be sent in the inbox (services/file_types.CATEGORIES).
+    allowed_file_types: list[str] = []
     snippet: str = ""
     agents: list[AgentChoice] = []
     # Bumped whenever stored values are shown; the form is keyed on it, so it re-mounts with them.
@@ -250,6 +257,7 @@ class InboxSettingsState(FormFeedback, SessionState):
         self.webhook_url = view.webhook_url
         self.auto_assign = view.enable_auto_assignment
         self.unanswered_minutes = str(view.unanswered_after_minutes)
+        self.allowed_file_types = list(view.allowed_file_types)
         self.webhook_secret = view.webhook_secret
         self.bot_after_handoff = view.bot_receives_after_handoff
         self.snippet = inboxes.embed_snippet(view.public_token)
@@ -272,6 +280,7 @@ class InboxSettingsState(FormFeedback, SessionState):
                 enable_auto_assignment=form_flag(form_data, "enable_auto_assignment"),
                 bot_receives_after_handoff=form_flag(form_data, "bot_receives_after_handoff"),
                 unanswered_after_minutes=form_data.get("unanswered_after_minutes"),
+                allowed_file_types=[c for c in CATEGORIES if form_flag(form_data, FILE_TYPE_FIELD + c)],
                 agent_ids=checked_agents(form_data),
                 **web,
             )

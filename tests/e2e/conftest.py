@@ -66,6 +66,8 @@ def running_app(workdir: Path, url: str, extra_env: dict[str, str] | None = None
         "KIKO_PORT": str(port),
         "KIKO_BASE_URL": f"http://127.0.0.1:{port}",
         "KIKO_DEMO_LOGINS_FILE": str(workdir / "logins.json"),
+        # Its attachments stay with it (services/storage.py).
+        "KIKO_STORAGE_DIR": str(workdir / "storage"),
         # Short presence timings so "all tabs closed -> offline" can be watched within a test.
         "KIKO_PRESENCE_HEARTBEAT_SECONDS": "2",
         "KIKO_PRESENCE_GRACE_SECONDS": "8",

@@ -25,11 +25,13 @@ def _documented_path(route_path: str) -> str:
 def test_every_route_and_method_is_documented():
     # The document covers the JSON API; /auth/session and /auth/logout are the browser's form
     # posts that set and clear the login cookie (api/session_cookie.py), no API for clients;
-    # /app-data/ serves the dashboard's own scripts behind that cookie (the "/" picker).
+    # /app-data/ serves the dashboard's own scripts behind that cookie (the "/" picker, uploads),
+    # /widget-data/ the widget's uploads; /files/ answers files, not JSON (api/files.py): its
+    # links reach bots ready-made and signed, in the attachments' data_url.
     routes = {
         (method.lower(), _documented_path(route.path))
         for route in build_api().routes
-        if isinstance(route, Route) and not route.path.startswith(("/auth/", "/app-data/"))
+        if isinstance(route, Route) and not route.path.startswith(("/auth/", "/app-data/", "/widget-data/", "/files/"))
         for method in route.methods - {"HEAD"}
     }
     documented = {(method, path) for path, item in spec()["paths"].items() for method in item}
