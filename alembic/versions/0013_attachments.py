@@ -73,6 +73,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_attachments_conversation_id"), ["conversation_id"], unique=False)
         batch_op.create_index("ix_attachments_staged", ["message_id", "created_at"], unique=False)
 
+    # A plain ADD COLUMN, no batch rebuild of messages (which would drop 0012's search triggers).
+    op.add_column("messages", sa.Column("has_attachments", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.add_column("inboxes", sa.Column("allowed_file_types", sa.JSON(), nullable=True))
     op.add_column("accounts", sa.Column("signing_secret", _text(64), nullable=False, server_default=""))
     accounts = sa.table("accounts", sa.column("id", sa.Integer()), sa.column("signing_secret", sa.String()))
@@ -88,6 +90,7 @@ def downgrade() -> None:
         batch_op.drop_column("signing_secret")
     with op.batch_alter_table("inboxes", schema=None) as batch_op:
         batch_op.drop_column("allowed_file_types")
+    op.drop_column("messages", "has_attachments")
     with op.batch_alter_table("attachments", schema=None) as batch_op:
         batch_op.drop_index("ix_attachments_staged")
         batch_op.drop_index(batch_op.f("ix_attachments_conversation_id"))

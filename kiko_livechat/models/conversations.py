@@ -116,6 +116,8 @@ class Message(SQLModel, table=True):
     content_attributes: dict = Field(default_factory=dict, sa_type=sa.JSON)
     # Client-chosen id so a resent message is recognised instead of stored twice.
     echo_id: str | None = Field(default=None, max_length=64)
+    # Files were sent with it: only then are its attachments looked up (most messages have none).
+    has_attachments: bool = Field(default=False)
     created_at: datetime = created_at_field()
 
 

@@ -150,7 +150,7 @@ def _store(session, actor, conversation, kind, text, private, attributes, echo, 
     conversation.updated_at = now
     session.add(conversation)
     session.flush()
-    attach(files, message_id=message.id, conversation_id=conversation.id, session=session)
+    attach(files, message=message, session=session)
     emit(session, events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id, private=private))
     return message
 

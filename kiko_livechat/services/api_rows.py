@@ -80,7 +80,7 @@ class MessageRow:
 
 def with_files(session: Session, rows: list[MessageRow]) -> list[MessageRow]:
     """The rows with their attachments and links: one query for all of them."""
-    found = of_messages(session, [row.message.id for row in rows])
+    found = of_messages(session, [row.message.id for row in rows if row.message.has_attachments])
     if not found:
         return rows
     base = get_settings().base_url.rstrip("/")

@@ -475,7 +475,7 @@ def send_reply(
     conversation.updated_at = now
     session.add(conversation)
     session.flush()
-    attach(files, message_id=message.id, conversation_id=conversation.id, session=session)
+    attach(files, message=message, session=session)
     emit(
         session,
         events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id, private=bool(private)),

@@ -81,7 +81,7 @@ def messages_after(
     if not include_private:
         query = query.where(Message.private.is_(False))
     rows = session.exec(query).all()
-    files = of_messages(session, [message.id for message, _ in rows]) if rows else {}
+    files = of_messages(session, [message.id for message, _ in rows if message.has_attachments])
     return [view(message, agent_name, files.get(message.id, ())) for message, agent_name in rows]
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from kiko_livechat.models import Attachment
+from kiko_livechat.models import Attachment, Message
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services.errors import ValidationFailed
 
@@ -64,8 +64,12 @@ def take_staged(
     return [by_id[i] for i in ids]
 
 
-def attach(rows: Iterable[Attachment], *, message_id: int, conversation_id: int, session: Session) -> None:
-    """The staged rows now belong to the message (the caller commits)."""
+def attach(rows: Iterable[Attachment], *, message: Message, session: Session) -> None:
+    """The staged rows now belong to the (flushed) message (the caller commits)."""
+    rows = list(rows)
     for row in rows:
-        row.message_id, row.conversation_id = message_id, conversation_id
+        row.message_id, row.conversation_id = message.id, message.conversation_id
         session.add(row)
+    if rows:
+        message.has_attachments = True
+        session.add(message)

@@ -278,7 +278,7 @@ def send_visitor_message(
     session.flush()
     # A plain UPDATE: loading the contact (JSON attributes and all) cost more than the rest.
     session.execute(sa.update(Contact).where(Contact.id == conversation.contact_id).values(last_activity_at=now))
-    attach(files, message_id=message.id, conversation_id=conversation.id, session=session)
+    attach(files, message=message, session=session)
     emit(session, events.ChatEvent.about(events.MESSAGE_CREATED, conversation, message_id=message.id))
     if reopened:
         emit(session, events.status_changed(conversation))
