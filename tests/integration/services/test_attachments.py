@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from kiko_livechat.models import Attachment, Conversation, Role, WebhookDelivery
+from kiko_livechat.models import Attachment, Contact, Conversation, Role, WebhookDelivery
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services import (
     api_access,
@@ -232,3 +232,32 @@ def test_the_bot_hears_an_agents_file_with_a_signed_link(db, desk):
     (file,) = told["attachments"]
     assert file["data_url"].startswith("http") and "signature=" in file["data_url"]
     assert (file["file_type"], file["extension"], file["file_size"]) == ("file", "pdf", len(sample_files.PDF))
+
+
+def test_an_upload_cut_off_halfway_leaves_nothing(db, desk):
+    acc, admin, ben, shop, visitor, conv = desk
+    uploader = attachments.agent_uploader(db, actor=ben, display_id=conv.display_id)
+    before = _stored_keys()
+    upload = attachments.Upload(uploader, "halb.pdf")
+    upload.write(sample_files.PDF)
+    upload.write(b"x" * 50_000)
+    upload.abort()  # what the upload route does when the client goes away
+    assert _stored_keys() == before and db.exec(select(Attachment)).all() == []
+    partial = get_storage().root / "partial"
+    assert not partial.exists() or list(partial.iterdir()) == []
+
+
+def test_a_deleted_contacts_files_leave_the_storage(db, desk):
+    acc, admin, ben, shop, visitor, conv = desk
+    uploader = attachments.visitor_uploader(db, public_token=shop.public_token, visitor_token=visitor)
+    photo = _upload(db, uploader, sample_files.jpeg(), "ausweis.jpg")
+    visitor_chat.send_visitor_message(
+        db, public_token=shop.public_token, visitor_token=visitor, content="", attachments=[photo.attachment_id]
+    )
+    row = db.get(Attachment, photo.attachment_id)
+    keys = {row.storage_key, row.thumb_key}
+    assert keys <= _stored_keys()
+    db.delete(db.get(Contact, conv.contact_id))
+    db.commit()
+    attachments.sweep(db, orphan_seconds=-60)
+    assert not keys & _stored_keys()
