@@ -17,9 +17,9 @@ from kiko_livechat.api import rate_limit
 from kiko_livechat.api.body import check_values, read_json_body
 from kiko_livechat.api.client_address import client_address
 from kiko_livechat.api.errors import ApiError, error_response
-from kiko_livechat.api.multipart import is_multipart, read_form_with_files
+from kiko_livechat.api.multipart import FormFiles, is_multipart, read_form_with_files
 from kiko_livechat.db import session_scope
-from kiko_livechat.services import api_access, attachments
+from kiko_livechat.services import api_access
 from kiko_livechat.services.entitlement import AccountBlocked
 from kiko_livechat.services.errors import AuthFailed, NotFound, PermissionDenied, ServiceError, ValidationFailed
 
@@ -47,14 +47,14 @@ def _admit(address: str, token: str) -> None:
         raise ApiError(429, "api.error.rate_limited")
 
 
-def endpoint(handler: Callable | None = None, *, files: Callable | None = None) -> Callable:
+def endpoint(handler: Callable | None = None, *, files: FormFiles | None = None) -> Callable:
     """Wrap a route: authenticate, check the path's account, rate-limit, map errors to JSON.
 
     `handler(request, actor, body)` is a plain function run in a worker thread with a database
-    session as `request.state.db`; it returns (status, payload). With `files` (a function of
-    (db, actor, request) giving the services/attachments.Uploader), the route also takes
-    multipart/form-data: its text fields are the body, its files are streamed into the storage
-    once the token is checked, and their staged ids are `request.state.attachment_ids`.
+    session as `request.state.db`; it returns (status, payload). With `files`, the route also
+    takes multipart/form-data: its text fields are the body, its files are streamed as `files`
+    says once the token is checked, and what became of them is `request.state.form_files`
+    (None for a JSON body).
     """
     if handler is None:
         return lambda h: endpoint(h, files=files)
@@ -63,7 +63,7 @@ def endpoint(handler: Callable | None = None, *, files: Callable | None = None) 
     async def route(request: Request):
         started = time.perf_counter()
         address = client_address(request.scope)
-        request.state.attachment_ids = None
+        request.state.form_files = None
         try:
             token = request.headers.get("api_access_token") or request.headers.get("api-access-token") or ""
             _admit(address, token)
@@ -90,17 +90,21 @@ def endpoint(handler: Callable | None = None, *, files: Callable | None = None) 
     return route
 
 
-async def _read_files(request: Request, token: str, files: Callable) -> dict:
-    """The multipart body's fields, its files staged (who sends them is checked first)."""
-    uploader = await run_in_threadpool(_run, lambda r, actor, _: files(r.state.db, actor, r), request, token, None)
-
-    def stage(upload: attachments.Upload) -> int:
-        stored = upload.finish()
-        with session_scope() as db:
-            return attachments.stage(db, uploader, stored).attachment_id
-
-    fields, staged = await read_form_with_files(request, lambda name: attachments.Upload(uploader, name), stage)
-    request.state.attachment_ids = staged
+async def _read_files(request: Request, token: str, files: FormFiles) -> dict:
+    """The multipart body's fields; its files as `files` takes them, once the caller is checked
+    (`files.prepare` runs with the token's actor before a byte of the body is read)."""
+    context = await run_in_threadpool(
+        _run, lambda r, actor, _: files.prepare(r.state.db, actor, r), request, token, None
+    )
+    fields, finished = await read_form_with_files(
+        request,
+        lambda name: files.open_file(context, name),
+        lambda sink: files.finish(context, sink),
+        file_fields=files.fields,
+        most=files.most,
+        discard=files.discard,
+    )
+    request.state.form_files = finished
     return fields
 
 

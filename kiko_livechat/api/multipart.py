@@ -1,13 +1,16 @@
-"""A multipart/form-data body read as a stream: its files go straight into the storage through
-services/attachments.Upload (cut off at the size limit, never held in memory or in a temporary
-file), its text fields are kept up to a cap. Chatwoot's bots send a message with files this
-way (`attachments[]`).
+"""A multipart/form-data body read as a stream: its files go straight where the route wants them
+(a message's attachments into the storage through services/attachments.Upload, an import's
+file into memory), cut off at their size limit while they arrive, never spooled to a temporary
+file; its text fields are kept up to a cap. Chatwoot's bots send a message with files this way
+(`attachments[]`), and a contacts file to import (`import_file`).
 
 Starlette's own form parser spools every file into a temporary file of unbounded size before
 the route sees it; this one refuses an 11th file or an oversized one while it arrives.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
@@ -19,8 +22,72 @@ from kiko_livechat.services import attachments
 from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.staged_files import FILES_PER_MESSAGE
 
-FILE_FIELDS = ("attachments[]", "attachments")
+ATTACHMENT_FIELDS = ("attachments[]", "attachments")
 FIELDS_MAX_BYTES = 256 * 1024
+
+
+class FileSink(Protocol):
+    """Where one file of the form goes: written in chunks (refusing past its limit), or dropped."""
+
+    def write(self, chunk: bytes) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class FormFiles:
+    """How a route takes the files of a multipart body (api/http.endpoint): `prepare(db, actor,
+    request)` checks the caller and gives a context, `open_file(context, name)` a sink for each
+    file, `finish(context, sink)` what the handler gets for it; at most `most` files in
+    `fields`; `discard(finished)` undoes the finished ones when the form fails."""
+
+    prepare: Callable
+    open_file: Callable
+    finish: Callable
+    fields: tuple[str, ...]
+    most: int
+    discard: Callable | None = None
+
+
+class MemorySink:
+    """A file kept in memory up to `limit` bytes (an import's CSV: read whole anyway)."""
+
+    def __init__(self, name: str, limit: int, code: str) -> None:
+        self.name, self._limit, self._code = name, limit, code
+        self._parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self._limit:
+            self._parts = []
+            raise ValidationFailed(self._code, field="file", max_mb=self._limit // 2**20)
+        self._parts.append(chunk)
+
+    def abort(self) -> None:
+        self._parts = []
+
+    def data(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def _stage_attachment(uploader: attachments.Uploader, upload: attachments.Upload) -> int:
+    stored = upload.finish()
+    with session_scope() as db:
+        return attachments.stage(db, uploader, stored).attachment_id
+
+
+def message_attachments(prepare: Callable) -> FormFiles:
+    """A message's files (Chatwoot's attachments[]): streamed into the storage and staged for the
+    uploader `prepare` names; an 11th refuses the message, and a failed form keeps none."""
+    return FormFiles(
+        prepare=prepare,
+        open_file=lambda uploader, name: attachments.Upload(uploader, name),
+        finish=_stage_attachment,
+        fields=ATTACHMENT_FIELDS,
+        most=FILES_PER_MESSAGE,
+        discard=discard_staged,
+    )
 
 
 def is_multipart(request: Request) -> bool:
@@ -30,16 +97,16 @@ def is_multipart(request: Request) -> bool:
 class _Reader:
     """The parser's callbacks (run in a worker thread: they write files)."""
 
-    def __init__(self, open_upload: Callable[[str], attachments.Upload], stage: Callable) -> None:
-        self._open_upload, self._stage = open_upload, stage
+    def __init__(self, open_file: Callable[[str], FileSink], finish: Callable, fields: tuple, most: int) -> None:
+        self._open_file, self._finish, self._file_fields, self._most = open_file, finish, fields, most
         self.fields: dict[str, str] = {}
-        self.staged: list[int] = []
+        self.finished: list = []
         self._field_bytes = 0
         self._header_name, self._header_value = b"", b""
         self._headers: dict[bytes, bytes] = {}
         self._name: str | None = None
         self._buffer = bytearray()
-        self.upload: attachments.Upload | None = None
+        self.upload: FileSink | None = None
 
     def callbacks(self) -> dict:
         return {
@@ -68,11 +135,11 @@ class _Reader:
         self._name = name
         if b"filename" not in options and b"filename*" not in options:
             return
-        if name not in FILE_FIELDS:
+        if name not in self._file_fields:
             raise ApiError(422, "api.error.unknown_field", field=name, name=name)
-        if len(self.staged) >= FILES_PER_MESSAGE:
-            raise ValidationFailed("attachments.error.too_many", field="attachments", max=FILES_PER_MESSAGE)
-        self.upload = self._open_upload(options.get(b"filename", b"").decode("utf-8", "replace"))
+        if len(self.finished) >= self._most:
+            raise ValidationFailed("attachments.error.too_many", field=name, max=self._most)
+        self.upload = self._open_file(options.get(b"filename", b"").decode("utf-8", "replace"))
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         if self.upload is not None:
@@ -86,7 +153,7 @@ class _Reader:
     def _end(self) -> None:
         if self.upload is not None:
             upload, self.upload = self.upload, None
-            self.staged.append(self._stage(upload))
+            self.finished.append(self._finish(upload))
         elif self._name:
             try:
                 self.fields[self._name] = self._buffer.decode("utf-8")
@@ -94,21 +161,28 @@ class _Reader:
                 raise ApiError(400, "api.error.malformed_form") from exc
 
 
-def _discard(attachment_ids: list[int]) -> None:
+def discard_staged(attachment_ids: list[int]) -> None:
+    """A message's files staged before its form failed: gone at once."""
     with session_scope() as db:
         attachments.discard_staged(db, attachment_ids)
 
 
 async def read_form_with_files(
-    request: Request, open_upload: Callable[[str], attachments.Upload], stage: Callable[[attachments.Upload], int]
-) -> tuple[dict[str, str], list[int]]:
-    """(text fields, ids of the staged files in their order). On any refusal or a broken
-    connection, the file being written is dropped and those staged already are discarded."""
+    request: Request,
+    open_file: Callable[[str], FileSink],
+    finish: Callable[[FileSink], object],
+    *,
+    file_fields: tuple[str, ...] = ATTACHMENT_FIELDS,
+    most: int = FILES_PER_MESSAGE,
+    discard: Callable[[list], None] | None = discard_staged,
+) -> tuple[dict[str, str], list]:
+    """(text fields, what `finish` made of each file, in their order). On any refusal or a
+    broken connection, the file being written is dropped and `discard` gets those finished."""
     _, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if not boundary:
         raise ApiError(400, "api.error.malformed_form")
-    reader = _Reader(open_upload, stage)
+    reader = _Reader(open_file, finish, file_fields, most)
     try:
         parser = MultipartParser(boundary, reader.callbacks())
         async for chunk in request.stream():
@@ -118,11 +192,11 @@ async def read_form_with_files(
     except BaseException as error:
         if reader.upload is not None:
             await run_in_threadpool(reader.upload.abort)
-        if reader.staged:
-            await run_in_threadpool(_discard, reader.staged)
+        if reader.finished and discard is not None:
+            await run_in_threadpool(discard, reader.finished)
         if isinstance(error, ApiError | ValidationFailed):
             raise
         if isinstance(error, Exception) and not isinstance(error, OSError):
             raise ApiError(400, "api.error.malformed_form") from error
         raise
-    return reader.fields, reader.staged
+    return reader.fields, reader.finished

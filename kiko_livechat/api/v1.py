@@ -13,6 +13,7 @@ from kiko_livechat.api import request_bodies as bodies
 from kiko_livechat.api.body import shaped
 from kiko_livechat.api.errors import ApiError
 from kiko_livechat.api.http import endpoint
+from kiko_livechat.api.multipart import message_attachments
 from kiko_livechat.api.params import choice_param, int_param, text_param
 from kiko_livechat.models import Conversation, Inbox
 from kiko_livechat.services import (
@@ -242,8 +243,11 @@ def list_messages(request, actor, body):
     return 200, {"meta": meta, "payload": payload}
 
 
-def _uploads_into_conversation(db, actor, request):
-    return attachments.agent_uploader(db, actor=actor, display_id=request.path_params["conversation_id"])
+_MESSAGE_FILES = message_attachments(
+    lambda db, actor, request: attachments.agent_uploader(
+        db, actor=actor, display_id=request.path_params["conversation_id"]
+    )
+)
 
 
 def _form_fields(fields: dict[str, str]) -> dict:
@@ -261,9 +265,9 @@ def _form_fields(fields: dict[str, str]) -> dict:
     return body
 
 
-@endpoint(files=_uploads_into_conversation)
+@endpoint(files=_MESSAGE_FILES)
 def create_message(request, actor, body):
-    files = request.state.attachment_ids
+    files = request.state.form_files
     if files is not None:
         body = _form_fields(body)
         body.setdefault("content", "")

@@ -15,7 +15,7 @@ from kiko_livechat.models.accounts import (
     SessionKind,
     User,
 )
-from kiko_livechat.models.contacts import Contact, ContactInbox
+from kiko_livechat.models.contacts import Contact, ContactImport, ContactImportRejection, ContactInbox, ImportStatus
 from kiko_livechat.models.conversations import (
     Attachment,
     CannedResponse,
@@ -45,7 +45,10 @@ __all__ = [
     "CannedResponse",
     "ChannelType",
     "Contact",
+    "ContactImport",
+    "ContactImportRejection",
     "ContactInbox",
+    "ImportStatus",
     "Conversation",
     "ConversationLabel",
     "ConversationStatus",

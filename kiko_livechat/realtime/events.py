@@ -26,6 +26,9 @@ EMAIL_LEFT = "email_left"
 # An agent chose another availability: whether anybody is online in an inbox now. About no
 # conversation (conversation_id 0); only that inbox's visitors hear it (realtime/recipients.py).
 PRESENCE = "presence"
+# A contact import went on by a batch (or ended): only its account's import pages hear it
+# (realtime/recipients.py), to read its progress.
+IMPORT_PROGRESS = "import_progress"
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,13 @@ def presence(account_id: int, inbox_id: int, online: bool) -> ChatEvent:
     """Whether any agent of the inbox is online now (the widget's header)."""
     return ChatEvent(
         kind=PRESENCE, account_id=account_id, inbox_id=inbox_id, conversation_id=0, detail={"online": online}
+    )
+
+
+def import_progress(account_id: int, import_id: int) -> ChatEvent:
+    """A contact import of the account moved on (services/contact_import.py)."""
+    return ChatEvent(
+        kind=IMPORT_PROGRESS, account_id=account_id, inbox_id=0, conversation_id=0, detail={"import_id": import_id}
     )
 
 

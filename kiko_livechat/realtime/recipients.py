@@ -12,6 +12,7 @@ from kiko_livechat.realtime.events import (
     CONTACT_SEEN,
     CONVERSATION_UPDATED,
     EMAIL_LEFT,
+    IMPORT_PROGRESS,
     LABEL_LOOK,
     LABELS,
     MESSAGE_CREATED,
@@ -27,6 +28,8 @@ VISITOR = "visitor"
 # A dashboard tab's alert listener: only events that alert its user, or updates of a
 # conversation it counts as unread (read elsewhere, reassigned ...).
 ALERTS = "alerts"
+# An administrator's contact import page: hears its account's import progress, nothing else.
+IMPORTS = "imports"
 # What a visitor's page reacts to: new messages, a status change (e.g. resolved), the agent typing.
 _VISITOR_KINDS = {MESSAGE_CREATED, CONVERSATION_UPDATED, TYPING}
 # Updates that change nothing a visitor's page shows (an agent's read marker comes with every
@@ -51,6 +54,8 @@ class Client:
 
 
 def receives(client: Client, event: ChatEvent) -> bool:
+    if event.kind == IMPORT_PROGRESS or client.kind == IMPORTS:
+        return event.kind == IMPORT_PROGRESS and client.kind == IMPORTS and client.account_id == event.account_id
     if client.account_id != event.account_id or event.inbox_id not in client.inbox_ids:
         return False
     if client.kind == ALERTS:
