@@ -14,6 +14,7 @@ from kiko_livechat.workers import (
     deliver_webhooks,
     forget_old_login_failures,
     remind_unanswered,
+    run_contact_imports,
     send_alert_emails,
     sweep_attachments,
     wake_snoozed_conversations,
@@ -55,3 +56,5 @@ app.register_lifespan_task(send_alert_emails)
 app.register_lifespan_task(forget_old_login_failures)
 # Uploads nobody sent and files of deleted conversations leave the storage.
 app.register_lifespan_task(sweep_attachments)
+# Contact imports run in batches, resumed by any worker if one stops.
+app.register_lifespan_task(run_contact_imports)

@@ -7,7 +7,15 @@ import aiosmtplib
 
 from kiko_livechat import webhook_client
 from kiko_livechat.db import session_scope
-from kiko_livechat.services import alert_mail, attachments, conversations, login_throttle, unanswered, webhooks
+from kiko_livechat.services import (
+    alert_mail,
+    attachments,
+    contact_import,
+    conversations,
+    login_throttle,
+    unanswered,
+    webhooks,
+)
 from kiko_livechat.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -23,6 +31,8 @@ SNOOZE_CHECK_SECONDS = 30
 REMINDER_CHECK_SECONDS = 10
 # Leftover uploads need no hurry: they cost disk, not correctness.
 ATTACHMENT_SWEEP_SECONDS = 600
+# How soon a queued contact import is picked up.
+IMPORT_POLL_SECONDS = 1.0
 LOGIN_CLEANUP_SECONDS = 600
 
 
@@ -60,6 +70,30 @@ async def _every(seconds: float, work, what: str) -> None:
         except Exception:
             log.exception("%s failed", what)
         await asyncio.sleep(seconds)
+
+
+async def run_contact_imports() -> None:
+    """Contact imports, one batch after another (services/contact_import.py): each batch in a
+    thread of its own, the event loop free in between, so chats go on during a large import."""
+
+    def claim() -> int | None:
+        with session_scope() as db:
+            return contact_import.claim(db)
+
+    def batch(import_id: int) -> bool:
+        with session_scope() as db:
+            return contact_import.run_batch(db, import_id=import_id)
+
+    while True:
+        try:
+            import_id = await asyncio.to_thread(claim)
+            while import_id is not None and await asyncio.to_thread(batch, import_id):
+                await asyncio.sleep(0)
+        except Exception:
+            log.exception("contact import failed")
+            import_id = None
+        if import_id is None:
+            await asyncio.sleep(IMPORT_POLL_SECONDS)
 
 
 async def deliver_webhooks() -> None:

@@ -81,6 +81,20 @@ def _with_files(operation: dict) -> dict:
     return operation
 
 
+def _import_operation() -> dict:
+    """Chatwoot's contacts import: a CSV in the multipart field import_file (administrators)."""
+    operation = _operation(
+        "Import contacts from a CSV file (administrators; runs as a background job: identifier, then e-mail,"
+        " then phone find existing contacts, which are updated, never emptied)",
+        "contact_import",
+        body={},
+    )
+    form = {"type": "object", "properties": {"import_file": {"type": "string", "format": "binary"}},
+            "required": ["import_file"]}  # fmt: skip
+    operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": form}}}
+    return operation
+
+
 def spec() -> dict:
     conversation = ("account_id", "conversation_id")
     page = _query("page", ID)
@@ -152,6 +166,7 @@ def spec() -> dict:
                     query=(_query("q", {"type": "string", "maxLength": 200, "pattern": "\\S"}, required=True), page),
                 )
             },
+            f"{BASE}/contacts/import": {"post": _import_operation()},
             f"{BASE}/contacts/{{contact_id}}": {
                 "get": _operation("Show a contact", "contact", ("account_id", "contact_id")),
                 "put": update_contact,

@@ -249,6 +249,7 @@ ANSWERS = {
     ),
     "conversations": obj({"data": obj({"meta": ref("Counts"), "payload": array(ref("Conversation"))})}),
     "conversation_meta": obj({"meta": ref("Counts")}),
+    "contact_import": obj({"id": INT, "status": STR, "total_rows": INT}),
     "conversation_search": obj(
         {
             "data": obj(

@@ -13,13 +13,15 @@ from kiko_livechat.api import request_bodies as bodies
 from kiko_livechat.api.body import shaped
 from kiko_livechat.api.errors import ApiError
 from kiko_livechat.api.http import endpoint
-from kiko_livechat.api.multipart import message_attachments
+from kiko_livechat.api.multipart import FormFiles, MemorySink, message_attachments
 from kiko_livechat.api.params import choice_param, int_param, text_param
 from kiko_livechat.models import Conversation, Inbox
 from kiko_livechat.services import (
     api_chat,
     api_rows,
     attachments,
+    contact_csv,
+    contact_import,
     contacts,
     conversations,
     directory,
@@ -85,6 +87,30 @@ def search_contacts(request, actor, body):
     # current_page is a string, as Chatwoot's swagger says (its server echoes the page parameter).
     meta = {"count": total, "current_page": str(page)}
     return 200, {"meta": meta, "payload": _contacts(request.state.db, actor, views)}
+
+
+# Chatwoot's import: the file in `import_file`, administrators only, kept in memory up to the
+# import's limit (it is read whole anyway).
+_IMPORT_FILE = FormFiles(
+    prepare=lambda db, actor, request: actor.require_admin(),
+    open_file=lambda _, name: MemorySink(name, contact_csv.MAX_BYTES, "contacts.import.error.too_large"),
+    finish=lambda _, sink: sink,
+    fields=("import_file",),
+    most=1,
+)
+
+
+@endpoint(files=_IMPORT_FILE)
+def import_contacts(request, actor, body):
+    """Chatwoot's POST .../contacts/import: the file is read and mapped automatically, and the
+    import runs as a background job (its progress on the contacts import page)."""
+    files = request.state.form_files
+    if not files:
+        raise ApiError(422, "contacts.import.error.no_file", field="import_file")
+    db = request.state.db
+    preview = contact_import.upload(db, actor=actor, data=files[0].data(), file_name=files[0].name)
+    queued = contact_import.start(db, actor=actor, import_id=preview.view.import_id)
+    return 200, {"id": queued.import_id, "status": queued.status, "total_rows": queued.total_rows}
 
 
 # --- conversations --------------------------------------------------------------------------
@@ -369,6 +395,7 @@ def routes() -> list[Route]:
         Route("/api/v1/profile", profile, methods=["GET"]),
         Route(BASE + "/contacts", create_contact, methods=["POST"]),
         Route(BASE + "/contacts/search", search_contacts, methods=["GET"]),
+        Route(BASE + "/contacts/import", import_contacts, methods=["POST"]),
         Route(BASE + "/contacts/{contact_id:int}", show_contact, methods=["GET"]),
         Route(BASE + "/contacts/{contact_id:int}", update_contact, methods=["PUT", "PATCH"]),
         Route(BASE + "/conversations", list_conversations, methods=["GET"]),
