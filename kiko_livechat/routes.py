@@ -6,6 +6,9 @@ INBOX = "/app/inbox"
 # One conversation; the page reads the `conversation_number` route argument (its number in the account).
 CONVERSATION = "/app/conversations/[conversation_number]"
 CONTACTS = "/app/contacts"
+# The contact import: choosing a file, then one import's mapping, dry run and progress.
+CONTACT_IMPORT = "/app/contacts/import"
+CONTACT_IMPORT_DETAIL = "/app/contacts/imports/[import_id]"
 REPORTS = "/app/reports"
 SETTINGS = "/app/settings"
 SETTINGS_AGENTS = "/app/settings/agents"
@@ -38,3 +41,9 @@ CANNED_PICKER = "/app-data/canned-picker"
 UPLOADS = "/app-data/uploads"
 WIDGET_UPLOADS = "/widget-data/{inbox_token}/uploads"
 FILES = "/files"
+# The contact import page sends its file here, and downloads the rejected rows (api/contact_imports.py).
+CONTACT_IMPORT_UPLOADS = "/app-data/contact-imports"
+
+
+def contact_import_page(import_id: int) -> str:
+    return f"/app/contacts/imports/{import_id}"

@@ -3,7 +3,7 @@
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from kiko_livechat.api import canned_responses, dashboard_canned, files, search, session_cookie, v1
+from kiko_livechat.api import canned_responses, contact_imports, dashboard_canned, files, search, session_cookie, v1
 from kiko_livechat.api.fallback import Unmatched
 from kiko_livechat.api.health import health
 from kiko_livechat.api.openapi import PATH as OPENAPI_PATH
@@ -22,5 +22,6 @@ def build_api() -> Starlette:
         *dashboard_canned.routes(),
         *session_cookie.routes(),
         *files.routes(),
+        *contact_imports.routes(),
     ]
     return Starlette(routes=[*routes, Unmatched(routes)])

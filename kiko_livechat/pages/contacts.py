@@ -24,6 +24,18 @@ def contacts_page() -> rx.Component:
         "contacts.title",
         routes.CONTACTS,
         rx.cond(
+            SessionState.is_admin,
+            rx.hstack(
+                rx.spacer(),
+                rx.link(
+                    rx.button(rx.icon("upload", size=16), tr("contacts.import.open"), variant="soft"),
+                    href=routes.CONTACT_IMPORT,
+                    id="open-import",
+                ),
+                width="100%",
+            ),
+        ),
+        rx.cond(
             ContactsState.total > 0,
             rx.vstack(
                 rx.box(

@@ -178,6 +178,11 @@ def get_import(session: Session, *, actor: Actor, import_id: object) -> Preview:
     return Preview(view(row), tuple(tuple(r) for r in table.rows[:PREVIEW_ROWS]))
 
 
+def import_status(session: Session, *, actor: Actor, import_id: object) -> ImportView:
+    """An import's status and counts, without its rows (what its page re-reads per batch)."""
+    return view(_own(session, actor, import_id))
+
+
 def _own(session: Session, actor: Actor, import_id: object) -> ContactImport:
     actor.require_admin()
     return get_in_account(session, ContactImport, account_id=actor.account_id, obj_id=import_id)
