@@ -74,7 +74,21 @@ def upgrade() -> None:
         batch_op.create_index("ix_contact_import_rejections_line", ["import_id", "line"], unique=False)
 
 
+    with op.batch_alter_table("alert_emails", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("import_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_alert_emails_import_id_contact_imports"),
+            "contact_imports",
+            ["import_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("alert_emails", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_alert_emails_import_id_contact_imports"), type_="foreignkey")
+        batch_op.drop_column("import_id")
     with op.batch_alter_table("contact_import_rejections", schema=None) as batch_op:
         batch_op.drop_index("ix_contact_import_rejections_line")
 

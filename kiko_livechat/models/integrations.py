@@ -120,6 +120,8 @@ class AlertEmail(SQLModel, table=True):
     invitation_token: str | None = Field(default=None, max_length=64)
     # The client address a login warning names (where the failed logins came from).
     client_address: str | None = Field(default=None, max_length=100)
+    # The contact import an "import_done" e-mail reports.
+    import_id: int | None = Field(default=None, foreign_key="contact_imports.id", ondelete="CASCADE")
     # An alert kind (services/alerts.KINDS), "transcript", "invitation" or "login_warning".
     kind: str = Field(max_length=20)
     events: int = Field(default=1)

@@ -21,7 +21,7 @@ from kiko_livechat.models import (
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
-from kiko_livechat.services import alerts, invitation_mail, login_warning_mail, transcripts, work_queue
+from kiko_livechat.services import alerts, import_mail, invitation_mail, login_warning_mail, transcripts, work_queue
 from kiko_livechat.services.mail import build_email, email_enabled
 from kiko_livechat.services.notification_preferences import email_kinds_of
 from kiko_livechat.settings import get_settings
@@ -148,6 +148,8 @@ def compose(session: Session, row: AlertEmail) -> EmailMessage:
         return invitation_mail.compose(session, row)
     if row.kind == login_warning_mail.LOGIN_WARNING:
         return login_warning_mail.compose(session, row)
+    if row.kind == import_mail.IMPORT_DONE:
+        return import_mail.compose(session, row)
     user = session.get(User, row.user_id)
     account = session.get(Account, row.account_id)
     conversation = session.get(Conversation, row.conversation_id)

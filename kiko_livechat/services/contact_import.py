@@ -32,7 +32,7 @@ from kiko_livechat.models import Account, Contact, ContactImport, ContactImportR
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.outbox import emit
-from kiko_livechat.services import changes, contact_csv, csv_export
+from kiko_livechat.services import changes, contact_csv, csv_export, import_mail
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.scoping import get_in_account
@@ -43,6 +43,8 @@ PREVIEW_ROWS = 20
 # A worker renews its hold on an import with every batch; one that stops renewing (it died) loses
 # it after this long, and another worker resumes the import.
 LEASE_SECONDS = 120
+# An import that ran this long is reported by e-mail when it ends (one quicker, the page showed).
+LONG_IMPORT_SECONDS = 30
 # Rejected rows the dry run shows (the whole list comes as a CSV after the run).
 SHOWN_REJECTIONS = 20
 CUSTOM = "custom:"
@@ -501,6 +503,8 @@ def run_batch(session: Session, *, import_id: int, now: datetime | None = None) 
     done = row.processed_rows >= row.total_rows
     if done:
         row.status, row.finished_at = ImportStatus.COMPLETED, now
+        if (now - row.started_at).total_seconds() >= LONG_IMPORT_SECONDS:
+            import_mail.queue(session, row=row, now=now)
     session.add(row)
     emit(session, events.import_progress(row.account_id, row.id))
     changes.commit(session)
@@ -511,6 +515,8 @@ def run_batch(session: Session, *, import_id: int, now: datetime | None = None) 
 
 def _fail(session: Session, row: ContactImport, code: str, now: datetime) -> bool:
     row.status, row.error, row.finished_at = ImportStatus.FAILED, code, now
+    if row.started_at and (now - row.started_at).total_seconds() >= LONG_IMPORT_SECONDS:
+        import_mail.queue(session, row=row, now=now)
     session.add(row)
     emit(session, events.import_progress(row.account_id, row.id))
     changes.commit(session)
