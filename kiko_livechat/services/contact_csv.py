@@ -2,6 +2,11 @@
 the cells (e-mail, phone, lengths). Pure: no database; the importer decides what to do with the rows.
 
 Decisions worth knowing:
+- Encodings: a BOM decides (UTF-8, UTF-16 LE/BE); else strict UTF-8; else charset-normalizer chooses
+  among cp1252, ISO 8859-15 and Latin-1 only (German Excel writes cp1252). Other legacy encodings (DOS
+  cp850, Mac Roman, cp1251) are not guessed: they come out as wrong letters or as "not_csv".
+- Excel's "sep=;" first line is honoured and removed; otherwise the delimiter is counted (see
+  detect_delimiter).
 - Line numbers are record numbers with the header as 1: the row number Excel shows. A cell with a line
   break inside quotes does not move the following numbers, blank lines do (they stay in `Table.rows`
   as rows of "" and `clean_rows` skips them without a rejection).
@@ -35,6 +40,7 @@ FIELDS = ("name", "email", "phone_number", "identifier", "company", "city", "cou
 DELIMITERS = (",", ";", "\t")
 SNIFF_RECORDS = 20
 SNIFF_CHARS = 64 * 1024
+_FIELD_START = frozenset(",;\t\r\n")
 
 Mapping = dict[int, str | tuple[str, str] | None]
 
@@ -53,6 +59,7 @@ _BINARY_MAGIC = (
 _LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "latin_1"]
 _EXPECTED_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _EOF_IN_STRING = re.compile(r"EOF inside string starting at row (\d+)")
+_SEP_HINT = re.compile(r"sep=([,;\t])[ \t]*(?:\r\n|\n|\r)")
 _LINE = re.compile(r"(?:line|row) (\d+)")
 
 
@@ -99,7 +106,8 @@ def read_table(data: bytes) -> Table:
     text, encoding = _decode(data)
     if not text.strip():
         raise _fail("contacts.import.error.empty")
-    delimiter = detect_delimiter(text)
+    text, delimiter = _excel_separator_hint(text)
+    delimiter = delimiter or detect_delimiter(text)
     records, header_width = _parse(text, delimiter)
     columns = _header(records[0][:header_width])
     rows = _fit_rows(records[1:], len(columns))
@@ -146,6 +154,15 @@ def _strict(data: bytes, encoding: str) -> str:
     return text
 
 
+def _excel_separator_hint(text: str) -> tuple[str, str | None]:
+    """Excel's "sep=;" first line: the delimiter it names, and the text without that line (Excel hides
+    it too, so the header stays line 1)."""
+    match = _SEP_HINT.match(text)
+    if not match:
+        return text, None
+    return text[match.end() :], match.group(1)
+
+
 def detect_delimiter(text: str) -> str:
     """The delimiter among , ; and tab: the one counted the same non-zero number of times (outside
     quotes) in each of the first records; failing that, the most frequent in the header; "," for a
@@ -166,12 +183,18 @@ def _count_delimiters(sample: str, *, truncated: bool) -> list[dict[str, int]]:
     current = dict.fromkeys(DELIMITERS, 0)
     in_quotes = False
     blank = True
+    previous = "\n"
+    just_closed = False
     for char in sample:
-        if char == '"':
-            in_quotes = not in_quotes  # "" inside quotes toggles twice: still inside
-            blank = False
-        elif in_quotes:
+        if in_quotes:
+            in_quotes = char != '"'
+            just_closed = not in_quotes
+            previous = char
             continue
+        if char == '"' and (previous in _FIELD_START or just_closed):
+            # Opens a quoted cell only at the start of a cell (Anna "Ann" Smith is plain text), or right
+            # after a closing quote: that was Excel's "" for a quote inside the cell.
+            in_quotes, blank = True, False
         elif char in "\r\n":
             if not blank:
                 records.append(current)
@@ -182,6 +205,7 @@ def _count_delimiters(sample: str, *, truncated: bool) -> list[dict[str, int]]:
             blank = False
             if char in current:
                 current[char] += 1
+        previous, just_closed = char, False
     if not blank and not truncated:
         records.append(current)  # a cut-off last record would count too few delimiters
     return records

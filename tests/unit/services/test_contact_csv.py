@@ -141,6 +141,13 @@ def test_delimiters_and_line_ends(text, delimiter, first_row):
     assert all(len(row) == len(table.columns) for row in table.rows)
 
 
+def test_excel_sep_hint_line_names_the_delimiter_and_is_not_the_header():
+    table = read_table(b"sep=,\r\nName;Ort,Land\r\nAnna;Bonn,DE\r\n")
+    assert table.delimiter == ","
+    assert table.columns == ("Name;Ort", "Land")
+    assert table.rows == [("Anna;Bonn", "DE")]
+
+
 def test_old_mac_line_ends_give_separate_rows():
     table = read_table(b"Name;Ort\rAnna;Bonn\rBert;Kiel\r")
     assert table.rows == [("Anna", "Bonn"), ("Bert", "Kiel")]
@@ -159,6 +166,8 @@ def test_quoted_cells_with_delimiters_newlines_and_excel_quotes():
 
 def test_delimiter_detection_ignores_quoted_delimiters():
     assert detect_delimiter('a;b\n"x,y,z";1\n"p,q";2\n') == ";"
+    assert detect_delimiter('a;b\n"sagt ""x,y"", z";1\n"p,q";2\n') == ";"  # Excel's "" inside quotes
+    assert detect_delimiter('a;b\nAnna "A, B;1\nBert;2\n') == ";"  # a quote inside a cell quotes nothing
     assert detect_delimiter("a,b;c\n1,2;3\n4,5;6\n") in {",", ";"}
     assert detect_delimiter("a,b,c\n1,2,3\n4;5,6,7\n") == ","
 
