@@ -1,10 +1,13 @@
-"""CSV export for Excel: formula guard, BOM, delimiter per locale, a round trip through pandas."""
+"""CSV export for Excel: formula guard, BOM, delimiter per locale, round trips through pandas and read_table."""
 
 import io
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from kiko_livechat.services.contact_csv import read_table
 from kiko_livechat.services.csv_export import ROWS_PER_CHUNK, delimiter_for, safe_cell, write_csv
 
 
@@ -60,3 +63,22 @@ def test_big_exports_stream_in_chunks():
     chunks = list(write_csv(["n"], ([i] for i in range(ROWS_PER_CHUNK * 3 + 1)), delimiter=","))
     assert len(chunks) == 4
     assert b"".join(chunks).count(b"\r\n") == ROWS_PER_CHUNK * 3 + 2
+
+
+_CELL = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.lists(_CELL, min_size=3, max_size=3), min_size=1, max_size=8),
+    delimiter=st.sampled_from([";", ","]),
+)
+def test_what_the_export_writes_the_import_reads_back(rows, delimiter):
+    assume(any(any(row) for row in rows))
+    data = b"".join(write_csv(["Name", "E-Mail", "Notiz"], rows, delimiter=delimiter))
+    table = read_table(data)
+    expected = [tuple(safe_cell(cell) for cell in row) for row in rows]
+    while not any(expected[-1]):
+        expected.pop()  # trailing blank rows are not rows (Excel's empty lines)
+    assert (table.encoding, table.delimiter, table.columns) == ("utf-8-sig", delimiter, ("Name", "E-Mail", "Notiz"))
+    assert table.rows == expected
