@@ -404,15 +404,15 @@ def _write(session: Session, account_id: int, fresh: list[dict], changed: Iterab
         )  # fmt: skip
     changed = list(changed)
     if changed:
+        # SQLAlchemy's bulk UPDATE by primary key: one executemany for the batch.
         session.execute(
-            sa.update(Contact).where(Contact.id == sa.bindparam("contact_id")),
+            sa.update(Contact),
             [
-                {"contact_id": c["id"], "name": c["name"], "email": c["email"], "phone_number": c["phone_number"],
+                {"id": c["id"], "name": c["name"], "email": c["email"], "phone_number": c["phone_number"],
                  "identifier": c["identifier"], "additional_attributes": c["additional_attributes"],
                  "custom_attributes": c["custom_attributes"]}
                 for c in changed
             ],
-            execution_options={"synchronize_session": False},
         )  # fmt: skip
 
 
