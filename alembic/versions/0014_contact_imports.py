@@ -73,7 +73,6 @@ def upgrade() -> None:
     with op.batch_alter_table("contact_import_rejections", schema=None) as batch_op:
         batch_op.create_index("ix_contact_import_rejections_line", ["import_id", "line"], unique=False)
 
-
     with op.batch_alter_table("alert_emails", schema=None) as batch_op:
         batch_op.add_column(sa.Column("import_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
