@@ -43,6 +43,7 @@ WIDGET_UPLOADS = "/widget-data/{inbox_token}/uploads"
 FILES = "/files"
 # The contact import page sends its file here, and downloads the rejected rows (api/contact_imports.py).
 CONTACT_IMPORT_UPLOADS = "/app-data/contact-imports"
+CONTACT_EXPORT = "/app-data/contacts/export"
 
 
 def contact_import_page(import_id: int) -> str:

@@ -1,10 +1,12 @@
-"""The contact import page's two HTTP routes, behind the administrator's login cookie.
+"""The contact pages' HTTP routes for files, behind the administrator's login cookie: the import's
+upload and rejected rows, and the export.
 
 POST /app-data/contact-imports takes the CSV file as the raw body (the page's script sends it
 with a progress bar: assets/contact-import.js), its name in `X-File-Name`; it is read and mapped
 (services/contact_import.upload) and the answer names the import, whose page shows the preview.
 A body declared larger than the limit is refused before it is read, one that grows past it as
 soon as it does. GET .../{id}/rejected downloads the rows an import rejected, with the reasons.
+GET /app-data/contacts/export?q= streams the contacts (services/contact_export.py).
 """
 
 from urllib.parse import quote, unquote
@@ -19,8 +21,8 @@ from kiko_livechat.api.multipart import MemorySink
 from kiko_livechat.api.session_cookie import same_origin
 from kiko_livechat.db import session_scope
 from kiko_livechat.models import SessionKind
-from kiko_livechat.routes import CONTACT_IMPORT_UPLOADS, contact_import_page
-from kiko_livechat.services import auth, contact_csv, contact_import, session_handover
+from kiko_livechat.routes import CONTACT_EXPORT, CONTACT_IMPORT_UPLOADS, contact_import_page
+from kiko_livechat.services import auth, contact_csv, contact_export, contact_import, session_handover
 from kiko_livechat.services.errors import AuthFailed, NotFound, PermissionDenied, ValidationFailed
 
 TOO_LARGE = "contacts.import.error.too_large"
@@ -94,8 +96,37 @@ async def rejected(request: Request) -> Response:
     return StreamingResponse(chunks(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
+def _export_chunks(request: Request, q: str | None):
+    """The CSV, read and written while it is sent (the session stays open until the end)."""
+    with session_scope() as db:
+        _, chunks = contact_export.export_contacts(db, actor=_actor(db, request), q=q)
+        yield from chunks
+
+
+def _check_export(request: Request, q: str | None) -> None:
+    with session_scope() as db:
+        contact_export.export_contacts(db, actor=_actor(db, request), q=q)  # refuses before a byte is sent
+
+
+async def export(request: Request) -> Response:
+    q = request.query_params.get("q")
+    try:
+        await run_in_threadpool(_check_export, request, q)
+    except (AuthFailed, PermissionDenied):
+        return Response("not found", status_code=404, media_type="text/plain")
+    except ValidationFailed as error:
+        return error_response(request, 422, error.code, error.field, **error.params)
+    headers = {
+        "Content-Disposition": "attachment; filename*=UTF-8''contacts.csv",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(_export_chunks(request, q), media_type="text/csv; charset=utf-8", headers=headers)
+
+
 def routes() -> list[Route]:
     return [
+        Route(CONTACT_EXPORT, export, methods=["GET"]),
         Route(CONTACT_IMPORT_UPLOADS, upload, methods=["POST"]),
         Route(CONTACT_IMPORT_UPLOADS + "/{import_id:int}/rejected", rejected, methods=["GET"]),
     ]

@@ -32,6 +32,13 @@ def contacts_page() -> rx.Component:
                     href=routes.CONTACT_IMPORT,
                     id="open-import",
                 ),
+                # A plain link: the file comes from an HTTP route, not a page of the app.
+                rx.el.a(
+                    rx.button(rx.icon("download", size=16), tr("contacts.export"), variant="soft"),
+                    href=routes.CONTACT_EXPORT,
+                    download="",
+                    id="export-contacts",
+                ),
                 width="100%",
             ),
         ),

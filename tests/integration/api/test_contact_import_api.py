@@ -1,13 +1,16 @@
 """Contact imports over HTTP: Chatwoot's POST .../contacts/import for tokens, and the import
 page's upload and rejected-rows routes behind the administrator's cookie."""
 
+import io
+
+import pandas as pd
 import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from kiko_livechat.api import build_api
 from kiko_livechat.models import Contact, ContactImport, Role, SessionKind
-from kiko_livechat.routes import CONTACT_IMPORT_UPLOADS
+from kiko_livechat.routes import CONTACT_EXPORT, CONTACT_IMPORT_UPLOADS
 from kiko_livechat.services import api_access, contact_import
 from kiko_livechat.services.session_handover import COOKIE_NAMES
 from tests import factories
@@ -84,3 +87,22 @@ def test_the_import_pages_upload_and_rejected_rows_routes(desk):
     assert rejected.status_code == 200 and rejected.headers["content-type"].startswith("text/csv")
     assert rejected.content.startswith(b"\xef\xbb\xbf") and "kaputt" in rejected.content.decode("utf-8-sig")
     assert _as(client, desk["other"]).get(f"{CONTACT_IMPORT_UPLOADS}/{import_id}/rejected").status_code == 404
+
+
+def test_the_export_streams_the_contacts_for_excel_with_the_formula_guard(desk):
+    with Session(desk["engine"]) as db:
+        db.add(Contact(account_id=desk["account"], name="Jürgen Größe", email="j@beispiel.de",
+                       additional_attributes={"company_name": "=HYPERLINK(\"x\")", "city": "Köln"}))  # fmt: skip
+        db.add(Contact(account_id=desk["account"], name="Grete", phone_number="+4930123456"))
+        db.commit()
+    client = _as(desk["client"], desk["admin"])
+    answer = client.get(CONTACT_EXPORT)
+    assert answer.status_code == 200 and answer.content.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(answer.content), sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    juergen = frame[frame["name"] == "Jürgen Größe"].iloc[0]
+    assert juergen["company_name"] == '\'=HYPERLINK("x")' and juergen["city"] == "Köln"
+    assert frame[frame["name"] == "Grete"].iloc[0]["phone_number"] == "'+4930123456"
+    only = pd.read_csv(io.BytesIO(client.get(CONTACT_EXPORT, params={"q": "grete"}).content), sep=";",
+                       encoding="utf-8-sig")  # fmt: skip
+    assert list(only["name"]) == ["Grete"]
+    assert _as(client, desk["agent"]).get(CONTACT_EXPORT).status_code == 404
