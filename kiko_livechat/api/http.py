@@ -69,6 +69,8 @@ def endpoint(handler: Callable | None = None, *, files: FormFiles | None = None)
             _admit(address, token)
             if files is not None and is_multipart(request):
                 body = await _read_files(request, token, files)
+            elif files is not None and files.form_only:
+                raise ApiError(415, "api.error.form_expected")
             else:
                 body = None if request.method in ("GET", "DELETE") else await read_json_body(request)
             check_values(body)

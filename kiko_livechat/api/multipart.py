@@ -47,6 +47,8 @@ class FormFiles:
     fields: tuple[str, ...]
     most: int
     discard: Callable | None = None
+    # The route takes nothing but such a form (a JSON body is refused as of the wrong type).
+    form_only: bool = False
 
 
 class MemorySink:

@@ -87,7 +87,7 @@ def _import_operation() -> dict:
         "Import contacts from a CSV file (administrators; runs as a background job: identifier, then e-mail,"
         " then phone find existing contacts, which are updated, never emptied)",
         "contact_import",
-        body={},
+        body={"type": "object"},  # replaced below: the answers of a request with a body
     )
     form = {"type": "object", "properties": {"import_file": {"type": "string", "format": "binary"}},
             "required": ["import_file"]}  # fmt: skip

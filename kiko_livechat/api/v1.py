@@ -97,6 +97,7 @@ _IMPORT_FILE = FormFiles(
     finish=lambda _, sink: sink,
     fields=("import_file",),
     most=1,
+    form_only=True,
 )
 
 

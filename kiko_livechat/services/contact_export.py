@@ -19,6 +19,7 @@ from kiko_livechat.services.errors import ValidationFailed
 
 HEADER = ("identifier", "name", "email", "phone_number", "company_name", "city", "country", "created_at",
           "last_activity_at")  # fmt: skip
+EXPORT_NAME = "export.csv"
 # Rows fetched from the database at a time while streaming.
 FETCH = 2000
 
@@ -54,4 +55,4 @@ def export_contacts(session: Session, *, actor: Actor, q: object = None) -> tupl
                    extra.get("city", ""), extra.get("country", ""), format_datetime(created, locale),
                    format_datetime(active, locale) if active else "")  # fmt: skip
 
-    return "contacts.csv", csv_export.write_csv(HEADER, rows(), delimiter=csv_export.delimiter_for(locale))
+    return EXPORT_NAME, csv_export.write_csv(HEADER, rows(), delimiter=csv_export.delimiter_for(locale))

@@ -149,13 +149,13 @@ def upload(session: Session, *, actor: Actor, data: bytes, file_name: object) ->
         total_rows=len(table.rows),
     )
     session.add(row)
-    session.commit()
+    changes.commit(session)
     return Preview(view(row), tuple(tuple(r) for r in table.rows[:PREVIEW_ROWS]))
 
 
 def _file_name(value: object) -> str:
     text = value.replace("\\", "/").rsplit("/", 1)[-1].strip() if isinstance(value, str) else ""
-    return "".join(c for c in text if c.isprintable())[:255] or "contacts.csv"
+    return "".join(c for c in text if c.isprintable())[:255] or "upload.csv"
 
 
 def _encoded(mapping: contact_csv.Mapping, width: int) -> list[str | None]:
@@ -206,7 +206,7 @@ def set_mapping(session: Session, *, actor: Actor, import_id: object, mapping: o
         raise ValidationFailed("contacts.import.error.no_identity", field="mapping")
     row.mapping = clean
     session.add(row)
-    session.commit()
+    changes.commit(session)
     return view(row)
 
 
@@ -470,7 +470,7 @@ def claim(session: Session, *, now: datetime | None = None) -> int | None:
         )
         .values(status=ImportStatus.RUNNING, lease_until=now + timedelta(seconds=LEASE_SECONDS))
     )
-    session.commit()
+    changes.commit(session)
     return candidate if taken.rowcount == 1 else None
 
 
@@ -545,7 +545,7 @@ def _keep_rejected(session: Session, row: ContactImport) -> None:
     writer.commit()
     row.rejected_key = writer.key
     session.add(row)
-    session.commit()
+    changes.commit(session)
 
 
 def rejected_file(session: Session, *, actor: Actor, import_id: object) -> tuple[str, io.BufferedReader]:

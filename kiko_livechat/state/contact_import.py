@@ -98,9 +98,9 @@ class ContactImportState(FormFeedback, SessionState):
     async def resync(self):
         """By the page's timer: listen again (another worker after a reconnect), re-read the
         progress; the mapping being chosen stays as it is."""
-        if not self.found:
-            return
         with self._as_actor() as (db, actor):
+            if not self.found:
+                return
             view = contact_import.import_status(db, actor=actor, import_id=as_id(self.import_ref))
         self._listen(actor.account_id, actor.user_id)
         self._show(view)
@@ -136,6 +136,8 @@ class ContactImportState(FormFeedback, SessionState):
     @signed_in_only
     async def choose(self, index: int, target: str):
         """A column's new target; nothing is stored until the dry run or the start."""
+        with self._as_actor():
+            pass  # only a signed-in tab changes what it will send
         if isinstance(index, int) and 0 <= index < len(self.targets):
             targets = list(self.targets)
             targets[index] = target

@@ -161,8 +161,12 @@ def test_mapping_and_permissions(db, desk):
             contact_import.set_mapping(db, actor=admin, import_id=import_id, mapping=bad)
         assert refused.value.code == code
     stranger = factories.actor(db, factories.active_account(db).id, role=Role.ADMINISTRATOR)
+    for reach in (contact_import.get_import, contact_import.import_status, contact_import.dry_run,
+                  contact_import.start, contact_import.rejected_file):  # fmt: skip
+        with pytest.raises(NotFound):
+            reach(db, actor=stranger, import_id=import_id)
     with pytest.raises(NotFound):
-        contact_import.dry_run(db, actor=stranger, import_id=import_id)
+        contact_import.set_mapping(db, actor=stranger, import_id=import_id, mapping=["email", *[None] * 7])
 
 
 @pytest.mark.parametrize(

@@ -78,6 +78,23 @@ ID_TAKING = {
     "labels.resolve_with_labels": "test_labels.test_labels_and_conversations_of_other_accounts_are_not_found",
     "notification_preferences.preferences_of": "test_notification_preferences.test_defaults_then_saved_values "
     "(another account's preferences are separate)",
+    "attachment_links.signature": "pure: the HMAC of an id its callers read (test_attachments.test_signed_links_"
+    "open_the_file_until_they_expire: a signature for another file is not found)",
+    "attachment_links.signing_secret": "loading only: callers pass the account of a row they read",
+    "attachments.agent_uploader": "test_files_api.test_uploads_are_refused_from_other_origins_without_login_and_"
+    "into_foreign_conversations",
+    "attachments.file_for_agent": "test_attachments.test_an_agents_file_travels_with_the_reply_and_is_served_to_who"
+    "_may_see_it (another account's administrator, an agent of other inboxes: not found)",
+    "attachments.file_for_link": "test_attachments.test_signed_links_open_the_file_until_they_expire",
+    "staged_files.take_staged": "test_attachments.test_the_visitor_sends_a_photo_and_sees_the_agents_file "
+    "(another sender's staged file is refused)",
+    "contact_import.get_import": "test_contact_import.test_mapping_and_permissions (another account: not found)",
+    "contact_import.import_status": "test_contact_import.test_mapping_and_permissions",
+    "contact_import.set_mapping": "test_contact_import.test_mapping_and_permissions",
+    "contact_import.dry_run": "test_contact_import.test_mapping_and_permissions",
+    "contact_import.start": "test_contact_import.test_mapping_and_permissions",
+    "contact_import.rejected_file": "test_contact_import.test_mapping_and_permissions",
+    "contact_import.run_batch": "no actor: the worker passes an import it claimed",
     "api_access.replace_token": "no actor; its callers pass the owner they already checked",
     "handoff.do_hand_off": "test_api_chat.test_foreign_ids_are_not_found",
     "contacts.identity_in_inbox": "test_api_chat.test_foreign_ids_are_not_found (through handoff.do_hand_off)",
