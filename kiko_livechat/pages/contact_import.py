@@ -15,6 +15,8 @@ from kiko_livechat.components.text import tr
 from kiko_livechat.components.timer import interval
 from kiko_livechat.i18n.locales import PRODUCT_NAME
 from kiko_livechat.models import ImportStatus
+from kiko_livechat.services.contact_csv import FIELDS
+from kiko_livechat.state.contact_import import SKIP
 from kiko_livechat.state.contact_import import ContactImportListState as L
 from kiko_livechat.state.contact_import import ContactImportState as S
 from kiko_livechat.state.live import RESYNC_SECONDS
@@ -111,7 +113,9 @@ def _mapping_cell(index: rx.Var, column: rx.Var) -> rx.Component:
         rx.vstack(
             rx.text(column, weight="bold", size="2"),
             rx.el.select(
-                rx.foreach(S.choices[index], lambda choice: rx.el.option(choice[1], value=choice[0])),
+                rx.el.option(tr("contacts.import.field.skip"), value=SKIP),
+                *[rx.el.option(tr(f"contacts.import.field.{f}"), value=f) for f in FIELDS],
+                rx.el.option(S.custom_labels[index], value=S.custom_values[index]),
                 value=S.targets[index],
                 on_change=lambda value: S.choose(index, value),
                 disabled=S.status != ImportStatus.UPLOADED,

@@ -9,7 +9,7 @@ import reflex as rx
 from kiko_livechat.i18n import format_datetime, translate
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import IMPORTS, Client
-from kiko_livechat.services import contact_csv, contact_import
+from kiko_livechat.services import contact_import
 from kiko_livechat.services.contact_import import CUSTOM, ImportView
 from kiko_livechat.state import live
 from kiko_livechat.state.forms import FormFeedback, as_id
@@ -58,8 +58,9 @@ class ContactImportState(FormFeedback, SessionState):
     columns: list[str] = []
     # Per column: a contact field, "custom:<key>", or SKIP.
     targets: list[str] = []
-    # Per column, the choices of its select: [value, label] pairs.
-    choices: list[list[list[str]]] = []
+    # Per column, its own choice besides the contact fields: a custom attribute named after it.
+    custom_values: list[str] = []
+    custom_labels: list[str] = []
     preview: list[list[str]] = []
     total: int = 0
     processed: int = 0
@@ -91,7 +92,9 @@ class ContactImportState(FormFeedback, SessionState):
         self.columns = list(preview.view.columns)
         self.preview = [list(row) for row in preview.rows]
         self.targets = [t or SKIP for t in preview.view.mapping]
-        self.choices = [self._choices(column) for column in self.columns]
+        keys = [custom_key(column) for column in self.columns]
+        self.custom_values = [CUSTOM + key for key in keys]
+        self.custom_labels = [translate(self.locale, "contacts.import.field.custom", key=key) for key in keys]
 
     @rx.event
     @signed_in_only
@@ -111,14 +114,6 @@ class ContactImportState(FormFeedback, SessionState):
             Client(kind=IMPORTS, account_id=account_id, inbox_ids=frozenset(), user_id=user_id),
             ContactImportState,
         )
-
-    def _choices(self, column: str) -> list[list[str]]:
-        fields = [[f, translate(self.locale, f"contacts.import.field.{f}")] for f in contact_csv.FIELDS]
-        custom = [
-            CUSTOM + custom_key(column),
-            translate(self.locale, "contacts.import.field.custom", key=custom_key(column)),
-        ]
-        return [[SKIP, translate(self.locale, "contacts.import.field.skip")], *fields, custom]
 
     def _show(self, view: ImportView) -> None:
         self.import_ref, self.file_name, self.status = str(view.import_id), view.file_name, view.status
