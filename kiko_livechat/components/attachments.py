@@ -150,6 +150,7 @@ def _image(f: rx.Var, t: Texts) -> rx.Component:
                     rx.button(rx.icon("download", size=16), t("files.download"), variant="soft", tab_index=-1),
                     href=f["url"],
                     download=f["name"],
+                    reload_document=True,  # the browser's own download, not the app's router
                 ),
                 rx.dialog.close(rx.button(t("files.close"), variant="outline", color_scheme="gray")),
                 justify="end",
@@ -177,6 +178,7 @@ def _card(f: rx.Var, t: Texts) -> rx.Component:
             rx.icon("download", size=18),
             href=f["url"],
             download=f["name"],
+            reload_document=True,  # the browser's own download, not the app's router
             title=t("files.download"),
             aria_label=t("files.download"),
             class_name="file-download",
