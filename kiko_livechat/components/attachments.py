@@ -46,9 +46,10 @@ _CSS = """
 #attach-box .attach-waiting { margin-top: 4px; color: var(--gray-11); font-size: var(--font-size-1) }
 [data-kiko-drag] { outline: 2px dashed var(--accent-9); outline-offset: -6px; background: var(--accent-a2) }
 .message-files { display: flex; flex-direction: column; gap: 6px; max-width: 80%; min-width: 0 }
+.message-file { max-width: 100% }
 .file-thumb-button { padding: 0; border: 1px solid var(--gray-a5); border-radius: 12px; overflow: hidden;
-  cursor: zoom-in; background: var(--gray-a2); display: block; line-height: 0 }
-.file-thumb-button img { display: block; max-width: min(240px, 100%); max-height: 240px; object-fit: contain }
+  cursor: zoom-in; background: var(--gray-a2); display: block; width: fit-content; max-width: 100%; line-height: 0 }
+.file-thumb-button img { display: block; max-width: 240px; max-height: 240px; object-fit: contain }
 .file-card { display: flex; align-items: center; gap: 10px; padding: 8px 10px; border: 1px solid var(--gray-a6);
   border-radius: 12px; background: var(--color-panel-solid); min-width: 0; max-width: 300px }
 .file-card-name { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-weight: 500 }

@@ -135,13 +135,21 @@ def test_files_travel_both_ways_live(live_app, browser, page):
     _shot(visitor, "widget-files-390")
     assert fits_the_screen(visitor)
 
-    # The visitor sends a photo back, without text; the agent sees it live.
+    # The visitor sends a photo back, without text; the agent sees it live. While the upload is
+    # still on its way (held here), the send waits: the button is off, Enter holds the message.
+    held = []
+    visitor.route("**/widget-data/*/uploads", lambda route: held.append(route))
     visitor.locator("#attach-box input.attach-picker").set_input_files(
         files=[{"name": "Schaden.jpg", "mimeType": "image/jpeg", "buffer": sample_files.jpeg()}]
     )
-    expect(visitor.locator("#attach-box .attach-item.is-done img.attach-thumb")).to_be_visible()
-    _shot(visitor, "widget-tray-390")
-    visitor.locator("#widget-send").click()
+    expect(visitor.locator("#attach-box .attach-item.is-busy")).to_contain_text("Hochladen")
+    expect(visitor.locator("#widget-send")).to_be_disabled()
+    visitor.locator("#widget-composer").press("Enter")
+    expect(visitor.locator("#attach-box .attach-waiting")).to_contain_text("sobald alle Dateien hochgeladen sind")
+    _shot(visitor, "widget-uploading-390")
+    assert len(held) == 1 and visitor.locator(".widget-message").count() == 2
+    held[0].continue_()
+    visitor.unroute("**/widget-data/*/uploads")
     expect(visitor.locator("#attach-box .attach-item")).to_have_count(0)
     mine = visitor.locator(".widget-message").last
     expect(mine.locator(".file-thumb-button img")).to_be_visible()
