@@ -49,6 +49,7 @@ _CSS = """
 .message-file { max-width: 100% }
 .file-thumb-button { padding: 0; border: 1px solid var(--gray-a5); border-radius: 12px; overflow: hidden;
   cursor: zoom-in; background: var(--gray-a2); display: block; width: fit-content; max-width: 100%; line-height: 0 }
+.file-thumb-button:focus-visible { outline: 2px solid var(--accent-8); outline-offset: 2px }
 .file-thumb-button img { display: block; max-width: 240px; max-height: 240px; object-fit: contain }
 .file-card { display: flex; align-items: center; gap: 10px; padding: 8px 10px; border: 1px solid var(--gray-a6);
   border-radius: 12px; background: var(--color-panel-solid); min-width: 0; max-width: 300px }

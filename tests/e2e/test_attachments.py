@@ -199,3 +199,28 @@ def test_a_bot_cannot_send_an_svg_with_a_script(live_app):
     listed = api.get(f"/conversations/{number}/messages").json()["payload"]
     assert not any(m.get("content") == "Schau mal" for m in listed)
     api.close()
+
+
+def test_the_visitor_attaches_a_file_inside_the_iframe_of_another_website(live_app, browser, host_site):
+    from kiko_livechat.services.inboxes import embed_snippet
+
+    context = browser.new_context(viewport=PHONE, locale="de-DE")
+    shop = context.new_page()
+    shop.set_default_timeout(20000)
+    shop.goto(host_site("files.html", embed_snippet(live_app["demo"]["web_inbox_token"], live_app["base"])))
+    shop.locator("#kiko-launcher").click()
+    chat = shop.frame_locator("#kiko-chat")
+    expect(chat.locator("#widget-composer")).to_be_visible()
+    chat.locator("#attach-box input.attach-picker").set_input_files(
+        files=[{"name": "Kassenbon.png", "mimeType": "image/png", "buffer": sample_files.png(200, 300)}]
+    )
+    expect(chat.locator("#attach-box .attach-item.is-done img.attach-thumb")).to_be_visible()
+    chat.locator("#widget-composer").fill("Mein Kassenbon")
+    chat.locator("#widget-send").click()
+    sent = chat.locator(".widget-message", has_text="Mein Kassenbon")
+    image = sent.locator(".file-thumb-button img")
+    expect(image).to_be_visible()
+    _loaded(image)  # the signed link works inside the third-party iframe
+    assert "signature=" in image.get_attribute("src")
+    _shot(shop, "embed-files-390")
+    context.close()
