@@ -211,7 +211,19 @@ def test_the_visitor_attaches_a_file_inside_the_iframe_of_another_website(live_a
     shop.locator("#kiko-launcher").click()
     chat = shop.frame_locator("#kiko-chat")
     expect(chat.locator("#widget-composer")).to_be_visible()
-    chat.locator("#attach-box input.attach-picker").set_input_files(
+    # Ten files per message: the eleventh is refused in the tray, and can be taken away.
+    picker = chat.locator("#attach-box input.attach-picker")
+    picker.set_input_files(
+        files=[{"name": f"Seite {i}.png", "mimeType": "image/png", "buffer": sample_files.png()} for i in range(11)]
+    )
+    expect(chat.locator("#attach-box .attach-item.is-done")).to_have_count(10)
+    extra = chat.locator("#attach-box .attach-item.is-error")
+    expect(extra).to_have_text(re.compile("Höchstens 10 Dateien pro Nachricht: „Seite 10.png“"))
+    extra.locator(".attach-x").click()
+    while chat.locator("#attach-box .attach-x").count():
+        chat.locator("#attach-box .attach-x").first.click()
+    expect(chat.locator("#attach-box input[name=attachments]")).to_have_value("")
+    picker.set_input_files(
         files=[{"name": "Kassenbon.png", "mimeType": "image/png", "buffer": sample_files.png(200, 300)}]
     )
     expect(chat.locator("#attach-box .attach-item.is-done img.attach-thumb")).to_be_visible()
