@@ -296,8 +296,11 @@
   function onPaste(event) {
     var field = byData("input");
     if (!field || event.target !== field) return;
-    var files = event.clipboardData && event.clipboardData.files;
-    if (files && files.length) {
+    var clip = event.clipboardData;
+    var files = clip && clip.files;
+    // Text with a picture of itself (copied from an office program) pastes as text; a
+    // screenshot or a copied image or file comes without text and is attached.
+    if (files && files.length && !clip.getData("text/plain")) {
       event.preventDefault();
       add(files);
     }

@@ -25,8 +25,9 @@ _CSS = """
 #attach-box .attach-tray[hidden], #attach-box .attach-waiting[hidden] { display: none }
 #attach-box .attach-item { display: flex; align-items: center; gap: 8px; padding: 5px 6px 5px 5px;
   border: 1px solid var(--gray-a6); border-radius: var(--radius-3); background: var(--color-panel-solid);
-  max-width: 100%; width: 236px; min-width: 0; box-sizing: border-box; font-size: var(--font-size-1) }
-#attach-box .attach-item.is-error { border-color: var(--red-a7); background: var(--red-a2); width: 100% }
+  flex: 1 1 180px; max-width: 260px; min-width: 0; box-sizing: border-box; font-size: var(--font-size-1) }
+#attach-box .attach-item.is-error { border-color: var(--red-a7); background: var(--red-a2); flex-basis: 100%;
+  max-width: none }
 #attach-box .attach-thumb { width: 40px; height: 40px; object-fit: cover; border-radius: var(--radius-2); flex: none }
 #attach-box .attach-icon { width: 40px; height: 40px; flex: none; display: flex; align-items: center;
   justify-content: center; border-radius: var(--radius-2); background: var(--accent-a3); color: var(--accent-11);
