@@ -245,8 +245,21 @@
     return node;
   }
 
+  // The tray takes its height from the chat above it: a chat that was scrolled to its end
+  // stays there (else the page's auto-scroll would take the visitor for someone reading back).
+  function keepingTheEnd(change) {
+    var chat = byData("scroll");
+    var atEnd = chat && chat.scrollHeight - chat.scrollTop - chat.clientHeight <= 50;
+    change();
+    if (atEnd) chat.scrollTop = chat.scrollHeight;
+  }
+
   function render() {
     if (!st.box) return;
+    keepingTheEnd(draw);
+  }
+
+  function draw() {
     var p = parts();
     p.tray.textContent = "";
     st.items.forEach(function (item) { p.tray.appendChild(row(item)); });
@@ -263,7 +276,11 @@
   // The send button waits while a file is uploading (set again should the page redraw it).
   function sync() {
     var send = byData("send");
-    if (send) send.disabled = busy();
+    if (send) {
+      send.disabled = busy();
+      if (busy()) send.setAttribute("data-kiko-waiting", "on");
+      else send.removeAttribute("data-kiko-waiting");
+    }
     if (st.box) st.box.setAttribute("data-busy", busy() ? "yes" : "no");
   }
 
@@ -378,6 +395,24 @@
     }
   }
 
+  // A picture or a player that arrives after its message grows the chat without a scroll: a
+  // chat the reader had at its end (their last scroll) is kept there.
+  var chatAtEnd = true;
+  function onScroll(event) {
+    var chat = byData("scroll");
+    if (chat && event.target === chat) chatAtEnd = chat.scrollHeight - chat.scrollTop - chat.clientHeight <= 50;
+  }
+  function onLoaded(event) {
+    var chat = byData("scroll");
+    var tag = event.target && event.target.tagName;
+    if (chat && chatAtEnd && (tag === "IMG" || tag === "VIDEO") && chat.contains(event.target)) {
+      chat.scrollTop = chat.scrollHeight;
+    }
+  }
+
+  document.addEventListener("scroll", onScroll, true);
+  document.addEventListener("load", onLoaded, true);
+  document.addEventListener("loadedmetadata", onLoaded, true);
   document.addEventListener("submit", onSubmit, true);
   document.addEventListener("click", onClick, true);
   document.addEventListener("paste", onPaste, true);

@@ -45,6 +45,7 @@ _CSS = """
   background: transparent; color: var(--gray-11); font-size: 18px; line-height: 1 }
 #attach-box .attach-x:hover { background: var(--gray-a4); color: var(--gray-12) }
 #attach-box .attach-waiting { margin-top: 4px; color: var(--gray-11); font-size: var(--font-size-1) }
+[data-kiko-waiting] { opacity: .5; cursor: wait }
 [data-kiko-drag] { outline: 2px dashed var(--accent-9); outline-offset: -6px; background: var(--accent-a2) }
 .message-files { display: flex; flex-direction: column; gap: 6px; max-width: 80%; min-width: 0 }
 .message-file { max-width: 100% }
@@ -82,6 +83,7 @@ def attach_box(
     sent: rx.Var,
     input_id: str,
     drop_id: str,
+    scroll_id: str,
     send_id: str,
     button_id: str,
     visitor_key: str = "",
@@ -102,6 +104,7 @@ def attach_box(
                 "data-sent": sent.to_string(),
                 "data-input": input_id,
                 "data-drop": drop_id,
+                "data-scroll": scroll_id,
                 "data-send": send_id,
                 "data-button": button_id,
                 "data-preview": preview,
@@ -135,7 +138,8 @@ def _image(f: rx.Var, t: Texts) -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
             rx.el.button(
-                rx.el.img(src=f["thumb"], alt=f["name"], loading="lazy"),
+                # Attributes, not CSS: the place is kept, and the picture still fits its box.
+                rx.el.img(src=f["thumb"], alt=f["name"], custom_attrs={"width": f["w"], "height": f["h"]}),
                 type="button",
                 class_name="file-thumb-button",
                 title=t("files.open"),

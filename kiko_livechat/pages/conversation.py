@@ -113,6 +113,7 @@ def _composer() -> rx.Component:
                 sent=C.sent_count,
                 input_id="composer",
                 drop_id="conversation-pane",
+                scroll_id="messages",
                 send_id="send-reply",
                 button_id="attach-button",
             ),

@@ -155,6 +155,7 @@ def _composer() -> rx.Component:
                 sent=WidgetState.sent_count,
                 input_id="widget-composer",
                 drop_id="widget-chat",
+                scroll_id="widget-messages",
                 send_id="widget-send",
                 button_id="widget-attach",
                 visitor_key="kiko_visitor",

@@ -11,6 +11,8 @@ from kiko_livechat.i18n import format_number, translate
 from kiko_livechat.services.attachment_links import FILE, THUMB, AttachmentView, file_path
 
 _ID_DIGITS = 12
+# Thumbnails show at most this many pixels wide and high (components/attachments.py).
+THUMB_BOX = 240
 
 
 class FileRow(TypedDict):
@@ -25,6 +27,10 @@ class FileRow(TypedDict):
     ext: str
     url: str
     thumb: str
+    # The thumbnail's size on the page ("" when unknown): the page keeps its place before the
+    # picture arrives, so a chat scrolled to its end stays there.
+    w: str
+    h: str
 
 
 def sent_ids(form_data: dict) -> list[object]:
@@ -72,9 +78,17 @@ def file_rows(item_views, locale: str, links: dict[int, tuple[str, str]] | None 
                 ext=item.extension.upper().lstrip("."),
                 url=url,
                 thumb=thumb or (url if kind == "image" else ""),
+                **_shown_size(item),
             )
         )
     return rows
+
+
+def _shown_size(item: AttachmentView) -> dict[str, str]:
+    if not (item.width and item.height):
+        return {"w": "", "h": ""}
+    scale = min(1.0, THUMB_BOX / item.width, THUMB_BOX / item.height)
+    return {"w": str(max(1, round(item.width * scale))), "h": str(max(1, round(item.height * scale)))}
 
 
 def size_text(byte_size: int, locale: str) -> str:

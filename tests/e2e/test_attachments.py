@@ -155,6 +155,7 @@ def test_files_travel_both_ways_live(live_app, browser, page):
     expect(mine.locator(".file-thumb-button img")).to_be_visible()
     photo = page.locator(".message").last
     expect(photo.locator(".file-thumb-button img")).to_be_visible()
+    _loaded(photo.locator(".file-thumb-button img"))
     assert page.evaluate("window.__noReload") is True
     _shot(page, "agent-files-1280")
     visitor.set_viewport_size(DESKTOP)

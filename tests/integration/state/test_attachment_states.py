@@ -72,6 +72,7 @@ async def test_the_agent_sends_files_without_text_and_sees_them(app_db):
     assert (image["kind"], image["name"], image["url"], image["thumb"]) == (
         "image", "Schaden.jpg", f"/files/{photo}/Schaden.jpg", f"/files/{photo}/thumb",
     )  # fmt: skip
+    assert (image["w"], image["h"]) == ("240", "180")  # 800 x 600, shown in 240 x 240
     assert (pdf["kind"], pdf["ext"], pdf["url"], pdf["thumb"]) == ("file", "PDF", f"/files/{manual}/Anleitung.pdf", "")
     assert pdf["size"].endswith("Bytes")
     # The visitor's page shows them with signed links (it has no login cookie).
