@@ -16,6 +16,8 @@ from tests.e2e.helpers import PHONE, fits_the_screen, login, newest_conversation
 pytestmark = pytest.mark.e2e
 
 LOOK = Path("/tmp/look-ui")
+# An MP3 as the type check knows it: an ID3 tag, then a frame header.
+MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + bytes(400)
 DESKTOP = {"width": 1280, "height": 800}
 
 
@@ -165,6 +167,21 @@ def test_files_travel_both_ways_live(live_app, browser, page):
     _shot(page, "agent-files-390")
     assert fits_the_screen(page)
     page.set_viewport_size(DESKTOP)
+
+    # A voice message plays in the browser's own player, on both sides, without a text.
+    page.locator("#attach-box input.attach-picker").set_input_files(
+        files=[{"name": "Sprachnachricht.mp3", "mimeType": "audio/mpeg", "buffer": MP3}]
+    )
+    expect(page.locator("#attach-box .attach-item.is-done")).to_have_count(1)
+    page.locator("#composer").press("Enter")
+    expect(page.locator(".message").last.locator("audio[controls]")).to_have_attribute(
+        "src", re.compile(r"^/files/\d+/Sprachnachricht\.mp3$")
+    )
+    player = visitor.locator(".widget-message").last.locator("audio[controls]")
+    expect(player).to_have_attribute("src", re.compile(r"signature="))
+    assert visitor.request.get(base + player.get_attribute("src")).headers["content-type"] == "audio/mpeg"
+    _shot(page, "agent-audio-1280")
+    _shot(visitor, "widget-audio-1280")
 
     # A file the browser must not show is only ever a download: nothing of it runs.
     link = sent.locator(".file-card a.file-download").first.get_attribute("href")
