@@ -3,6 +3,7 @@
 import reflex as rx
 
 from kiko_livechat import routes
+from kiko_livechat.components.attachments import attach_box, attach_button, attachment_list
 from kiko_livechat.components.canned_picker import canned_picker
 from kiko_livechat.components.chat import bubble, message_input, resync_timer, typing_line
 from kiko_livechat.components.conversation_list import list_pane
@@ -38,7 +39,12 @@ def _message(m: rx.Var) -> rx.Component:
                 align=rx.cond(outgoing, "right", "left"),
                 width="100%",
             ),
-            bubble(rx.text(m["text"], size="2"), mine=outgoing, color=AGENT_COLOR, note=m["private"] != ""),
+            # A message of files only has no bubble, only its files.
+            rx.cond(
+                m["text"] != "",
+                bubble(rx.text(m["text"], size="2"), mine=outgoing, color=AGENT_COLOR, note=m["private"] != ""),
+            ),
+            attachment_list(m["files"], tr, mine=outgoing),
             rx.text(
                 m["time"],
                 rx.cond(m["seen"] != "", rx.text.span(" · ", tr("conversation.seen"), class_name="seen-marker")),
@@ -89,7 +95,7 @@ def _note_switch() -> rx.Component:
 def _composer() -> rx.Component:
     return rx.form(
         rx.vstack(
-            form_error(C.errors.get("content", C.errors.get("", ""))),
+            form_error(C.errors.get("content", C.errors.get("attachments", C.errors.get("", "")))),
             message_input(
                 "composer",
                 rx.cond(C.note_mode, tr("conversation.note_placeholder"), tr("conversation.placeholder")),
@@ -99,7 +105,20 @@ def _composer() -> rx.Component:
             ),
             # "/" + short code: canned responses, in replies and private notes alike.
             canned_picker("composer", C.number),
+            # Files: the paperclip, dropped on the conversation, pasted into the text field.
+            attach_box(
+                tr,
+                upload_url=routes.UPLOADS + "?conversation=" + C.number,
+                locale=C.locale,
+                sent=C.sent_count,
+                input_id="composer",
+                drop_id="conversation-pane",
+                scroll_id="messages",
+                send_id="send-reply",
+                button_id="attach-button",
+            ),
             rx.hstack(
+                attach_button(tr, "attach-button"),
                 rx.spacer(),
                 rx.button(
                     rx.cond(C.note_mode, tr("conversation.add_note"), tr("conversation.send")),

@@ -6,6 +6,7 @@ Kept light on purpose: no dashboard layout, no charts, only the chat.
 import reflex as rx
 
 from kiko_livechat import routes
+from kiko_livechat.components.attachments import attach_box, attach_button, attachment_list
 from kiko_livechat.components.chat import bubble, message_input, resync_timer, typing_line
 from kiko_livechat.components.forms import form_error
 from kiko_livechat.i18n.locales import PRODUCT_NAME
@@ -82,7 +83,12 @@ def _message(message: rx.Var) -> rx.Component:
             ~message["mine"].to(bool) & (message["sender"] != ""),
             rx.text(message["sender"], size="1", color_scheme="gray", padding_left="4px"),
         ),
-        bubble(rx.text(message["content"], size="2"), mine=message["mine"].to(bool), color=WidgetState.color),
+        # A message of files only has no bubble, only its files.
+        rx.cond(
+            message["content"] != "",
+            bubble(rx.text(message["content"], size="2"), mine=message["mine"].to(bool), color=WidgetState.color),
+        ),
+        attachment_list(message["files"], tr, mine=message["mine"].to(bool)),
         rx.text(
             message["time"],
             size="1",
@@ -138,8 +144,25 @@ def _notices() -> rx.Component:
 def _composer() -> rx.Component:
     return rx.form(
         rx.vstack(
-            form_error(WidgetState.errors.get("content", WidgetState.errors.get("", ""))),
+            form_error(
+                WidgetState.errors.get("content", WidgetState.errors.get("attachments", WidgetState.errors.get("", "")))
+            ),
+            # Files: the paperclip, dropped on the chat, pasted into the text field.
+            attach_box(
+                tr,
+                upload_url=WidgetState.upload_url,
+                locale=WidgetState.locale,
+                sent=WidgetState.sent_count,
+                input_id="widget-composer",
+                drop_id="widget-chat",
+                scroll_id="widget-messages",
+                send_id="widget-send",
+                button_id="widget-attach",
+                visitor_key="kiko_visitor",
+                preview="local",
+            ),
             rx.hstack(
+                attach_button(tr, "widget-attach", size="3"),
                 message_input(
                     "widget-composer", tr("widget.placeholder"), WidgetState.typing, rows="2", auto_focus=True
                 ),
@@ -201,6 +224,7 @@ def _chat() -> rx.Component:
         height="100vh",
         width="100%",
         background=rx.color("gray", 1),
+        id="widget-chat",
     )
 
 

@@ -97,3 +97,23 @@ def file_path(view_: AttachmentView, variant: str = FILE) -> str:
     """The file route's path (agents' tabs send their cookie with it)."""
     tail = "thumb" if variant == THUMB else quote(view_.file_name, safe="")
     return f"/files/{view_.attachment_id}/{tail}"
+
+
+def widget_links(
+    session: Session, views: list[AttachmentView], *, now: float | None = None
+) -> dict[int, tuple[str, str]]:
+    """The visitor's page has no login cookie: (file link, thumbnail link) per attachment id,
+    signed with the account's secret and valid for WIDGET_LINK_SECONDS (one secret lookup per
+    account). The thumbnail link is "" for a file without a thumbnail."""
+    secrets: dict[int, str] = {}
+    links: dict[int, tuple[str, str]] = {}
+    for item in views:
+        if item.account_id not in secrets:
+            secrets[item.account_id] = signing_secret(session, item.account_id)
+        secret = secrets[item.account_id]
+        file_link = signed_path(secret, item, variant=FILE, seconds=WIDGET_LINK_SECONDS, now=now)
+        thumb_link = (
+            signed_path(secret, item, variant=THUMB, seconds=WIDGET_LINK_SECONDS, now=now) if item.has_thumb else ""
+        )
+        links[item.attachment_id] = (file_link, thumb_link)
+    return links

@@ -3,6 +3,7 @@ the contact panel; new messages arrive live and are marked read while the agent 
 
 import uuid
 from datetime import datetime
+from typing import TypedDict
 
 import reflex as rx
 
@@ -16,12 +17,24 @@ from kiko_livechat.services import conversations
 from kiko_livechat.services.errors import NotFound
 from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
+from kiko_livechat.state.attachments import FileRow, file_rows, relocalized, sent_ids
 from kiko_livechat.state.forms import FormFeedback, as_id
 from kiko_livechat.state.routing import route_arg
 from kiko_livechat.state.session import SessionState, checked_actor, signed_in_only
 from kiko_livechat.state.typing import TypingSender
 
 NOBODY = "nobody"
+
+
+class MessageRow(TypedDict):
+    id: str
+    kind: str
+    sender: str
+    private: str
+    text: str
+    time: str
+    seen: str
+    files: list[FileRow]
 
 
 class ConversationState(TypingSender, FormFeedback, SessionState):
@@ -46,6 +59,8 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
     # Goes up with every "on" from the visitor: the line's clock starts again (components/chat.py).
     typing_seq: int = 0
     draft_id: str = ""
+    # Goes up with every message sent from this tab: the composer's script empties its file tray.
+    sent_count: int = 0
     _snoozed_until: datetime | None = None
     _contact_seen_at: datetime | None = None
     _messages: list[dict] = []
@@ -55,7 +70,7 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
         return display_name(self.contact_name, self.alias_key, self.locale)
 
     @rx.var
-    def messages(self) -> list[dict[str, str]]:
+    def messages(self) -> list[MessageRow]:
         return [
             {
                 "id": m["id"],
@@ -68,6 +83,7 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
                 "seen": "yes"
                 if m["kind"] == "agent" and not m["private"] and self._seen_by_visitor(m["created_at"])
                 else "",
+                "files": relocalized(m["files"], self.locale),
             }
             for m in self._messages
         ]
@@ -155,6 +171,7 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
                 "activity": v.activity,
                 "params": v.activity_params,
                 "created_at": v.created_at,
+                "files": file_rows(v.attachments, self.locale),
             }
             for v in views
             if str(v.message_id) not in known
@@ -227,12 +244,14 @@ class ConversationState(TypingSender, FormFeedback, SessionState):
                 content=form_data.get("content"),
                 private=self.note_mode,
                 echo_id=self.draft_id,
+                attachments=sent_ids(form_data),
             )
             if self._typing_ended():  # however it was sent (Enter, the button): typing ends with it
                 conversations.agent_typing(db, actor=actor, conversation_id=self.conversation_ref, on=False)
         if outcome.refused:
             return None
         self.draft_id = uuid.uuid4().hex
+        self.sent_count += 1
         self._catch_up()
         return rx.set_value("composer", "")
 

@@ -46,9 +46,10 @@ class AppState(Localized, DashboardSide, rx.State):
 
 
 class VisitorTexts(Localized, VisitorSide, rx.State, mixin=True):
-    """The visitor's chat page: its language and only its own texts (the "widget." keys, about
-    1 KB), read as `WidgetState.t["key"]`; the dashboard's catalog never goes to a visitor."""
+    """The visitor's chat page: its language and only its own texts (the "widget." keys and the
+    composer's "files." ones, about 2 KB), read as `WidgetState.t["key"]`; the dashboard's
+    catalog never goes to a visitor."""
 
     @rx.var
     def t(self) -> dict[str, str]:
-        return catalog_section(self.locale, "widget.")
+        return {**catalog_section(self.locale, "widget."), **catalog_section(self.locale, "files.")}

@@ -3,18 +3,22 @@ localStorage is the only credential; it never gives access to anything but this 
 
 import time
 import uuid
+from typing import TypedDict
+from urllib.parse import quote
 
 import reflex as rx
 
+from kiko_livechat import routes
 from kiko_livechat.db import session_scope
 from kiko_livechat.i18n import SUPPORTED_LOCALES, format_time, negotiate, translate
 from kiko_livechat.models import MessageType
 from kiko_livechat.realtime import events
 from kiko_livechat.realtime.recipients import VISITOR, Client
-from kiko_livechat.services import presence, unanswered, visitor_chat
+from kiko_livechat.services import attachment_links, presence, unanswered, visitor_chat
 from kiko_livechat.services.errors import ServiceError
 from kiko_livechat.services.messages import MessageView
 from kiko_livechat.state import live
+from kiko_livechat.state.attachments import FileRow, file_rows, relocalized, sent_ids
 from kiko_livechat.state.forms import FormFeedback
 from kiko_livechat.state.i18n import VisitorTexts
 from kiko_livechat.state.routing import route_arg
@@ -29,6 +33,15 @@ ONLINE_TTL_SECONDS = live.RESYNC_SECONDS / 2
 # the page's whole list (Reflex's delta carries a var whole), and a tab keeps them in memory.
 WIDGET_HISTORY = 200
 _online: dict[int, tuple[float, bool]] = {}
+
+
+class WidgetMessage(TypedDict):
+    id: str
+    mine: bool
+    sender: str
+    content: str
+    time: str
+    files: list[FileRow]
 
 
 # Not below AppState: a visitor's tab gets this state and its own texts only (state/sides.py).
@@ -57,6 +70,10 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
     unanswered: bool = False
     # Sent with each message; a resend of the same draft (after a reconnect) is stored once.
     draft_id: str = ""
+    # Goes up with every message sent: the composer's script empties its file tray.
+    sent_count: int = 0
+    # Where the composer's script uploads the visitor's files (assets/attach.js).
+    upload_url: str = ""
     _inbox_token: str = ""
     _inbox_id: int = 0
     _account_id: int = 0
@@ -68,10 +85,17 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
     _messages: list[dict] = []
 
     @rx.var
-    def messages(self) -> list[dict[str, str]]:
-        # Each message's time was written when it arrived; only a change of language rewrites it.
+    def messages(self) -> list[WidgetMessage]:
+        # Each message's time (and its files' sizes) was written when it arrived; only a change
+        # of language rewrites them.
         return [
-            m if m["locale"] == self.locale else {**m, "time": format_time(m["created_at"], self.locale)}
+            m
+            if m["locale"] == self.locale
+            else {
+                **m,
+                "time": format_time(m["created_at"], self.locale),
+                "files": relocalized(m["files"], self.locale),
+            }
             for m in self._messages
         ]
 
@@ -92,6 +116,7 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
     def open_widget(self):
         """on_load: the inbox of the URL, the visitor's language, their ongoing conversation."""
         self._inbox_token = route_arg(self.router, "inbox_token")
+        self.upload_url = routes.WIDGET_UPLOADS.format(inbox_token=quote(self._inbox_token, safe=""))
         if len(self.visitor_token) < 16:
             self.visitor_token = visitor_chat.new_visitor_token()
         self.draft_id = uuid.uuid4().hex
@@ -107,6 +132,7 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
                     if conversation
                     else []
                 )
+                links = _links(db, history)
         except ServiceError:
             self.unknown = True
             self.loaded = True
@@ -128,7 +154,7 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
         self.email_left = conversation is not None and conversation.email_requested_at is not None
         self._messages = []
         self._read_upto = 0
-        self._append(history)
+        self._append(history, links)
         _online[self._inbox_id] = (time.monotonic(), inbox.agents_online)
         self._show_agent()
         self.loaded = True
@@ -150,7 +176,9 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
             WidgetState,
         )
 
-    def _append(self, views: list[MessageView]) -> None:
+    def _append(self, views: list[MessageView], links: dict[int, tuple[str, str]] | None = None) -> None:
+        """Add what a read found; `links`: the signed links of their files (`_links`, read in
+        the same session as the messages)."""
         if views:
             self._read_upto = max(self._read_upto, max(v.message_id for v in views))
         known = {m["id"] for m in self._messages}
@@ -163,6 +191,7 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
                 "created_at": v.created_at,
                 "time": format_time(v.created_at, self.locale),
                 "locale": self.locale,
+                "files": file_rows(v.attachments, self.locale, links or {}),
             }
             for v in views
             if v.message_type != MessageType.ACTIVITY and str(v.message_id) not in known
@@ -188,11 +217,12 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
                 conversation_id=self.conversation_ref,
                 after_id=self._read_upto if after_id is None else after_id,
             )
-        self._caught_up(views)
+            links = _links(db, views)
+        self._caught_up(views, links)
 
-    def _caught_up(self, views: list[MessageView]) -> None:
+    def _caught_up(self, views: list[MessageView], links: dict[int, tuple[str, str]]) -> None:
         """Show what a read found; answers change the header and are marked seen."""
-        self._append(views)
+        self._append(views, links)
         answers = [v for v in views if v.sender_type == "agent" and v.message_type == MessageType.OUTGOING]
         if answers:
             self.unanswered = False
@@ -261,7 +291,9 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
                     echo_id=self.draft_id,
                     conversation_id=self.conversation_ref or None,
                     after_id=self._read_upto,
+                    attachments=sent_ids(form_data),
                 )
+                links = _links(db, sent.messages)
         except ServiceError as error:
             self._fail(error)
             return None
@@ -270,12 +302,13 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
         self.conversation_ref = sent.conversation_id
         self.status = sent.status
         self.draft_id = uuid.uuid4().hex
+        self.sent_count += 1
         if self._typing_ended():  # however it was sent (Enter, the button): typing ends with it
             self._tell_typing(False)
         if new_conversation:
             self._listen()
             self._show_agent()  # it may have been assigned on arrival
-        self._caught_up(list(sent.messages))
+        self._caught_up(list(sent.messages), links)
         return rx.set_value("widget-composer", "")
 
     @rx.event
@@ -327,6 +360,11 @@ class WidgetState(TypingSender, FormFeedback, VisitorTexts, rx.State):
     @rx.var
     def blocked_text(self) -> str:
         return translate(self.locale, f"account.blocked.{self.blocked}") if self.blocked else ""
+
+
+def _links(db, views) -> dict[int, tuple[str, str]]:
+    """Signed links for the files of these messages: the visitor's page has no login cookie."""
+    return attachment_links.widget_links(db, [item for v in views for item in v.attachments])
 
 
 def _mark_seen(credentials: dict, conversation_id: int) -> None:

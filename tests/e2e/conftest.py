@@ -2,11 +2,13 @@
 driven by Debian's chromium through Playwright."""
 
 import contextlib
+import http.server
 import json
 import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -163,3 +165,21 @@ def page(browser, request):
     artifacts.mkdir(exist_ok=True)
     page.screenshot(path=str(artifacts / f"{request.node.name}.png"))
     context.close()
+
+
+@pytest.fixture
+def host_site(tmp_path):
+    """A customer's website on its own origin (another port), serving the pages we write."""
+    handler = lambda *a, **kw: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path), **kw)  # noqa: E731
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def publish(name: str, snippet: str, before: str = "") -> str:
+        (tmp_path / name).write_text(f"<!doctype html><html><body><h1>Shop</h1>{before}{snippet}</body></html>")
+        return f"http://127.0.0.1:{port}/{name}"
+
+    yield publish
+    server.shutdown()

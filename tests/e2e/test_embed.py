@@ -1,9 +1,5 @@
 """The embed script on a website of another origin, and who may frame the chat page."""
 
-import http.server
-import socket
-import threading
-
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
@@ -13,24 +9,6 @@ from kiko_livechat.models import Inbox
 from kiko_livechat.services.inboxes import embed_snippet
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def host_site(tmp_path):
-    """A customer's website on its own origin (another port), serving the pages we write."""
-    handler = lambda *a, **kw: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path), **kw)  # noqa: E731
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def publish(name: str, snippet: str, before: str = "") -> str:
-        (tmp_path / name).write_text(f"<!doctype html><html><body><h1>Shop</h1>{before}{snippet}</body></html>")
-        return f"http://127.0.0.1:{port}/{name}"
-
-    yield publish
-    server.shutdown()
 
 
 def _inbox_token(live_app, name: str, domains: list[str] | None = None) -> str:

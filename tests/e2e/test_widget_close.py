@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from kiko_livechat.services.inboxes import embed_snippet
 from tests.e2e.helpers import PHONE, login, newest_conversation_number
-from tests.e2e.test_embed import host_site  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 
