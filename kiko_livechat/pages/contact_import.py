@@ -214,6 +214,7 @@ def _progress_step() -> rx.Component:
                 href=routes.CONTACT_IMPORT_UPLOADS + "/" + S.import_ref + "/rejected",
                 download="",
                 id="download-rejected",
+                reload_document=True,  # the browser's own download, not the app's router
             ),
         ),
         rx.text(tr("contacts.import.leave_hint"), size="1", color_scheme="gray"),

@@ -38,6 +38,7 @@ def contacts_page() -> rx.Component:
                     href=routes.CONTACT_EXPORT,
                     download="",
                     id="export-contacts",
+                    reload_document=True,  # the browser's own download, not the app's router
                 ),
                 width="100%",
             ),

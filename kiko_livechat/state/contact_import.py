@@ -94,7 +94,7 @@ class ContactImportState(FormFeedback, SessionState):
         self.targets = [t or SKIP for t in preview.view.mapping]
         keys = [custom_key(column) for column in self.columns]
         self.custom_values = [CUSTOM + key for key in keys]
-        self.custom_labels = [translate(self.locale, "contacts.import.field.custom", key=key) for key in keys]
+        self.custom_labels = [translate(self.locale, "contacts.import.field.custom", name=key) for key in keys]
 
     @rx.event
     @signed_in_only

@@ -45,6 +45,9 @@ def test_an_administrator_imports_a_german_excel_export(live_app, page, tmp_path
     mappings = page.locator("select.import-mapping")
     expect(mappings).to_have_count(8)
     assert mappings.nth(3).input_value() == "email" and mappings.nth(5).input_value() == "company"
+    expect(mappings.nth(7).locator("option[value='custom:lieblingsfarbe']")).to_have_text(
+        "Eigenes Attribut „lieblingsfarbe“"
+    )
     mappings.nth(7).select_option("custom:lieblingsfarbe")
     page.locator("#dry-run").click()
     result = page.locator("#dry-run-result")
