@@ -65,6 +65,8 @@ class Preview:
     sender_type: str = ""
     # The agent's name; empty for the contact and the bot.
     sender_name: str = ""
+    # Files came with it (a message of files only has no text to show).
+    has_files: bool = False
 
 
 @dataclass(frozen=True)
@@ -657,11 +659,11 @@ def _previews(session: Session, conversation_ids: list[int]) -> dict[int, Previe
         .group_by(Message.conversation_id)
     )
     rows = session.exec(
-        select(Message.conversation_id, Message.content, Message.sender_type, User.name)
+        select(Message.conversation_id, Message.content, Message.sender_type, User.name, Message.has_attachments)
         .outerjoin(User, (User.id == Message.sender_id) & (Message.sender_type == SenderType.AGENT))
         .where(Message.id.in_(newest))
     ).all()
     return {
-        conversation_id: Preview(content[:PREVIEW_LENGTH], sender_type, agent_name or "")
-        for conversation_id, content, sender_type, agent_name in rows
+        conversation_id: Preview(content[:PREVIEW_LENGTH], sender_type, agent_name or "", files)
+        for conversation_id, content, sender_type, agent_name, files in rows
     }

@@ -48,6 +48,7 @@ class ConversationListState(SessionState):
                 "name": display_name(row["contact_name"], row["alias_key"], self.locale),
                 "time": format_datetime(row["last_activity_at"], self.locale),
                 "sender": _sender_prefix(row["preview_sender_type"], row["preview_sender"], self.locale),
+                "preview": _preview_text(row, self.locale),
                 "wakes": format_datetime(row["snoozed_until"], self.locale, self._time_zone)
                 if row["snoozed_until"] and row["status"] == "snoozed"
                 else "",
@@ -236,7 +237,14 @@ class ConversationListState(SessionState):
 
 
 # Kept for sorting and locating rows; not sent to the browser.
-_NOT_SHOWN = ("last_activity_at", "preview_sender_type", "conversation_id", "snoozed_until")
+_NOT_SHOWN = ("last_activity_at", "preview_sender_type", "preview_files", "conversation_id", "snoozed_until")
+
+
+def _preview_text(row: dict, locale: str) -> str:
+    """The newest message's start; for a message of files only, a paperclip and a word for it."""
+    if row["preview"] or not row["preview_files"]:
+        return row["preview"]
+    return f"📎 {translate(locale, 'files.preview')}"
 
 
 def _row(r: conversations.ConversationRow) -> dict:
@@ -252,6 +260,7 @@ def _row(r: conversations.ConversationRow) -> dict:
         "preview": r.preview.text,
         "preview_sender_type": r.preview.sender_type,
         "preview_sender": r.preview.sender_name,
+        "preview_files": r.preview.has_files,
         "unread": str(r.unread) if r.unread else "",
         "with_bot": "yes" if r.with_bot else "",
         "labels": [{"title": c.title, "color": c.color} for c in r.labels],

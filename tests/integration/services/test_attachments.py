@@ -59,6 +59,8 @@ def test_an_agents_file_travels_with_the_reply_and_is_served_to_who_may_see_it(d
         db, actor=ben, conversation_id=conv.id, content="", attachments=[photo.attachment_id, manual.attachment_id]
     )
     assert sent.content == "" and [a.file_name for a in sent.attachments] == ["Foto vom Schaden.jpg", "Anleitung.pdf"]
+    # The list shows a message of files only as such, not as an empty line.
+    assert conversations.list_row(db, actor=ben, conversation_id=conv.id).preview.has_files
     (seen,) = [
         m for m in conversations.conversation_messages(db, actor=admin, conversation_id=conv.id) if m.attachments
     ]
