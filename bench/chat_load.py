@@ -6,11 +6,13 @@ receiving the frame that shows the message), messages/s, and resident memory per
 client; a bare websocket echo round trip in the same run is the floor.
 
 With --file-transfers N, N loops upload and download a file of --file-mb MB each (agents'
-upload route and the file route) the whole time beside the chat, as issue 16's check asks.
+upload route and the file route) the whole time beside the chat, as issue 16's check asks; each
+at most --file-mbit Mbit/s each way (a client's line; 0, the default: as fast as loopback goes,
+which makes the transfers take whatever the two cores have left).
 
 Usage: python -m bench.chat_load [--workers 1|3] [--conversations 200] [--agents 20]
        [--interval 5] [--duration 30] [--idle-visitors 0] [--idle-agents 0]
-       [--file-transfers 0] [--file-mb 5]
+       [--file-transfers 0] [--file-mb 5] [--file-mbit 0]
 The load generator shares the machine's two cores with the server: figures are upper bounds.
 """
 
@@ -18,7 +20,7 @@ import argparse
 import asyncio
 import time
 
-from bench.file_transfers import Transfers, pdf_payload, transfer_loop
+from bench.file_transfers import Transfers, start_transfers
 from bench.load_clients import (
     Deliveries,
     agents,
@@ -60,17 +62,19 @@ async def _latency_run(app: dict, args) -> None:
     started = time.monotonic()
     cpu_before = cpu_seconds(app["pid"])
     # Only conversations an agent has open are timed; the rest is load.
-    files, payload = Transfers(), pdf_payload(args.file_mb) if args.file_transfers else b""
+    jobs = [
+        (agent_tokens[i % len(tabs)], _number(tabs[i % len(tabs)])) for i in range(args.file_transfers if tabs else 0)
+    ]
+    transfers = start_transfers(app["base"], jobs, args.file_mb, args.duration, args.file_mbit) if jobs else None
     counts = await asyncio.gather(
         *(talk(v, f"{WIDGET}.send", f"v{i}-", args.interval, args.duration, deliveries, i < len(tabs))
           for i, v in enumerate(visitors)),
         *(talk(a, f"{CONVERSATION}.send", f"a{i}-", args.interval, args.duration, deliveries, True)
           for i, a in enumerate(tabs)),
-        *(transfer_loop(app["base"], agent_tokens[i % len(tabs)], _number(tabs[i % len(tabs)]), payload,
-                        args.duration, files) for i in range(args.file_transfers if tabs else 0)),
         browser_timers(visitors, tabs, args.duration),
     )  # fmt: skip
     counts = counts[: len(visitors) + len(tabs)]
+    files = await asyncio.to_thread(transfers[1].get, True, 300) if transfers else Transfers()
     elapsed = time.monotonic() - started
     cpu = cpu_seconds(app["pid"]) - cpu_before
     # Lost means not shown within 15 s: a late one still counts in the latencies.
@@ -88,7 +92,8 @@ async def _latency_run(app: dict, args) -> None:
     print(f"  server CPU              {cpu / max(1, sum(counts)) * 1000:.1f} ms per message, "
           f"{cpu / elapsed * 100:.0f} % of a core")  # fmt: skip
     if args.file_transfers:
-        print(f"  file transfers          {args.file_transfers} loops of {args.file_mb} MB: "
+        print(f"  file transfers          {args.file_transfers} loops of {args.file_mb} MB "
+              f"({f'{args.file_mbit:g} Mbit/s each way' if args.file_mbit else 'unpaced'}): "
               f"{len(files.uploads)} uploads, {len(files.downloads)} downloads, {files.failed} failed, "
               f"{files.moved_bytes / elapsed / 2**20:.1f} MB/s")  # fmt: skip
         print(f"    upload                {percentiles(files.uploads)}")
@@ -129,6 +134,8 @@ def main() -> None:
     parser.add_argument("--idle-agents", type=int, default=0)
     parser.add_argument("--file-transfers", type=int, default=0)
     parser.add_argument("--file-mb", type=float, default=5)
+    # Each transfer's line (Mbit/s each way); 0: as fast as loopback goes.
+    parser.add_argument("--file-mbit", type=float, default=0)
     args = parser.parse_args()
     with serving(args.workers, "kiko_bench_cluster") as app:
         asyncio.run(_idle_run(app, args) if args.idle_visitors else _latency_run(app, args))

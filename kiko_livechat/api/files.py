@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from kiko_livechat.api.errors import error_response
@@ -33,7 +33,9 @@ from kiko_livechat.services.attachment_links import FILE, THUMB, file_path
 from kiko_livechat.services.errors import AuthFailed, NotFound, ValidationFailed
 from kiko_livechat.services.storage import get_storage
 
-CHUNK = 256 * 1024
+# Downloads are read and sent in pieces of this size; uploads written in pieces of WRITE_BYTES.
+CHUNK = 1024 * 1024
+WRITE_BYTES = 1024 * 1024
 # The file route's own policy: nothing in a served file may run, load or be framed elsewhere.
 FILE_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
 _NAME_HEADER_MAX = 2048
@@ -103,9 +105,16 @@ async def _receive(request: Request, uploader: attachments.Uploader, *, signed: 
         return _refused(request, error)
     upload = await run_in_threadpool(attachments.Upload, uploader, _name(request))
     try:
+        # The body arrives in pieces of tens of KiB; handing each to a thread cost more than
+        # writing it, so pieces are gathered up to WRITE_BYTES (the size check comes with them).
+        pending = bytearray()
         async for chunk in request.stream():
-            if chunk:
-                await run_in_threadpool(upload.write, chunk)
+            pending += chunk
+            if len(pending) >= WRITE_BYTES:
+                await run_in_threadpool(upload.write, bytes(pending))
+                pending.clear()
+        if pending:
+            await run_in_threadpool(upload.write, bytes(pending))
         staged = await run_in_threadpool(_finish_and_stage, upload)
     except ValidationFailed as error:
         return _refused(request, error)
@@ -173,6 +182,11 @@ def _file_response(request: Request, served: attachments.ServedFile) -> Response
         "Accept-Ranges": "bytes",
     }
     media_type = served.content_type if served.inline else "application/octet-stream"
+    path = get_storage().local_path(served.storage_key)
+    if path is not None:
+        # A file on this machine: the web server sends it by itself (and answers a range), the
+        # app's event loop stays free for the chats.
+        return FileResponse(path, media_type=media_type, headers=headers)
     start, end = 0, served.byte_size - 1
     status = 200
     wanted = _range(request.headers.get("range", ""), served.byte_size)

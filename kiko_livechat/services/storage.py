@@ -56,6 +56,10 @@ class Storage(Protocol):
     def keys_older_than(self, seconds: float) -> Iterator[str]:
         """Committed files not changed for `seconds`: the sweep's candidates."""
 
+    def local_path(self, key: str) -> Path | None:
+        """Where the file lies on this machine, for the web server to send it by itself; None
+        for a store elsewhere (its bytes are then streamed through the app)."""
+
 
 class _LocalWriter:
     def __init__(self, root: Path) -> None:
@@ -107,6 +111,9 @@ class LocalStorage:
             _path(self.root, key).unlink(missing_ok=True)
         except FileNotFoundError:
             pass
+
+    def local_path(self, key: str) -> Path | None:
+        return _path(self.root, key)
 
     def keys_older_than(self, seconds: float) -> Iterator[str]:
         cutoff = time.time() - seconds
