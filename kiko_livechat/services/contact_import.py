@@ -43,6 +43,8 @@ PREVIEW_ROWS = 20
 # A worker renews its hold on an import with every batch; one that stops renewing (it died) loses
 # it after this long, and another worker resumes the import.
 LEASE_SECONDS = 120
+# How often (in batches) an import renews PostgreSQL's statistics of the contacts (see run_batch).
+ANALYZE_EVERY = 10
 # An import that ran this long is reported by e-mail when it ends (one quicker, the page showed).
 LONG_IMPORT_SECONDS = 30
 # Rejected rows the dry run shows (the whole list comes as a CSV after the run).
@@ -289,12 +291,13 @@ def _known(session: Session, account_id: int, rows: list, carried: _Known | None
     bare = {r.values["name"] for r in rows if r.values.get("name") and not _identity(r.values)}
     known = _Known(carried=carried)
     mine = Contact.account_id == account_id
+    among = _among_for(session)
     for condition, wanted in (
-        (Contact.identifier.in_(sorted(identifiers)), identifiers),
-        (sa.func.lower(Contact.email).in_(sorted(emails)), emails),
-        (Contact.phone_number.in_(sorted(phones)), phones),
+        (among(Contact.identifier, identifiers), identifiers),
+        (among(sa.func.lower(Contact.email), emails), emails),
+        (among(Contact.phone_number, phones), phones),
         (
-            Contact.name.in_(sorted(bare))
+            among(Contact.name, bare)
             & Contact.identifier.is_(None)
             & Contact.email.is_(None)
             & Contact.phone_number.is_(None),
@@ -305,6 +308,16 @@ def _known(session: Session, account_id: int, rows: list, carried: _Known | None
             for found in session.exec(select(*_COLUMNS).where(mine, condition).order_by(Contact.id)).all():
                 known.add(dict(found._mapping))
     return known
+
+
+def _among_for(session: Session):
+    """`column IN values` as each database answers it fast for a batch's thousand values: on
+    PostgreSQL one array parameter (`= ANY(:values)`, which it hashes; a list of a thousand
+    parameters it compares one by one for every row: 0.8 s a batch at 40k contacts), elsewhere
+    IN with the values expanded."""
+    if session.get_bind().dialect.name == "postgresql":
+        return lambda column, values: column == sa.any_(sa.literal(sorted(values), sa.ARRAY(sa.String)))
+    return lambda column, values: column.in_(sorted(values))
 
 
 def _identity(values: dict) -> bool:
@@ -508,9 +521,20 @@ def run_batch(session: Session, *, import_id: int, now: datetime | None = None) 
     session.add(row)
     emit(session, events.import_progress(row.account_id, row.id))
     changes.commit(session)
+    _refresh_statistics(session, row.processed_rows // BATCH)
     if done and row.rejected_count:
         _keep_rejected(session, row)
     return not done
+
+
+def _refresh_statistics(session: Session, batches_done: int) -> None:
+    """PostgreSQL plans the next batches' lookups from its statistics of the contacts table,
+    which an import outgrows faster than autovacuum renews them: with the estimate of a small
+    table it chose plans that took 0.6 s a batch at 40k contacts instead of 15 ms. Renewed after
+    the first batch and every ANALYZE_EVERY batches (about 15 ms each)."""
+    if session.get_bind().dialect.name == "postgresql" and batches_done % ANALYZE_EVERY == 1:
+        session.execute(sa.text("ANALYZE contacts"))
+        changes.commit(session)
 
 
 def _fail(session: Session, row: ContactImport, code: str, now: datetime) -> bool:
