@@ -12,8 +12,14 @@ POSTGRES_INDEX = "ix_messages_content_search"
 POSTGRES_VECTOR = "to_tsvector('simple', content)"
 
 
+# Contacts by e-mail whatever its case (an import's and the widget's lookups), migration 0014:
+# an expression index as well, which Alembic cannot compare with a model.
+CONTACT_EMAIL_INDEX = "ix_contacts_account_email_lower"
+_EXPRESSION_INDEXES = frozenset({POSTGRES_INDEX, CONTACT_EMAIL_INDEX})
+
+
 def is_modelled(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
-    """Alembic's include_object: everything but the search index and FTS5's own tables."""
+    """Alembic's include_object: everything but the expression indexes and FTS5's own tables."""
     if type_ == "table" and name and name.startswith(SQLITE_TABLE):
         return False
-    return not (type_ == "index" and name == POSTGRES_INDEX)
+    return not (type_ == "index" and name in _EXPRESSION_INDEXES)

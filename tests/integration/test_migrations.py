@@ -27,6 +27,9 @@ def empty_url(request):
     databases.drop_postgres_database(name)
 
 
+# The expression indexes (models/search.py) are left out of the comparison; reflecting them,
+# SQLAlchemy says it skips them.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_url):
     databases.migrate(empty_url)
     engine = make_engine(empty_url)
