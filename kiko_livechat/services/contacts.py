@@ -133,7 +133,7 @@ def _add(session: Session, actor: Actor, fields: dict, inbox: Inbox | None, sour
         )
         session.add(contact_inbox)
         session.flush()
-    emit(session, _contact_event(events.CONTACT_CREATED, contact, inbox.id if inbox else 0))
+    emit(session, contact_event(events.CONTACT_CREATED, contact, inbox.id if inbox else 0))
     return contact, contact_inbox
 
 
@@ -154,7 +154,7 @@ def update_contact(session: Session, *, actor: Actor, contact_id: object, change
     for key, value in fields.items():
         setattr(contact, key, value)
     session.add(contact)
-    emit(session, _contact_event(events.CONTACT_UPDATED, contact, 0))
+    emit(session, contact_event(events.CONTACT_UPDATED, contact, 0))
     change_step.commit(session)
     return view(contact)
 
@@ -231,7 +231,7 @@ def _reachable_contact(session: Session, actor: Actor, contact_id: object) -> Co
     return contact
 
 
-def _contact_event(kind: str, contact: Contact, inbox_id: int) -> events.ChatEvent:
+def contact_event(kind: str, contact: Contact, inbox_id: int) -> events.ChatEvent:
     """Contact events concern no conversation; they matter to webhooks, not to open pages."""
     return events.ChatEvent(
         kind=kind,

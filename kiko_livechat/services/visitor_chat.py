@@ -32,7 +32,7 @@ from kiko_livechat.services.activity import record_activity
 from kiko_livechat.services.attachment_links import of_messages
 from kiko_livechat.services.attachment_links import view as link_view
 from kiko_livechat.services.conversations import open_conversation
-from kiko_livechat.services.errors import NotFound
+from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.messages import (
     MessageView,
     clean_content,
@@ -247,6 +247,8 @@ def send_visitor_message(
         if earlier is not None:
             files = of_messages(session, [earlier.id]).get(earlier.id, ())
             return _sent(session, conversation, view(earlier, None, files), visitor, after_id)
+    if conversation is not None and _blocked(session, conversation.contact_id):
+        raise ValidationFailed("widget.error.blocked", field="content")
     inbox_id = conversation.inbox_id if conversation is not None else _inbox(session, public_token).id
     files = take_staged(
         session, attachment_ids=attachments, staged_by=visitor_staged_by(visitor_token), inbox_id=inbox_id
@@ -284,6 +286,11 @@ def send_visitor_message(
         emit(session, events.status_changed(conversation))
     changes.commit(session)
     return _sent(session, conversation, view(message, None, [link_view(row) for row in files]), visitor, after_id)
+
+
+def _blocked(session: Session, contact_id: int) -> bool:
+    """An agent blocked this contact: their messages are refused (politely, in the widget)."""
+    return bool(session.exec(select(Contact.blocked).where(Contact.id == contact_id)).first())
 
 
 def _sent(
