@@ -6,6 +6,8 @@ INBOX = "/app/inbox"
 # One conversation; the page reads the `conversation_number` route argument (its number in the account).
 CONVERSATION = "/app/conversations/[conversation_number]"
 CONTACTS = "/app/contacts"
+# One contact's page; the page reads the `contact_id` route argument.
+CONTACT = "/app/contacts/[contact_id]"
 # The contact import: choosing a file, then one import's mapping, dry run and progress.
 CONTACT_IMPORT = "/app/contacts/import"
 CONTACT_IMPORT_DETAIL = "/app/contacts/imports/[import_id]"

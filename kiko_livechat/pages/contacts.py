@@ -12,7 +12,7 @@ from kiko_livechat.state.session import SessionState
 
 def _row(contact: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(contact["name"], class_name="contact-name"),
+        rx.table.cell(rx.link(contact["name"], href="/app/contacts/" + contact["id"]), class_name="contact-name"),
         rx.table.cell(contact["email"]),
         rx.table.cell(contact["phone"]),
         rx.table.cell(contact["created"]),
