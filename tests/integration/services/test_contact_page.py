@@ -59,6 +59,10 @@ def test_email_and_identifier_are_the_accounts_only_ones_and_the_phone_must_dial
     stranger = factories.actor(db, other.id, role=Role.ADMINISTRATOR)
     with pytest.raises(NotFound):
         contact_page.contact_detail(db, actor=stranger, contact_id=contact_id)
+    with pytest.raises(NotFound):
+        _edit(db, stranger, contact_id)
+    with pytest.raises(NotFound):
+        contact_page.set_blocked(db, actor=stranger, contact_id=contact_id, blocked=True)
 
 
 def test_a_blocked_contacts_widget_messages_are_refused_politely(db, desk):

@@ -95,6 +95,13 @@ ID_TAKING = {
     "contact_import.start": "test_contact_import.test_mapping_and_permissions",
     "contact_import.rejected_file": "test_contact_import.test_mapping_and_permissions",
     "contact_import.run_batch": "no actor: the worker passes an import it claimed",
+    "contact_page.contact_detail": "test_contact_page.test_email_and_identifier_are_the_accounts_only_ones_and_"
+    "the_phone_must_dial (another account: not found)",
+    "contact_page.edit_contact": "test_contact_page.test_email_and_identifier_are_the_accounts_only_ones_and_"
+    "the_phone_must_dial",
+    "contact_page.set_blocked": "test_contact_page.test_email_and_identifier_are_the_accounts_only_ones_and_"
+    "the_phone_must_dial",
+    "contacts.contact_event": "pure: the event of a contact its caller reached",
     "api_access.replace_token": "no actor; its callers pass the owner they already checked",
     "handoff.do_hand_off": "test_api_chat.test_foreign_ids_are_not_found",
     "contacts.identity_in_inbox": "test_api_chat.test_foreign_ids_are_not_found (through handoff.do_hand_off)",
