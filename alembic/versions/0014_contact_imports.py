@@ -83,7 +83,6 @@ def upgrade() -> None:
             ondelete="CASCADE",
         )
 
-
     # Contacts by e-mail whatever its case: an import looks up a thousand at a time (a scan of
     # the account's contacts per batch otherwise; models/search.CONTACT_EMAIL_INDEX).
     op.execute("CREATE INDEX ix_contacts_account_email_lower ON contacts (account_id, lower(email))")
