@@ -23,6 +23,19 @@ def contacts_page() -> rx.Component:
     return dashboard(
         "contacts.title",
         routes.CONTACTS,
+        rx.input(
+            rx.input.slot(rx.icon("search", size=14)),
+            name="q",
+            id="contact-search",
+            default_value=ContactsState.query,
+            type="search",
+            placeholder=tr("contacts.search.placeholder"),
+            aria_label=tr("contacts.search.placeholder"),
+            max_length=200,
+            on_change=ContactsState.search.debounce(350),
+            auto_complete="off",
+            width="100%",
+        ),
         rx.cond(
             SessionState.is_admin,
             rx.hstack(
@@ -83,7 +96,9 @@ def contacts_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.callout(tr("contacts.empty"), icon="info"),
+            rx.callout(
+                rx.cond(ContactsState.query != "", tr("contacts.search.none"), tr("contacts.empty")), icon="info"
+            ),
         ),
     )
 

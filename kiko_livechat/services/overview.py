@@ -17,6 +17,8 @@ from kiko_livechat.models.base import utcnow
 from kiko_livechat.services.actor import Actor
 
 CONTACTS_PAGE_SIZE = 25
+# The directory's search: what a person types in a search box.
+SEARCH_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,26 @@ def inbox_summaries(session: Session, *, actor: Actor) -> list[InboxSummary]:
     ]
 
 
-def list_contacts(session: Session, *, actor: Actor, page: object = 1) -> ContactPage:
-    """One page of the account's contacts, most recently created first."""
+def list_contacts(session: Session, *, actor: Actor, page: object = 1, q: object = None) -> ContactPage:
+    """One page of the account's contacts, most recently created first; with `q`, those whose
+    name, e-mail, phone, identifier or company contains it (case aside)."""
     page_number = page if isinstance(page, int) and not isinstance(page, bool) and page >= 1 else 1
-    total = session.exec(
-        select(sa.func.count()).select_from(Contact).where(Contact.account_id == actor.account_id)
-    ).one()
+    scope = [Contact.account_id == actor.account_id]
+    text = q.strip().lower()[:SEARCH_MAX] if isinstance(q, str) and "\x00" not in q else ""
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        scope.append(
+            sa.or_(
+                *(sa.func.lower(column).like(pattern, escape="\\") for column in (
+                    Contact.name, Contact.email, Contact.phone_number, Contact.identifier,
+                    Contact.additional_attributes["company_name"].as_string(),
+                ))
+            )
+        )  # fmt: skip
+    total = session.exec(select(sa.func.count()).select_from(Contact).where(*scope)).one()
     contacts = session.exec(
         select(Contact)
-        .where(Contact.account_id == actor.account_id)
+        .where(*scope)
         .order_by(Contact.created_at.desc(), Contact.id.desc())
         .offset((page_number - 1) * CONTACTS_PAGE_SIZE)
         .limit(CONTACTS_PAGE_SIZE)

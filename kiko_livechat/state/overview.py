@@ -9,6 +9,8 @@ from kiko_livechat.state.session import SessionState, signed_in_only
 
 
 class ContactsState(SessionState):
+    # The directory's search ("" shows everyone).
+    query: str = ""
     page: int = 1
     total: int = 0
     has_next: bool = False
@@ -41,9 +43,16 @@ class ContactsState(SessionState):
     async def previous_page(self):
         await self._load_page(max(1, self.page - 1))
 
+    @rx.event
+    @signed_in_only
+    async def search(self, text: str):
+        """As the user types (debounced): the first page of the contacts that match."""
+        self.query = text if isinstance(text, str) else ""
+        await self._load_page(1)
+
     async def _load_page(self, page: int) -> None:
         with self._as_actor() as (db, actor):
-            result = overview.list_contacts(db, actor=actor, page=page)
+            result = overview.list_contacts(db, actor=actor, page=page, q=self.query)
         self.page = result.page
         self.total = result.total
         self.has_next = result.has_next

@@ -35,3 +35,25 @@ def test_contacts_are_paginated(db):
     assert (len(second.rows), second.has_next) == (5, False)
     assert not {r.contact_id for r in first.rows} & {r.contact_id for r in second.rows}
     assert overview.list_contacts(db, actor=actor, page="evil").page == 1
+
+
+def test_the_directory_searches_name_email_phone_identifier_and_company(db):
+    from kiko_livechat.models import Contact
+
+    acc = factories.active_account(db)
+    actor = factories.actor(db, acc.id)
+    db.add(Contact(account_id=acc.id, name="Jürgen Größe", email="j@beispiel.de", phone_number="+491711234567",
+                   identifier="K-100", additional_attributes={"company_name": "Bäckerei Sonnenschein"}))  # fmt: skip
+    db.add(Contact(account_id=acc.id, name="Erika", email="erika@beispiel.de"))
+    db.add(Contact(account_id=acc.id, name="Percent 100%_", email="p@beispiel.de"))
+    db.commit()
+
+    def names(q):
+        return sorted(r.name for r in overview.list_contacts(db, actor=actor, q=q).rows)
+
+    assert names("größe") == names("J@BEISPIEL") == names("171123") == names("k-100") == ["Jürgen Größe"]
+    assert names("sonnenschein") == ["Jürgen Größe"]
+    assert names("100%_") == ["Percent 100%_"]  # % and _ are text, not wildcards
+    assert len(names("")) == 3 and names("niemand") == []
+    other = factories.actor(db, factories.active_account(db).id)
+    assert overview.list_contacts(db, actor=other, q="größe").total == 0
