@@ -18,19 +18,17 @@ from starlette.routing import Route
 
 from kiko_livechat.api.errors import error_response
 from kiko_livechat.api.multipart import MemorySink
-from kiko_livechat.api.session_cookie import same_origin
+from kiko_livechat.api.session_cookie import agent_token, same_origin
 from kiko_livechat.db import session_scope
-from kiko_livechat.models import SessionKind
 from kiko_livechat.routes import CONTACT_EXPORT, CONTACT_IMPORT_UPLOADS, contact_import_page
-from kiko_livechat.services import auth, contact_csv, contact_export, contact_import, session_handover
+from kiko_livechat.services import auth, contact_csv, contact_export, contact_import
 from kiko_livechat.services.errors import AuthFailed, NotFound, PermissionDenied, ValidationFailed
 
 TOO_LARGE = "contacts.import.error.too_large"
 
 
 def _actor(db, request: Request):
-    token = session_handover.token_from_cookies(request.headers.get("cookie"), SessionKind.AGENT)
-    actor = auth.resolve_session(db, token=token)
+    actor = auth.resolve_session(db, token=agent_token(request))
     actor.require_admin()
     return actor
 

@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from kiko_livechat.api.session_cookie import agent_token
 from kiko_livechat.db import session_scope
-from kiko_livechat.models import SessionKind
 from kiko_livechat.routes import CANNED_PICKER
-from kiko_livechat.services import auth, canned_responses, session_handover
+from kiko_livechat.services import auth, canned_responses
 from kiko_livechat.services.errors import AuthFailed, NotFound
 
 
@@ -31,7 +31,7 @@ def _rows(token: str, search: str, number: str) -> list[dict]:
 
 async def picker(request: Request) -> JSONResponse:
     started = time.perf_counter()
-    token = session_handover.token_from_cookies(request.headers.get("cookie"), SessionKind.AGENT)
+    token = agent_token(request)
     search = request.query_params.get("q", "")
     number = request.query_params.get("conversation", "")
     try:

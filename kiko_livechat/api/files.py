@@ -24,11 +24,10 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from kiko_livechat.api.errors import error_response
-from kiko_livechat.api.session_cookie import same_origin
+from kiko_livechat.api.session_cookie import agent_token, same_origin
 from kiko_livechat.db import session_scope
-from kiko_livechat.models import SessionKind
 from kiko_livechat.routes import FILES, UPLOADS, WIDGET_UPLOADS
-from kiko_livechat.services import attachments, auth, session_handover
+from kiko_livechat.services import attachments, auth
 from kiko_livechat.services.attachment_links import FILE, THUMB, file_path
 from kiko_livechat.services.errors import AuthFailed, NotFound, ValidationFailed
 from kiko_livechat.services.storage import get_storage
@@ -39,10 +38,6 @@ WRITE_BYTES = 1024 * 1024
 # The file route's own policy: nothing in a served file may run, load or be framed elsewhere.
 FILE_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
 _NAME_HEADER_MAX = 2048
-
-
-def _cookie_token(request: Request) -> str | None:
-    return session_handover.token_from_cookies(request.headers.get("cookie"), SessionKind.AGENT)
 
 
 def _declared_too_large(request: Request) -> bool:
@@ -75,7 +70,7 @@ async def upload_for_agent(request: Request) -> Response:
         return error_response(request, 403, "attachments.error.cross_origin")
     number = request.query_params.get("conversation", "")
     try:
-        uploader = await run_in_threadpool(_agent_uploader, _cookie_token(request), number[:12])
+        uploader = await run_in_threadpool(_agent_uploader, agent_token(request), number[:12])
     except AuthFailed:
         return error_response(request, 401, "api.unauthorized")
     except NotFound:
@@ -157,7 +152,7 @@ def _lookup(request: Request, attachment_id: int, variant: str) -> attachments.S
                 expires=query.get("expires"),
                 signature=query.get("signature"),
             )
-        actor = auth.resolve_session(db, token=_cookie_token(request))
+        actor = auth.resolve_session(db, token=agent_token(request))
         return attachments.file_for_agent(db, actor=actor, attachment_id=attachment_id, variant=variant)
 
 

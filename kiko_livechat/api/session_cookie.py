@@ -30,6 +30,12 @@ def same_origin(request: Request) -> bool:
     return bool(origin) and urlsplit(origin).netloc == request.headers.get("host")
 
 
+def agent_token(request: Request) -> str | None:
+    """The dashboard's login token from the request's cookie (the dashboard's own HTTP routes:
+    the "/" picker, uploads, files, the contact import)."""
+    return session_handover.token_from_cookies(request.headers.get("cookie"), SessionKind.AGENT)
+
+
 def _local_path(value: object, default: str) -> str:
     """Where to go after the login: a path of this site only (never //other.example)."""
     if isinstance(value, str) and value.startswith("/") and not value.startswith("//") and "\\" not in value:

@@ -18,7 +18,6 @@
 import hashlib
 import hmac
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,11 +39,11 @@ from kiko_livechat.services.conversations import visible_conversation
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.staged_files import STAGED_SECONDS, staged_by, visitor_staged_by
 from kiko_livechat.services.storage import Storage, get_storage, is_key
+from kiko_livechat.services.validation import clean_file_name
 from kiko_livechat.settings import get_settings
 
 # A stored file without a row is removed once it is this old (an upload in flight has no row yet).
 ORPHAN_SECONDS = 3600
-NAME_MAX = 255
 # The thumbnail's type by its first bytes (services/thumbnails.py writes one of these).
 _THUMB_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG", "image/png"), (b"RIFF", "image/webp"))
 
@@ -85,22 +84,6 @@ class ServedFile:
 
 def max_bytes() -> int:
     return get_settings().attachment_max_mb * 1024 * 1024
-
-
-def clean_file_name(value: object) -> str:
-    """The sender's file name as it may be shown and offered for download: its last path part
-    only, without control, format (right-to-left override, zero width) or NUL characters, at
-    most NAME_MAX characters with its extension kept; "file" when nothing is left."""
-    text = unicodedata.normalize("NFC", value) if isinstance(value, str) else ""
-    text = text.replace("\\", "/").rsplit("/", 1)[-1]
-    text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip().strip(".").strip()
-    if len(text) > NAME_MAX:
-        stem, dot, extension = text.rpartition(".")
-        extension = extension[:20] if dot and stem else ""
-        text = (stem if extension else text)[: NAME_MAX - len(extension) - 1].rstrip() + (
-            "." + extension if extension else ""
-        )
-    return text or "file"
 
 
 # --- who may upload -------------------------------------------------------------------------

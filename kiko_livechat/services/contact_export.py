@@ -16,6 +16,7 @@ from kiko_livechat.services import csv_export
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.contacts import reachable
 from kiko_livechat.services.errors import ValidationFailed
+from kiko_livechat.services.overview import contacts_containing
 
 HEADER = ("identifier", "name", "email", "phone_number", "company_name", "city", "country", "created_at",
           "last_activity_at")  # fmt: skip
@@ -26,8 +27,8 @@ FETCH = 2000
 
 def export_contacts(session: Session, *, actor: Actor, q: object = None) -> tuple[str, Iterator[bytes]]:
     """(download name, the CSV's bytes in chunks) of the contacts the actor may see, those whose
-    name, e-mail, phone or identifier contains `q` when given. Read while the caller sends it:
-    keep `session` open until the iterator is done."""
+    name, e-mail, phone, identifier or company contains `q` when given (as the directory shows).
+    Read while the caller sends it: keep `session` open until the iterator is done."""
     actor.require_admin()
     locale = session.get(Account, actor.account_id).locale
     query = sa.select(*(Contact.__table__.c[c] for c in (
@@ -37,15 +38,7 @@ def export_contacts(session: Session, *, actor: Actor, q: object = None) -> tupl
         text = q.strip().lower() if isinstance(q, str) else ""
         if not text or len(text) > 200 or "\x00" in text:
             raise ValidationFailed("contacts.error.search_term", field="q")
-        pattern = f"%{text}%"
-        query = query.where(
-            sa.or_(
-                sa.func.lower(Contact.name).like(pattern),
-                sa.func.lower(Contact.email).like(pattern),
-                Contact.phone_number.like(pattern),
-                sa.func.lower(Contact.identifier).like(pattern),
-            )
-        )
+        query = query.where(contacts_containing(text))
 
     def rows():
         result = session.execute(query.execution_options(yield_per=FETCH))

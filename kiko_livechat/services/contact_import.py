@@ -37,6 +37,7 @@ from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import NotFound, ValidationFailed
 from kiko_livechat.services.scoping import get_in_account
 from kiko_livechat.services.storage import get_storage
+from kiko_livechat.services.validation import clean_file_name
 
 BATCH = 1000
 PREVIEW_ROWS = 20
@@ -141,7 +142,7 @@ def upload(session: Session, *, actor: Actor, data: bytes, file_name: object) ->
     row = ContactImport(
         account_id=actor.account_id,
         user_id=None if actor.is_bot else actor.user_id,
-        file_name=_file_name(file_name),
+        file_name=clean_file_name(file_name, default="upload.csv"),
         storage_key=writer.key,
         encoding=table.encoding,
         delimiter=table.delimiter,
@@ -153,11 +154,6 @@ def upload(session: Session, *, actor: Actor, data: bytes, file_name: object) ->
     session.add(row)
     changes.commit(session)
     return Preview(view(row), tuple(tuple(r) for r in table.rows[:PREVIEW_ROWS]))
-
-
-def _file_name(value: object) -> str:
-    text = value.replace("\\", "/").rsplit("/", 1)[-1].strip() if isinstance(value, str) else ""
-    return "".join(c for c in text if c.isprintable())[:255] or "upload.csv"
 
 
 def _encoded(mapping: contact_csv.Mapping, width: int) -> list[str | None]:

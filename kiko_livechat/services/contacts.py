@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, func, select
 
 from kiko_livechat.models import Contact, ContactInbox, Inbox
 from kiko_livechat.realtime import events
@@ -14,7 +14,7 @@ from kiko_livechat.realtime.outbox import emit
 from kiko_livechat.services import changes as change_step  # `changes` is a parameter below
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import NotFound, ValidationFailed
-from kiko_livechat.services.overview import visible_inbox_ids
+from kiko_livechat.services.overview import contacts_containing, visible_inbox_ids
 from kiko_livechat.services.scoping import valid_id
 from kiko_livechat.services.validation import clean_email, clean_text, one_line
 
@@ -164,14 +164,7 @@ def search_contacts(session: Session, *, actor: Actor, q: object, page: int = 1)
     text = q.strip().lower() if isinstance(q, str) else ""
     if not text or len(text) > 200 or "\x00" in text:
         raise ValidationFailed("contacts.error.search_term", field="q")
-    pattern = f"%{text}%"
-    condition = or_(
-        func.lower(Contact.name).like(pattern),
-        func.lower(Contact.email).like(pattern),
-        Contact.phone_number.like(pattern),
-        func.lower(Contact.identifier).like(pattern),
-    )
-    base = select(Contact).where(reachable(actor), condition)
+    base = select(Contact).where(reachable(actor), contacts_containing(text, company=False))
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     page = max(1, page if isinstance(page, int) else 1)
     rows = session.exec(

@@ -15,6 +15,7 @@ from kiko_livechat.models import (
 )
 from kiko_livechat.models.base import utcnow
 from kiko_livechat.services.actor import Actor
+from kiko_livechat.services.validation import like_pattern
 
 CONTACTS_PAGE_SIZE = 25
 # The directory's search: what a person types in a search box.
@@ -91,22 +92,24 @@ def inbox_summaries(session: Session, *, actor: Actor) -> list[InboxSummary]:
     ]
 
 
+def contacts_containing(text: str, *, company: bool = True) -> sa.ColumnElement[bool]:
+    """Contacts whose name, e-mail, phone, identifier (or company) contains `text`, case aside;
+    its % and _ are text. The directory, its export and the API's contact search ask this."""
+    pattern = like_pattern(text.lower())
+    columns = [Contact.name, Contact.email, Contact.phone_number, Contact.identifier]
+    if company:
+        columns.append(Contact.additional_attributes["company_name"].as_string())
+    return sa.or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in columns))
+
+
 def list_contacts(session: Session, *, actor: Actor, page: object = 1, q: object = None) -> ContactPage:
     """One page of the account's contacts, most recently created first; with `q`, those whose
     name, e-mail, phone, identifier or company contains it (case aside)."""
     page_number = page if isinstance(page, int) and not isinstance(page, bool) and page >= 1 else 1
     scope = [Contact.account_id == actor.account_id]
-    text = q.strip().lower()[:SEARCH_MAX] if isinstance(q, str) and "\x00" not in q else ""
+    text = q.strip()[:SEARCH_MAX] if isinstance(q, str) and "\x00" not in q else ""
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        scope.append(
-            sa.or_(
-                *(sa.func.lower(column).like(pattern, escape="\\") for column in (
-                    Contact.name, Contact.email, Contact.phone_number, Contact.identifier,
-                    Contact.additional_attributes["company_name"].as_string(),
-                ))
-            )
-        )  # fmt: skip
+        scope.append(contacts_containing(text))
     total = session.exec(select(sa.func.count()).select_from(Contact).where(*scope)).one()
     contacts = session.exec(
         select(Contact)

@@ -28,6 +28,7 @@ from kiko_livechat.models.search import POSTGRES_VECTOR, SQLITE_TABLE
 from kiko_livechat.services.actor import Actor
 from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.overview import visible_inbox_ids
+from kiko_livechat.services.validation import like_pattern
 
 PAGE_SIZE = 25
 # Deeper than 40 pages nobody reads; it bounds what one search may cost.
@@ -244,11 +245,6 @@ def _counts(assignee_ids, actor: Actor) -> Counts:
     )
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern that finds `text` anywhere, its own % and _ taken literally (escape \\)."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _direct_matches(
     session: Session, actor: Actor, inbox_ids: list[int], text: str, limit: int, filters: SearchFilters
 ) -> list[int]:
@@ -257,14 +253,14 @@ def _direct_matches(
     if not inbox_ids:
         return []
     lowered = text.lower()
-    pattern = _like(lowered)
+    pattern = like_pattern(lowered)
     contact_match = [
         func.lower(Contact.name).like(pattern, escape="\\"),
         func.lower(Contact.email).like(pattern, escape="\\"),
     ]
     phone = re.sub(r"[\s()/-]", "", text)
     if len(phone) >= 3 and phone.lstrip("+").isdigit():  # "+49 170 …" as the agent reads it
-        contact_match.append(Contact.phone_number.like(_like(phone), escape="\\"))
+        contact_match.append(Contact.phone_number.like(like_pattern(phone), escape="\\"))
     contacts = select(Contact.id).where(Contact.account_id == actor.account_id, sa.or_(*contact_match))
     conditions = [Conversation.contact_id.in_(contacts)]
     number = lowered.removeprefix("#")

@@ -1,6 +1,7 @@
 """Input checks shared by services; each raises ValidationFailed with a catalog key."""
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -157,3 +158,28 @@ def clean_url(value: object, *, field: str, required: bool = False) -> str | Non
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationFailed("error.url_invalid", field=field)
     return text
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (escape character \\) that finds `text` anywhere, its own % and _ taken
+    literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+FILE_NAME_MAX = 255
+
+
+def clean_file_name(value: object, *, default: str = "file") -> str:
+    """A file name someone sent, as it may be shown and offered for download: its last path part
+    only, without control, format (right-to-left override, zero width) or NUL characters, at
+    most FILE_NAME_MAX characters with its extension kept; `default` when nothing is left."""
+    text = unicodedata.normalize("NFC", value) if isinstance(value, str) else ""
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip().strip(".").strip()
+    if len(text) > FILE_NAME_MAX:
+        stem, dot, extension = text.rpartition(".")
+        extension = extension[:20] if dot and stem else ""
+        text = (stem if extension else text)[: FILE_NAME_MAX - len(extension) - 1].rstrip() + (
+            "." + extension if extension else ""
+        )
+    return text or default

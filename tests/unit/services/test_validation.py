@@ -3,6 +3,7 @@
 import pytest
 
 from kiko_livechat.models import Role
+from kiko_livechat.services import validation
 from kiko_livechat.services.errors import ValidationFailed
 from kiko_livechat.services.validation import DOMAINS_MAX, choice, clean_color, clean_domains, clean_url
 
@@ -85,3 +86,14 @@ def test_text_with_a_nul_character_is_refused():
         with pytest.raises(ValidationFailed) as refused:
             clean("a\x00b")
         assert refused.value.code == "api.error.nul_character"
+
+
+def test_file_names_lose_paths_controls_and_direction_overrides():
+    clean = validation.clean_file_name
+    assert clean("../../etc/passwd") == "passwd"
+    assert clean("C:\\Users\\x\\Rechnung.pdf") == "Rechnung.pdf"
+    assert clean("rechnung\u202efdp.exe") == "rechnungfdp.exe"
+    assert clean("a\x00b.txt") == "ab.txt"
+    assert clean("..") == "file" and clean(None) == "file"
+    long = clean("x" * 300 + ".pdf")
+    assert len(long) == validation.FILE_NAME_MAX and long.endswith(".pdf")
